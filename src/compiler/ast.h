@@ -9,10 +9,14 @@
  *   kind            fields
  *   --------------  -------------------------------------------------------
  *   A_NAME          str = identifier
- *   A_INT           ival (fits int64; larger literals are a parse error)
+ *   A_INT           ival (fits int64; larger literals are a parse error).  Non-negative,
+ *                   except `-9223372036854775808`, which is one A_INT (PyTorch
+ *                   prints INT64_MIN so); other `-1` are A_UNOP(-, A_INT)
  *   A_FLOAT         fval
  *   A_IMAG          fval (imaginary literal `2j`)
- *   A_STR           str/slen = decoded bytes (adjacent literals joined)
+ *   A_STR           str/slen = decoded bytes (adjacent literals joined).  An
+ *                   f-string f"a{x}b" arrives as A_CALL(A_ATTR(A_STR "a{}b",
+ *                   "format"), x), as PyTorch's Python frontend builds it
  *   A_TRUE A_FALSE A_NONE A_ELLIPSIS
  *   A_ATTR          a = object, str = attribute name
  *   A_CALL          a = callee, list = positional args, list2 = keyword values,
@@ -21,7 +25,7 @@
  *   A_SUBSCRIPT     a = value, list = subscripts (`x[1, 2:3]` has two; each is
  *                   an expression or an A_SLICE)
  *   A_SLICE         a = start, b = stop, c = step (each may be NULL)
- *   A_BINOP         op = token (T_PLUS ...), a, b
+ *   A_BINOP         op = token (T_PLUS ...), a, b; matrix multiply `@` is T_AT
  *   A_UNOP          op = T_MINUS / T_PLUS / T_TILDE / T_NOT, a
  *   A_BOOLOP        op = T_AND / T_OR, a, b (left-associative pairs)
  *   A_CMP           list = operands (n+1), ops = n comparison tokens
@@ -30,14 +34,16 @@
  *   A_TUPLE A_LIST  list = elements
  *   A_DICT          list = keys, list2 = values
  *   A_LISTCOMP      a = element, b = target, c = iterable, d = condition or NULL
+ *                   (a generator expression `(x for x in y)` is one too)
  *   A_DICTCOMP      a = key, e = value, b = target, c = iterable, d = condition or NULL
- *   A_LAMBDA        unsupported; parsed only to report it
+ *   A_LAMBDA        unsupported; parsed only to report it (list = A_PARAM, a = body)
  *
  *   S_EXPR          a = expression
  *   S_ASSIGN        list = targets (`a = b = v` has two), a = value,
- *                   str = type comment (`# type: int`) or NULL
+ *                   str = type comment (`# type: int`) or NULL,
+ *                   b = that comment parsed as an expression, or NULL
  *   S_ANNASSIGN     a = target, b = annotation, c = value or NULL
- *   S_AUGASSIGN     op = T_PLUS ... (the binary operator), a = target, b = value
+ *   S_AUGASSIGN     op = T_PLUS ... (the binary operator; T_AT for @=), a = target, b = value
  *   S_IF            a = condition, list = body, list2 = else body (an `elif`
  *                   is an else body holding one S_IF)
  *   S_WHILE         a = condition, list = body, list2 = else body (rejected later)
@@ -51,7 +57,8 @@
  *   A_WITHITEM      a = context expression, b = `as` target or NULL
  *   S_DEF           str = name, list = parameters (A_PARAM), a = return
  *                   annotation or NULL, list2 = body, list3 = decorators,
- *                   str2 = `# type: (...) -> ...` comment or NULL
+ *                   str2 = `# type: (...) -> ...` comment or NULL; with it,
+ *                   c = its parameter types (A_TUPLE), d = its return type
  *   A_PARAM         str = name, a = annotation or NULL, b = default or NULL,
  *                   flags: P_KWONLY (after `*`), P_VARARGS (`*args`),
  *                   P_KWARGS (`**kw`)
@@ -85,11 +92,13 @@ typedef enum ast_kind {
     AST__COUNT
 } ast_kind;
 
-/* Tokens, also used as operator codes in the tree. */
+/* Tokens, also used as operator codes in the tree.  (Literal and None tokens
+ * are T_INTLIT / T_FLOATLIT / T_NONEKW: T_INT, T_FLOAT and T_NONE are the
+ * type singletons of value/type.h.) */
 #define CTS_TOKENS(X)                                                                  \
     X(T_EOF, "end of file") X(T_NEWLINE, "newline") X(T_INDENT, "indent")              \
-    X(T_DEDENT, "dedent") X(T_NAME, "identifier") X(T_INT, "integer")                  \
-    X(T_FLOAT, "float") X(T_IMAG, "imaginary") X(T_STRING, "string")                   \
+    X(T_DEDENT, "dedent") X(T_NAME, "identifier") X(T_INTLIT, "integer")                  \
+    X(T_FLOATLIT, "float") X(T_IMAG, "imaginary") X(T_STRING, "string")                   \
     X(T_LPAREN, "(") X(T_RPAREN, ")") X(T_LBRACK, "[") X(T_RBRACK, "]")                \
     X(T_LBRACE, "{") X(T_RBRACE, "}") X(T_COMMA, ",") X(T_COLON, ":")                  \
     X(T_DOT, ".") X(T_SEMI, ";") X(T_AT, "@") X(T_ARROW, "->") X(T_ASSIGN, "=")        \
@@ -109,7 +118,7 @@ typedef enum ast_kind {
     X(T_ASSERT, "assert") X(T_DEL, "del") X(T_WITH, "with") X(T_AS, "as")              \
     X(T_IMPORT, "import") X(T_FROM, "from") X(T_GLOBAL, "global")                      \
     X(T_NONLOCAL, "nonlocal") X(T_LAMBDA, "lambda") X(T_TRUE, "True")                  \
-    X(T_FALSE, "False") X(T_NONE, "None") X(T_YIELD, "yield") X(T_ASYNC, "async")      \
+    X(T_FALSE, "False") X(T_NONEKW, "None") X(T_YIELD, "yield") X(T_ASYNC, "async")      \
     X(T_AWAIT, "await") X(T_TRY, "try") X(T_EXCEPT, "except") X(T_FINALLY, "finally")
 
 typedef enum cts_tok {

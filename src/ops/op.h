@@ -43,13 +43,9 @@ typedef struct cts_op_def {
     cts_kernel_fn fn;
 } cts_op_def;
 
-typedef struct cts_op_table {
-    const cts_op_def *defs;
-    int n;
-} cts_op_table;
-
-/* All kernels, in family order (registry.c). */
-const cts_op_table *cts_op_tables(int *ntables);
+/* All kernels, in family order (registry.c): cts_op_at(0 .. cts_op_count()-1). */
+int cts_op_count(void);
+const cts_op_def *cts_op_at(int i);
 
 /* Finds the kernel for "ns::name.overload" ("ns::name" for the empty
  * overload); NULL when cts has none.  Thread-safe, no allocation. */

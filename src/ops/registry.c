@@ -25,26 +25,31 @@
 CTS_OP_FAMILIES(X)
 #undef X
 
-static const cts_op_table *tables(int *n) {
-    static const cts_op_table T[] = {
-#define X(f) {cts_ops_##f, 0},
-        CTS_OP_FAMILIES(X)
+typedef struct family {
+    const cts_op_def *defs;
+    const int *count;
+} family;
+
+static const family FAMILIES[] = {
+#define X(f) {cts_ops_##f, &cts_ops_##f##_count},
+    CTS_OP_FAMILIES(X)
 #undef X
-    };
-    *n = (int)(sizeof T / sizeof *T);
-    return T;
+};
+#define NFAMILIES ((int)(sizeof FAMILIES / sizeof *FAMILIES))
+
+int cts_op_count(void) {
+    int n = 0;
+    for (int i = 0; i < NFAMILIES; i++) n += *FAMILIES[i].count;
+    return n;
 }
 
-static int family_count(int i) {
-    static const int *const counts[] = {
-#define X(f) &cts_ops_##f##_count,
-        CTS_OP_FAMILIES(X)
-#undef X
-    };
-    return *counts[i];
+const cts_op_def *cts_op_at(int i) {
+    for (int f = 0; f < NFAMILIES; f++) {
+        if (i < *FAMILIES[f].count) return &FAMILIES[f].defs[i];
+        i -= *FAMILIES[f].count;
+    }
+    return NULL;
 }
-
-const cts_op_table *cts_op_tables(int *ntables) { return tables(ntables); }
 
 /* Length of the "ns::name.overload" prefix of a schema string. */
 static size_t key_len(const char *schema) {
@@ -53,16 +58,13 @@ static size_t key_len(const char *schema) {
 }
 
 cts_kernel_fn cts_op_find_kernel(const char *key, const char **schema_out) {
-    int n;
-    const cts_op_table *T = tables(&n);
     size_t kl = strlen(key);
-    for (int i = 0; i < n; i++) {
-        int cnt = family_count(i);
-        for (int j = 0; j < cnt; j++) {
-            const char *s = T[i].defs[j].schema;
+    for (int f = 0; f < NFAMILIES; f++) {
+        for (int j = 0; j < *FAMILIES[f].count; j++) {
+            const char *s = FAMILIES[f].defs[j].schema;
             if (key_len(s) == kl && memcmp(s, key, kl) == 0) {
                 if (schema_out) *schema_out = s;
-                return T[i].defs[j].fn;
+                return FAMILIES[f].defs[j].fn;
             }
         }
     }

@@ -1,0 +1,130 @@
+/* cts.h - TorchScript in C: load PyTorch's TorchScript archives and run them.
+ *
+ * Tutorial: load a model saved with torch.jit.save, call forward on a tensor,
+ * read the result, free everything.
+ *
+ *   #include <cts.h>
+ *
+ *   cts_error err;
+ *   cts_module *m = cts_module_load("model.pt", NULL, &err);
+ *   if (!m) { fprintf(stderr, "%s\n", err.message); return 1; }
+ *
+ *   int64_t shape[2] = {3, 4};
+ *   float data[12] = {0};
+ *   cts_value *x = cts_tensor_new(CTS_FLOAT32, 2, shape, data, &err);
+ *
+ *   cts_value *y = NULL;
+ *   if (cts_module_forward(m, &x, 1, &y, &err)) { fprintf(stderr, "%s\n", err.message); }
+ *   else if (cts_value_kind(y) == CTS_VALUE_TENSOR) {
+ *       const float *out = cts_tensor_data(y);            // contiguous, row-major
+ *       int64_t n = cts_tensor_numel(y);
+ *       ...
+ *   }
+ *   cts_value_free(y);
+ *   cts_value_free(x);
+ *   cts_module_free(m);
+ *
+ * Rules:
+ *   - Every fallible call returns 0 on success (or a non-NULL handle) and
+ *     fills the caller's cts_error with one line naming the problem and the
+ *     place; it never aborts on bad input.
+ *   - Handles are owned by the caller and freed with the matching _free.
+ *     Values returned by accessors (cts_tuple_get, ...) are new handles too.
+ *   - A loaded module is immutable: any number of threads may call
+ *     cts_module_forward / cts_module_call on it at once.
+ *
+ * See examples/run_model.c for a complete program. */
+#ifndef CTS_H
+#define CTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CTS_VERSION "0.1.0"
+
+typedef struct cts_error {
+    int code;             /* 0 = no error */
+    char message[1024];
+} cts_error;
+
+typedef struct cts_module cts_module;
+typedef struct cts_value cts_value;
+
+/* Element types, numbered as PyTorch's ScalarType. */
+typedef enum cts_dtype {
+    CTS_UINT8 = 0,
+    CTS_INT8 = 1,
+    CTS_INT16 = 2,
+    CTS_INT32 = 3,
+    CTS_INT64 = 4,
+    CTS_FLOAT16 = 5,
+    CTS_FLOAT32 = 6,
+    CTS_FLOAT64 = 7,
+    CTS_BOOL = 11,
+    CTS_BFLOAT16 = 15,
+} cts_dtype;
+
+typedef enum cts_kind {
+    CTS_VALUE_NONE,
+    CTS_VALUE_BOOL,
+    CTS_VALUE_INT,
+    CTS_VALUE_FLOAT,
+    CTS_VALUE_STR,
+    CTS_VALUE_TENSOR,
+    CTS_VALUE_TUPLE,
+    CTS_VALUE_LIST,
+    CTS_VALUE_DICT,
+    CTS_VALUE_OBJECT,
+    CTS_VALUE_OTHER,
+} cts_kind;
+
+typedef struct cts_options {
+    int threads;          /* intra-op threads; 0 = one per core */
+} cts_options;
+
+/* ---- modules ---- */
+cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error *err);
+cts_module *cts_module_load_buffer(const void *data, size_t len, const cts_options *opts, cts_error *err);
+void cts_module_free(cts_module *m);
+/* Calls forward / any method with positional arguments (borrowed);
+ * *out receives a new value. */
+int cts_module_forward(cts_module *m, cts_value *const *args, int nargs, cts_value **out, cts_error *err);
+int cts_module_call(cts_module *m, const char *method, cts_value *const *args, int nargs, cts_value **out,
+                    cts_error *err);
+
+/* ---- values ---- */
+cts_value *cts_tensor_new(cts_dtype dtype, int ndim, const int64_t *shape, const void *data, cts_error *err);
+cts_value *cts_int_new(int64_t v);
+cts_value *cts_float_new(double v);
+cts_value *cts_bool_new(int v);
+void cts_value_free(cts_value *v);
+cts_kind cts_value_kind(const cts_value *v);
+
+int cts_tensor_ndim(const cts_value *v);
+const int64_t *cts_tensor_shape(const cts_value *v);
+cts_dtype cts_tensor_dtype(const cts_value *v);
+int64_t cts_tensor_numel(const cts_value *v);
+/* Contiguous element data (the value is made contiguous if it was not). */
+const void *cts_tensor_data(cts_value *v);
+
+int64_t cts_value_int(const cts_value *v);
+double cts_value_float(const cts_value *v);
+int cts_value_bool(const cts_value *v);
+const char *cts_value_str(const cts_value *v);
+/* Tuples and lists: element count and a new handle for element i. */
+size_t cts_value_len(const cts_value *v);
+cts_value *cts_value_get(const cts_value *v, size_t i);
+
+/* Files written by torch.save / read by torch.load. */
+cts_value *cts_value_load_file(const char *path, cts_error *err);
+int cts_value_save_file(const cts_value *v, const char *path, cts_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,623 @@
+/* sugar.c - sugared values: what names, attributes and calls denote.
+ *
+ * PyTorch's SugaredValue hierarchy (sugared_value.cpp) as one tagged struct:
+ * a namespace such as `torch` or `ops.prim`, an operator symbol, a method
+ * bound to an object, a class, a range, ... Each knows how to take an
+ * attribute, be called, be iterated, and become a graph value. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ops/schema_list.h"
+#include "emit_internal.h"
+
+static sv *special(emitter *e, const char *form) {
+    sv *s = sv_new(e, SV_SPECIAL);
+    s->name = form;
+    return s;
+}
+
+static sv *builtin(emitter *e, const char *sym, ir_value *self) {
+    sv *s = sv_new(e, SV_BUILTIN);
+    s->name = sym;
+    s->value = self;
+    return s;
+}
+
+static sv *magic(emitter *e, const char *m, sv *inner) {
+    sv *s = sv_new(e, SV_MAGIC);
+    s->name = m;
+    s->inner = inner;
+    return s;
+}
+
+static sv *cast(emitter *e, cts_type *t, const char *op) {
+    sv *s = sv_new(e, SV_CAST);
+    s->type = t;
+    s->name = op;
+    return s;
+}
+
+static bool has_schemas(const char *qualname) {
+    int idx[1];
+    return cts_schema_find(qualname, idx, 1) > 0;
+}
+
+/* Names every TorchScript function can use (ir_emitter's globals table). */
+sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end) {
+    (void)start;
+    (void)end;
+    static const struct { const char *name, *magic, *op; } magics[] = {
+        {"len", "__len__", "aten::len"},   {"hex", "__hex__", "aten::hex"},
+        {"oct", "__oct__", "aten::oct"},   {"round", "__round__", "aten::round"},
+    };
+    static const struct { const char *name, *op; } builtins[] = {
+        {"hash", "aten::hash"}, {"id", "prim::id"},     {"min", "prim::min"},   {"max", "prim::max"},
+        {"abs", "prim::abs"},   {"all", "aten::all"},   {"any", "aten::any"},   {"divmod", "aten::divmod"},
+        {"sum", "aten::sum"},   {"ord", "aten::ord"},   {"chr", "aten::chr"},   {"bin", "aten::bin"},
+        {"pow", "aten::pow"},   {"complex", "aten::complex"}, {"rangelist", "prim::rangelist"},
+        {"sorted", "aten::sorted"},
+    };
+    static const struct { const char *name, *form; } forms[] = {
+        {"tuple", "prim::TupleConstruct"}, {"getattr", "prim::GetAttr"}, {"hasattr", "prim::HasAttr"},
+        {"isinstance", "prim::isinstance"}, {"list", "prim::list"}, {"dict", "prim::dict"},
+        {"range", "prim::range"}, {"zip", "prim::zip"}, {"enumerate", "prim::enumerate"},
+        {"annotate", "prim::annotate"}, {"unchecked_cast", "prim::unchecked_cast"},
+        {"uninitialized", "prim::Uninitialized"}, {"fork", "prim::fork"},
+    };
+    if (strcmp(name, "print") == 0) return sv_new(e, SV_PRINT);
+    if (strcmp(name, "float") == 0) return magic(e, "__float__", cast(e, T_FLOAT, "aten::Float"));
+    if (strcmp(name, "int") == 0) return magic(e, "__int__", cast(e, T_INT, "aten::Int"));
+    if (strcmp(name, "bool") == 0) return magic(e, "__bool__", cast(e, T_BOOL, "aten::Bool"));
+    if (strcmp(name, "str") == 0) return magic(e, "__str__", cast(e, T_STR, "aten::str"));
+    for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
+        if (strcmp(name, magics[i].name) == 0) return magic(e, magics[i].magic, builtin(e, magics[i].op, NULL));
+    for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+        if (strcmp(name, builtins[i].name) == 0) return builtin(e, builtins[i].op, NULL);
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+        if (strcmp(name, forms[i].name) == 0) return special(e, forms[i].form);
+    if (strcmp(name, "AssertionError") == 0) {
+        sv *s = sv_new(e, SV_EXCEPTION);
+        s->name = "AssertionError";
+        s->prefix_message = true;
+        return s;
+    }
+    /* names of the serialized code language (import_source.cpp) */
+    if (strcmp(name, "torch") == 0) {
+        sv *s = sv_new(e, SV_NS);
+        s->name = "aten";
+        return s;
+    }
+    if (strcmp(name, "ops") == 0) {
+        sv *s = sv_new(e, SV_NS);
+        s->name = "ops";
+        return s;
+    }
+    if (strcmp(name, "CONSTANTS") == 0) return sv_new(e, SV_CONSTANTS);
+    if (strcmp(name, "inf") == 0) return sv_simple(e, em_float_const(e, 1.0 / 0.0, start, end));
+    if (strcmp(name, "nan") == 0) return sv_simple(e, em_float_const(e, 0.0 / 0.0, start, end));
+    if (strcmp(name, "__torch__") == 0) {
+        sv *s = sv_new(e, SV_QUALIFIER);
+        s->name = "__torch__";
+        return s;
+    }
+    if (strcmp(name, "math") == 0) {
+        sv *s = sv_new(e, SV_NS);
+        s->name = "aten";
+        return s;
+    }
+    /* builtin exception classes */
+    static const char *const exceptions[] = {"Exception", "RuntimeError", "ValueError", "TypeError", "KeyError",
+                                             "IndexError", "NotImplementedError", "ZeroDivisionError",
+                                             "StopIteration", "AttributeError", "OverflowError", "LookupError",
+                                             "ArithmeticError", "UserWarning", "Warning"};
+    for (size_t i = 0; i < sizeof exceptions / sizeof *exceptions; i++) {
+        if (strcmp(name, exceptions[i]) == 0) {
+            sv *s = sv_new(e, SV_EXCEPTION);
+            char q[64];
+            snprintf(q, sizeof q, "builtins.%s", name);
+            s->name = em_strdup(e, q);
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* ---- as value ---- */
+
+ir_value *sv_as_value(emitter *e, sv *s, uint32_t start, uint32_t end) {
+    switch (s->kind) {
+    case SV_SIMPLE: return s->value;
+    case SV_TUPLE_SV: {
+        ir_value **vals = em_alloc(e, (size_t)(s->nchildren + 1) * sizeof *vals);
+        for (int i = 0; i < s->nchildren; i++) vals[i] = sv_as_value(e, s->children[i], start, end);
+        return em_tuple(e, vals, s->nchildren, NULL);
+    }
+    case SV_FUNCTION: {
+        ir_node *n = em_insert(e, "prim::Constant", 1, start, end);
+        n->fn = s->fn;
+        n->attr_name = ir_intern(e->g, s->fn->name);
+        ir_set_type(n->outputs[0], cts_type_prim(TY_FUNCTION));
+        return n->outputs[0];
+    }
+    case SV_NS: em_error(e, start, end, "Module '%s' cannot be used as a value", s->name);
+    case SV_BUILTIN: em_error(e, start, end, "builtin cannot be used as a value");
+    case SV_METHOD: em_error(e, start, end, "method cannot be used as a value");
+    case SV_CLASS: em_error(e, start, end, "class cannot be used as a value");
+    case SV_RANGE: em_error(e, start, end, "range cannot be used as a value");
+    case SV_EXCEPTION:
+    case SV_EXCEPTION_MSG: em_error(e, start, end, "exception cannot be used as a value");
+    default: em_error(e, start, end, "this value cannot be used as a value");
+    }
+}
+
+/* ---- attributes ---- */
+
+static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) {
+    ir_value *v = s->value;
+    cts_type *t = v->type;
+    if (t->kind == TY_TENSOR) {
+        static const char *const props[] = {"dtype", "device", "grad", "data", "shape", "is_cuda", "is_cpu",
+                                            "is_sparse", "is_quantized", "is_meta", "is_leaf", "is_nested",
+                                            "requires_grad", "layout", "T", "mT", "H", "mH", "real", "imag",
+                                            "name", "ndim", "is_mkldnn", "is_xpu", "is_mps", "is_vulkan",
+                                            "is_sparse_csr", "is_xla", "is_ipu"};
+        for (size_t i = 0; i < sizeof props / sizeof *props; i++) {
+            if (strcmp(field, props[i])) continue;
+            char op[64];
+            snprintf(op, sizeof op, "prim::%s", field);
+            nval a = {0};
+            a.value = v;
+            return sv_simple(e, em_builtin_call(e, em_strdup(e, op), &a, 1, NULL, 0, NULL, start, end));
+        }
+    }
+    if (t->kind == TY_DEVICE && (strcmp(field, "type") == 0 || strcmp(field, "index") == 0)) {
+        char op[64];
+        snprintf(op, sizeof op, "prim::%s", field);
+        nval a = {0};
+        a.value = v;
+        return sv_simple(e, em_builtin_call(e, em_strdup(e, op), &a, 1, NULL, 0, NULL, start, end));
+    }
+    if (t->kind == TY_CLASS) {
+        cts_class *c = t->cls;
+        if (cts_cu_get_method(e->cu, t, field, e->err)) {
+            sv *m = sv_new(e, SV_METHOD);
+            m->value = v;
+            m->name = em_strdup(e, field);
+            return m;
+        }
+        int slot = cts_class_find_attr(c, field);
+        if (slot >= 0) {
+            ir_node *n = em_insert(e, "prim::GetAttr", 1, start, end);
+            n->attr_name = ir_intern(e->g, field);
+            ir_add_input(n, v);
+            ir_set_type(n->outputs[0], c->attrs[slot].type);
+            return sv_simple(e, n->outputs[0]);
+        }
+        int ci = cts_class_find_const(c, field);
+        if (ci >= 0) return sv_simple(e, em_const(e, *(cv_value *)c->consts[ci].value, start, end));
+        em_error(e, start, end, "Module '%s' has no attribute '%s' ", c->qualname, field);
+    }
+    if (t->kind == TY_TUPLE && t->name) {
+        for (int i = 0; i < t->n; i++) {
+            if (strcmp(t->fields[i], field)) continue;
+            ir_node *n = em_insert(e, "prim::TupleIndex", 1, start, end);
+            ir_add_input(n, v);
+            ir_add_input(n, em_const(e, cv_int(i), start, end));
+            ir_set_type(n->outputs[0], t->elems[i]);
+            return sv_simple(e, n->outputs[0]);
+        }
+    }
+    /* a builtin method: aten::<field> with self bound */
+    char op[128];
+    snprintf(op, sizeof op, "aten::%s", field);
+    if (has_schemas(op)) return builtin(e, em_strdup(e, op), v);
+    em_error(e, start, end, "'%s' object has no attribute or method '%s'.", em_type_str(e, t), field);
+}
+
+sv *sv_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) {
+    switch (s->kind) {
+    case SV_SIMPLE: return simple_attr(e, s, field, start, end);
+    case SV_NS: {
+        if (strcmp(s->name, "ops") == 0) {
+            sv *ns = sv_new(e, SV_NS);
+            ns->name = em_strdup(e, field);
+            return ns;
+        }
+        if (strcmp(s->name, "aten") == 0 && (strcmp(field, "autograd") == 0 || strcmp(field, "jit") == 0)) {
+            sv *ns = sv_new(e, SV_NS);
+            ns->name = "aten";
+            return ns;
+        }
+        char op[160];
+        snprintf(op, sizeof op, "%s::%s", s->name, field);
+        return builtin(e, em_strdup(e, op), NULL);
+    }
+    case SV_CONSTANTS: {
+        if (field[0] != 'c') em_error(e, start, end, "unknown constant %s", field);
+        char *endp;
+        long long idx = strtoll(field + 1, &endp, 10);
+        cv_value t = e->cu->constants;
+        if (*endp || t.tag != CV_TUPLE || idx < 0 || (size_t)idx >= t.u.tu->len)
+            em_error(e, start, end, "constant CONSTANTS.%s is not in the archive's constants table", field);
+        return sv_simple(e, em_const(e, t.u.tu->items[idx], start, end));
+    }
+    case SV_QUALIFIER: {
+        char q[512];
+        snprintf(q, sizeof q, "%s.%s", s->name, field);
+        const char *qn = em_strdup(e, q);
+        cts_err tmp = {0};
+        cts_type *cls = cts_cu_get_class(e->cu, qn, &tmp);
+        if (cls) {
+            sv *c = sv_new(e, SV_CLASS);
+            c->type = cls;
+            return c;
+        }
+        if (tmp.set && !strstr(tmp.msg, "Unknown type name")) {
+            *e->err = tmp;
+            em_fail(e);
+        }
+        cts_err tmp2 = {0};
+        ir_function *fn = cts_cu_get_function(e->cu, qn, &tmp2);
+        if (fn) {
+            sv *f = sv_new(e, SV_FUNCTION);
+            f->fn = fn;
+            return f;
+        }
+        if (tmp2.set && !strstr(tmp2.msg, "Unknown")) {
+            *e->err = tmp2;
+            em_fail(e);
+        }
+        sv *r = sv_new(e, SV_QUALIFIER);
+        r->name = qn;
+        return r;
+    }
+    case SV_CLASS: {
+        if (strcmp(field, "__new__") == 0) return special(e, "prim::CreateObject");
+        ir_function *m = cts_cu_get_method(e->cu, s->type, field, e->err);
+        if (m) {
+            sv *f = sv_new(e, SV_FUNCTION);
+            f->fn = m;
+            return f;
+        }
+        em_error(e, start, end, "class '%s' has no attribute '%s'", s->type->cls->qualname, field);
+    }
+    default: em_error(e, start, end, "attribute lookup is not defined on this value");
+    }
+}
+
+/* ---- calls ---- */
+
+static sv *call_method(emitter *e, ir_value *self, const char *name, nval *args, int nargs, nval *kwargs, int nkwargs,
+                       uint32_t start, uint32_t end) {
+    ir_function *m = cts_cu_get_method(e->cu, self->type, name, e->err);
+    if (!m) em_error(e, start, end, "method %s not found", name);
+    if (cts_cu_ensure_schema(e->cu, m, e->err)) em_fail(e);
+    if (m->schema->nrets == 0 || (m->def && !m->def->a && !m->def->str2)) {
+        /* return type inferred from the body: compile the callee first */
+        if (m->state == FN_COMPILING)
+            em_error(e, start, end, "recursive call to %s needs a return type annotation", m->qualname);
+        if (cts_cu_ensure_compiled(e->cu, m, e->err)) em_fail(e);
+    }
+    nval *all = em_alloc(e, (size_t)(nargs + 1) * sizeof *all);
+    all[0].value = self;
+    memcpy(all + 1, args, (size_t)nargs * sizeof *args);
+    matched mt;
+    const cts_schema *sch = m->schema;
+    em_match_schemas(e, &sch, 1, all, nargs + 1, kwargs, nkwargs, NULL, &mt, start, end);
+    ir_node *n = em_insert(e, "prim::CallMethod", 1, start, end);
+    n->attr_name = ir_intern(e->g, name);
+    for (int i = 0; i < mt.ninputs; i++) ir_add_input(n, mt.inputs[i]);
+    ir_set_type(n->outputs[0], mt.ret_types[0]);
+    return sv_simple(e, n->outputs[0]);
+}
+
+static sv *call_function(emitter *e, ir_function *fn, nval *args, int nargs, nval *kwargs, int nkwargs, uint32_t start,
+                         uint32_t end) {
+    if (cts_cu_ensure_schema(e->cu, fn, e->err)) em_fail(e);
+    if (fn->def && !fn->def->a && !fn->def->str2) {
+        if (fn->state == FN_COMPILING)
+            em_error(e, start, end, "recursive call to %s needs a return type annotation", fn->qualname);
+        if (cts_cu_ensure_compiled(e->cu, fn, e->err)) em_fail(e);
+    }
+    matched mt;
+    const cts_schema *sch = fn->schema;
+    em_match_schemas(e, &sch, 1, args, nargs, kwargs, nkwargs, NULL, &mt, start, end);
+    ir_node *c = em_insert(e, "prim::Constant", 1, start, end);
+    c->fn = fn;
+    c->attr_name = ir_intern(e->g, fn->name);
+    ir_set_type(c->outputs[0], cts_type_prim(TY_FUNCTION));
+    ir_node *n = em_insert(e, "prim::CallFunction", 1, start, end);
+    ir_add_input(n, c->outputs[0]);
+    for (int i = 0; i < mt.ninputs; i++) ir_add_input(n, mt.inputs[i]);
+    ir_set_type(n->outputs[0], mt.ret_types[0]);
+    return sv_simple(e, n->outputs[0]);
+}
+
+sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs, int n_binders, uint32_t start,
+            uint32_t end) {
+    (void)n_binders;
+    switch (s->kind) {
+    case SV_BUILTIN: {
+        nval self = {0};
+        if (s->value) {
+            self.name = "self";
+            self.value = s->value;
+        }
+        return sv_simple(e, em_builtin_call(e, s->name, args, nargs, kwargs, nkwargs, s->value ? &self : NULL, start, end));
+    }
+    case SV_METHOD: return call_method(e, s->value, s->name, args, nargs, kwargs, nkwargs, start, end);
+    case SV_FUNCTION: return call_function(e, s->fn, args, nargs, kwargs, nkwargs, start, end);
+    case SV_MAGIC: {
+        if (nargs > 0) {
+            ir_value *a0 = nval_value(e, &args[0]);
+            if (a0->type->kind == TY_CLASS && cts_cu_get_method(e->cu, a0->type, s->name, e->err))
+                return call_method(e, a0, s->name, args + 1, nargs - 1, kwargs, nkwargs, start, end);
+        }
+        return sv_call(e, s->inner, args, nargs, kwargs, nkwargs, n_binders, start, end);
+    }
+    case SV_CAST: {
+        if (nargs == 1 && nkwargs == 0) {
+            ir_value *v = nval_value(e, &args[0]);
+            if (cts_type_subtype(v->type, s->type)) return sv_simple(e, v);
+        }
+        return sv_simple(e, em_builtin_call(e, s->name, args, nargs, kwargs, nkwargs, NULL, start, end));
+    }
+    case SV_PRINT: {
+        for (int i = 0; i < nkwargs; i++)
+            if (strcmp(kwargs[i].name, "sep") && strcmp(kwargs[i].name, "end"))
+                em_error(e, start, end, "print doesn't accept the keyword argument '%s'", kwargs[i].name);
+        if (nkwargs) em_error(e, start, end, "print's sep and end arguments are not supported by cts yet");
+        ir_node *n = em_insert(e, "prim::Print", 0, start, end);
+        for (int i = 0; i < nargs; i++) ir_add_input(n, nval_value(e, &args[i]));
+        return sv_simple(e, em_const(e, cv_none(), start, end));
+    }
+    case SV_EXCEPTION: {
+        sv *m = sv_new(e, SV_EXCEPTION_MSG);
+        if (s->prefix_message) {
+            char pre[128];
+            snprintf(pre, sizeof pre, "%s: ", s->name);
+            cv_value ps;
+            if (cv_str_from(pre, &ps, e->err)) em_fail(e);
+            ir_value *msg = em_const(e, ps, start, end);
+            cv_release(ps);
+            for (int i = 0; i < nargs; i++) {
+                ir_value *a = nval_value(e, &args[i]);
+                if (a->type->kind != TY_STR) {
+                    nval x = {0};
+                    x.value = a;
+                    a = em_builtin_call(e, "aten::str", &x, 1, NULL, 0, NULL, start, end);
+                }
+                nval y[2] = {{0}, {0}};
+                y[0].value = msg;
+                y[1].value = a;
+                msg = em_builtin_call(e, "aten::add", y, 2, NULL, 0, NULL, start, end);
+            }
+            m->value = msg;
+            m->name = s->name;
+            return m;
+        }
+        ir_value *msg;
+        if (nargs == 0) {
+            cv_value es;
+            if (cv_str_new("", 0, &es, e->err)) em_fail(e);
+            msg = em_const(e, es, start, end);
+            cv_release(es);
+        } else if (nargs == 1) {
+            msg = nval_value(e, &args[0]);
+        } else {
+            ir_value **vals = em_alloc(e, (size_t)(nargs + nkwargs) * sizeof *vals);
+            for (int i = 0; i < nargs; i++) vals[i] = nval_value(e, &args[i]);
+            for (int i = 0; i < nkwargs; i++) vals[nargs + i] = nval_value(e, &kwargs[i]);
+            msg = em_tuple(e, vals, nargs + nkwargs, NULL);
+        }
+        cv_value cs;
+        if (cv_str_from(s->name, &cs, e->err)) em_fail(e);
+        m->cls_value = em_const(e, cs, start, end);
+        cv_release(cs);
+        m->value = msg;
+        m->name = s->name;
+        return m;
+    }
+    case SV_CLASS: {
+        cts_type *t = s->type;
+        if (t->kind == TY_TUPLE) {
+            /* NamedTuple constructor */
+            matched mt;
+            ir_value **vals = em_alloc(e, (size_t)(t->n + 1) * sizeof *vals);
+            if (nargs + nkwargs > t->n) em_error(e, start, end, "too many arguments for %s", t->name);
+            for (int i = 0; i < t->n; i++) {
+                nval *hit = NULL;
+                if (i < nargs) hit = &args[i];
+                for (int k = 0; k < nkwargs; k++)
+                    if (strcmp(kwargs[k].name, t->fields[i]) == 0) hit = &kwargs[k];
+                if (!hit) em_error(e, start, end, "Argument %s not provided.", t->fields[i]);
+                vals[i] = em_convert(e, t->elems[i], nval_value(e, hit), true, start, end);
+            }
+            (void)mt;
+            return sv_simple(e, em_tuple(e, vals, t->n, t));
+        }
+        ir_node *o = em_insert(e, "prim::CreateObject", 1, start, end);
+        ir_set_type(o->outputs[0], t);
+        call_method(e, o->outputs[0], "__init__", args, nargs, kwargs, nkwargs, start, end);
+        return sv_simple(e, o->outputs[0]);
+    }
+    case SV_SIMPLE:
+        if (s->value->type->kind == TY_CLASS && cts_cu_get_method(e->cu, s->value->type, "forward", e->err))
+            return call_method(e, s->value, "forward", args, nargs, kwargs, nkwargs, start, end);
+        em_error(e, start, end, "'%s' object is not callable", em_type_str(e, s->value->type));
+    default: em_error(e, start, end, "this value cannot be called");
+    }
+}
+
+/* ---- iteration ---- */
+
+bool sv_should_unroll(const sv *s) {
+    if (s->kind == SV_TUPLE_SV) return true;
+    if (s->kind == SV_ITER_TREE)
+        for (int i = 0; i < s->nchildren; i++)
+            if (sv_should_unroll(s->children[i])) return true;
+    return false;
+}
+
+sv *sv_iter(emitter *e, sv *s, uint32_t start, uint32_t end) {
+    switch (s->kind) {
+    case SV_RANGE:
+    case SV_ITER_TREE:
+    case SV_TUPLE_SV: return s;
+    case SV_SIMPLE: {
+        cts_type *t = s->value->type;
+        if (t->kind == TY_LIST || t->kind == TY_STR || t->kind == TY_TENSOR) return s;
+        if (t->kind == TY_DICT) {
+            nval a = {0};
+            a.value = s->value;
+            return sv_simple(e, em_builtin_call(e, "aten::keys", &a, 1, NULL, 0, NULL, start, end));
+        }
+        if (t->kind == TY_TUPLE) {
+            sv *parts[128];
+            int n = sv_as_tuple(e, s, parts, 128, -1, start, end);
+            sv *tv = sv_new(e, SV_TUPLE_SV);
+            tv->children = em_alloc(e, (size_t)(n + 1) * sizeof *tv->children);
+            memcpy(tv->children, parts, (size_t)n * sizeof *parts);
+            tv->nchildren = n;
+            tv->has_static_len = true;
+            tv->static_len = n;
+            return tv;
+        }
+        em_error(e, start, end, "'%s' object is not iterable", em_type_str(e, t));
+    }
+    default: em_error(e, start, end, "this value is not iterable");
+    }
+}
+
+ir_value *sv_len(emitter *e, sv *s, uint32_t start, uint32_t end) {
+    switch (s->kind) {
+    case SV_RANGE: {
+        if (!s->range[0] && !s->range[2]) return s->range[1];
+        nval a[3] = {{0}, {0}, {0}};
+        a[0].value = s->range[0] ? s->range[0] : em_int_const(e, 0, start, end);
+        a[1].value = s->range[1];
+        a[2].value = s->range[2] ? s->range[2] : em_int_const(e, 1, start, end);
+        return em_builtin_call(e, "aten::__range_length", a, 3, NULL, 0, NULL, start, end);
+    }
+    case SV_ITER_TREE: {
+        ir_value *lens[64];
+        int n = 0;
+        for (int i = 0; i < s->nchildren && n < 64; i++) lens[n++] = sv_len(e, s->children[i], start, end);
+        if (n == 1) return lens[0];
+        ir_value *lst = em_list(e, T_INT, lens, n);
+        nval a = {0};
+        a.value = lst;
+        return em_builtin_call(e, "prim::min", &a, 1, NULL, 0, NULL, start, end);
+    }
+    case SV_SIMPLE: {
+        nval a = {0};
+        a.value = s->value;
+        return em_builtin_call(e, "aten::len", &a, 1, NULL, 0, NULL, start, end);
+    }
+    case SV_TUPLE_SV: return em_int_const(e, s->nchildren, start, end);
+    default: em_error(e, start, end, "object has no len()");
+    }
+}
+
+sv *sv_getitem(emitter *e, sv *s, ir_value *idx, uint32_t start, uint32_t end) {
+    switch (s->kind) {
+    case SV_RANGE: {
+        if (!s->range[0] && !s->range[2]) return sv_simple(e, idx);
+        nval a[3] = {{0}, {0}, {0}};
+        a[0].value = idx;
+        a[1].value = s->range[0] ? s->range[0] : em_int_const(e, 0, start, end);
+        a[2].value = s->range[2] ? s->range[2] : em_int_const(e, 1, start, end);
+        return sv_simple(e, em_builtin_call(e, "aten::__derive_index", a, 3, NULL, 0, NULL, start, end));
+    }
+    case SV_ITER_TREE: {
+        ir_value **vals = em_alloc(e, (size_t)(s->nchildren + 1) * sizeof *vals);
+        for (int i = 0; i < s->nchildren; i++)
+            vals[i] = sv_as_value(e, sv_getitem(e, s->children[i], idx, start, end), start, end);
+        return sv_simple(e, em_tuple(e, vals, s->nchildren, NULL));
+    }
+    case SV_TUPLE_SV: {
+        if (idx->node->k != K_CONSTANT || !idx->node->has_value || idx->node->value.tag != CV_INT)
+            em_error(e, start, end, "tuple index must be an integer constant");
+        int64_t i = idx->node->value.u.i;
+        if (i < 0) i += s->nchildren;
+        if (i < 0 || i >= s->nchildren) em_error(e, start, end, "Tuple index out of range");
+        return s->children[i];
+    }
+    case SV_SIMPLE: {
+        ir_value *v = s->value;
+        cts_type *t = v->type;
+        if (t->kind == TY_LIST || t->kind == TY_STR || t->kind == TY_DICT) {
+            nval a[2] = {{0}, {0}};
+            a[0].value = v;
+            a[1].value = idx;
+            return sv_simple(e, em_builtin_call(e, "aten::__getitem__", a, 2, NULL, 0, NULL, start, end));
+        }
+        if (t->kind == TY_TENSOR) {
+            nval a[3] = {{0}, {0}, {0}};
+            a[0].value = v;
+            a[1].is_const = true;
+            a[1].cval = cv_int(0);
+            a[2].value = idx;
+            return sv_simple(e, em_builtin_call(e, "aten::select", a, 3, NULL, 0, NULL, start, end));
+        }
+        if (t->kind == TY_TUPLE) {
+            int64_t i;
+            if (idx->node->k == K_CONSTANT && idx->node->has_value && idx->node->value.tag == CV_INT) {
+                i = idx->node->value.u.i;
+                if (i < 0) i += t->n;
+                if (i < 0 || i >= t->n)
+                    em_error(e, start, end, "Tuple index out of range. Tuple is length %d and index is %lld", t->n,
+                             (long long)idx->node->value.u.i);
+            } else {
+                em_error(e, start, end, "tuple indices must be integer constants");
+            }
+            ir_node *n = em_insert(e, "prim::TupleIndex", 1, start, end);
+            ir_add_input(n, v);
+            ir_add_input(n, em_int_const(e, i, start, end));
+            ir_set_type(n->outputs[0], t->elems[i]);
+            return sv_simple(e, n->outputs[0]);
+        }
+        if (t->kind == TY_CLASS) {
+            nval a = {0};
+            a.value = idx;
+            return call_method(e, v, "__getitem__", &a, 1, NULL, 0, start, end);
+        }
+        em_error(e, start, end, "'%s' object is not subscriptable", em_type_str(e, t));
+    }
+    default: em_error(e, start, end, "object is not subscriptable");
+    }
+}
+
+int sv_as_tuple(emitter *e, sv *s, sv **out, int max, int n, uint32_t start, uint32_t end) {
+    if (s->kind == SV_TUPLE_SV) {
+        int k = s->nchildren < max ? s->nchildren : max;
+        memcpy(out, s->children, (size_t)k * sizeof *out);
+        return s->nchildren;
+    }
+    if (s->kind != SV_SIMPLE) em_error(e, start, end, "this value cannot be used as a tuple");
+    ir_value *v = s->value;
+    cts_type *t = v->type;
+    if (t->kind == TY_TUPLE) {
+        if (t->n > max) em_error(e, start, end, "tuple too long");
+        ir_node *u = em_insert(e, "prim::TupleUnpack", t->n, start, end);
+        ir_add_input(u, v);
+        for (int i = 0; i < t->n; i++) {
+            ir_set_type(u->outputs[i], t->elems[i]);
+            out[i] = sv_simple(e, u->outputs[i]);
+        }
+        return t->n;
+    }
+    if (t->kind == TY_LIST) {
+        if (n < 0) em_error(e, start, end, "cannot statically infer the expected size of a list in this context");
+        if (n > max) em_error(e, start, end, "list too long");
+        ir_node *u = em_insert(e, "prim::ListUnpack", n, start, end);
+        ir_add_input(u, v);
+        for (int i = 0; i < n; i++) {
+            ir_set_type(u->outputs[i], t->elems[0]);
+            out[i] = sv_simple(e, u->outputs[i]);
+        }
+        return n;
+    }
+    em_error(e, start, end, "%s cannot be used as a tuple", em_type_str(e, t));
+}

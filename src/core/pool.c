@@ -1,0 +1,163 @@
+/* pool.c - persistent pthread workers woken per job by a condition variable.
+ *
+ * Invariants (all under `mu` unless atomic):
+ *   - `gen` counts published jobs; a worker runs a job when it sees a `gen`
+ *     it has not run yet, then decrements `active`;
+ *   - `active` is the number of workers that have not yet finished the
+ *     current job; the submitter waits for it to reach 0 before returning,
+ *     so `fn`/`ctx` are never used after parallel_for returns;
+ *   - `busy` (a mutex taken with trylock) is held by the one caller whose job
+ *     owns the pool; other callers fall back to running serially. */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+typedef struct worker_arg {
+    cts_pool *pool;
+    int index; /* thread index passed to fn: 1..nthreads-1 */
+} worker_arg;
+
+struct cts_pool {
+    int nthreads;
+    int nworkers_started;
+    pthread_t *threads;
+    worker_arg *args;
+
+    pthread_mutex_t busy;  /* held by the submitter of the running job */
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv; /* workers wait for a new gen or stop */
+    pthread_cond_t done_cv; /* submitter waits for active == 0 */
+
+    /* current job, published under mu */
+    cts_pool_fn fn;
+    void *ctx;
+    int64_t n_tasks;
+    atomic_llong next;
+    unsigned long long gen;
+    int active;
+    bool stop;
+};
+
+static void run_tasks(cts_pool *p, cts_pool_fn fn, void *ctx, int64_t n, int thread) {
+    for (;;) {
+        int64_t t = (int64_t)atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        if (t >= n) break;
+        fn(ctx, t, thread);
+    }
+}
+
+static void *worker_main(void *arg) {
+    worker_arg *wa = arg;
+    cts_pool *p = wa->pool;
+    pthread_mutex_lock(&p->mu);
+    unsigned long long seen = p->gen;
+    for (;;) {
+        while (!p->stop && p->gen == seen) pthread_cond_wait(&p->work_cv, &p->mu);
+        if (p->stop) break;
+        seen = p->gen;
+        cts_pool_fn fn = p->fn;
+        void *ctx = p->ctx;
+        int64_t n = p->n_tasks;
+        pthread_mutex_unlock(&p->mu);
+        run_tasks(p, fn, ctx, n, wa->index);
+        pthread_mutex_lock(&p->mu);
+        if (--p->active == 0) pthread_cond_signal(&p->done_cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static long online_cpus(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
+
+cts_pool *cts_pool_new(int nthreads, cts_err *err) {
+    if (nthreads <= 0) nthreads = (int)(online_cpus() > 1024 ? 1024 : online_cpus());
+    if (nthreads > 1024) {
+        cts_err_set(err, "thread pool of %d threads: at most 1024", nthreads);
+        return NULL;
+    }
+    cts_pool *p = calloc(1, sizeof *p);
+    if (!p) {
+        cts_err_oom(err, "thread pool", sizeof *p);
+        return NULL;
+    }
+    p->nthreads = nthreads;
+    atomic_init(&p->next, 0);
+    int nw = nthreads - 1;
+    if (nw > 0) {
+        p->threads = calloc((size_t)nw, sizeof *p->threads);
+        p->args = calloc((size_t)nw, sizeof *p->args);
+        if (!p->threads || !p->args) {
+            free(p->threads);
+            free(p->args);
+            free(p);
+            cts_err_oom(err, "thread pool", (size_t)nw * sizeof *p->threads);
+            return NULL;
+        }
+    }
+    pthread_mutex_init(&p->busy, NULL);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work_cv, NULL);
+    pthread_cond_init(&p->done_cv, NULL);
+    for (int i = 0; i < nw; i++) {
+        p->args[i].pool = p;
+        p->args[i].index = i + 1;
+        int rc = pthread_create(&p->threads[i], NULL, worker_main, &p->args[i]);
+        if (rc) {
+            p->nthreads = i + 1; /* keep the workers that started */
+            cts_pool_free(p);
+            cts_err_set(err, "thread pool: pthread_create failed (error %d)", rc);
+            return NULL;
+        }
+        p->nworkers_started = i + 1;
+    }
+    return p;
+}
+
+void cts_pool_free(cts_pool *p) {
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work_cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nworkers_started; i++) pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->work_cv);
+    pthread_cond_destroy(&p->done_cv);
+    pthread_mutex_destroy(&p->mu);
+    pthread_mutex_destroy(&p->busy);
+    free(p->threads);
+    free(p->args);
+    free(p);
+}
+
+int cts_pool_nthreads(const cts_pool *p) { return p ? p->nthreads : 1; }
+
+void cts_pool_parallel_for(cts_pool *p, int64_t n_tasks, cts_pool_fn fn, void *ctx) {
+    if (n_tasks <= 0) return;
+    if (!p || p->nworkers_started == 0 || n_tasks == 1 || pthread_mutex_trylock(&p->busy) != 0) {
+        for (int64_t t = 0; t < n_tasks; t++) fn(ctx, t, 0);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->ctx = ctx;
+    p->n_tasks = n_tasks;
+    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
+    p->active = p->nworkers_started;
+    p->gen++;
+    pthread_cond_broadcast(&p->work_cv);
+    pthread_mutex_unlock(&p->mu);
+
+    run_tasks(p, fn, ctx, n_tasks, 0);
+
+    pthread_mutex_lock(&p->mu);
+    while (p->active > 0) pthread_cond_wait(&p->done_cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    pthread_mutex_unlock(&p->busy);
+}

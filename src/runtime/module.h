@@ -1,0 +1,43 @@
+/* module.h - loaded TorchScript programs: a compilation unit and its root object.
+ *
+ * A module is loaded from an archive (import.c) or built from source; once
+ * loaded it is immutable and may be called from any number of threads at
+ * once (cts_module_call gives each call its own frame). */
+#ifndef CTS_RUNTIME_MODULE_H
+#define CTS_RUNTIME_MODULE_H
+
+#include "../compiler/cu.h"
+#include "../core/pool.h"
+#include "../serialize/zip.h"
+#include "interp.h"
+
+typedef struct cts_rt_module {
+    cts_cu *cu;
+    cv_value root;          /* the module object */
+    int64_t version;        /* archive format version */
+    char producer[64];      /* "PyTorch 1.x" / "PyTorch 2.x" (from the records present) */
+    void *file;             /* archive bytes (code records point into decoded copies below) */
+    size_t file_len;
+    cts_zip *zip;
+    char **texts;           /* decoded code/ records, owned */
+    int ntexts, cap_texts;
+    int nthreads;
+    cts_pool *pool;
+} cts_rt_module;
+
+typedef enum cts_load_mode {
+    CTS_LOAD_RUN,     /* compile and lower every method: unknown ops are load errors */
+    CTS_LOAD_INSPECT, /* parse and declare only (for info/graph/code on partial support) */
+} cts_load_mode;
+
+cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err);
+cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err);
+void cts_rt_free(cts_rt_module *m);
+
+/* The method `name` of the root module (NULL with err when absent). */
+ir_function *cts_rt_method(cts_rt_module *m, const char *name, cts_err *err);
+/* Calls a method with positional args (borrowed, self excluded); arguments
+ * are checked against the method's schema and defaults filled in. */
+int cts_rt_call(cts_rt_module *m, const char *method, const cv_value *args, int nargs, cv_value *out, cts_err *err);
+
+#endif
