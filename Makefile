@@ -1,0 +1,41 @@
+# cts - TorchScript in C.
+#   make run    build and run the bundled example (examples/mycell.pt)
+#   make test   install what the tests need, build, run every test (also under ASan+UBSan)
+
+BUILD     ?= build
+BUILD_SAN ?= build-san
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all build run test test-main test-san deps-core deps-test clean
+
+all: build
+
+deps-core:
+	@sh scripts/install-deps.sh core
+
+deps-test:
+	@sh scripts/install-deps.sh test
+
+build: deps-core
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/cts run examples/mycell.pt --args examples/mycell_args.pt
+
+# The main build with -Werror, every test; then the C tests and the
+# bad-input tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps-test test-main test-san
+
+test-main:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-san:
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCTS_SANITIZE=ON -DCTS_WERROR=ON >/dev/null
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)
