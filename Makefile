@@ -30,7 +30,7 @@ test: deps-test test-main test-san
 test-main:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && CTS_REQUIRE_TORCH=1 ctest --output-on-failure -j $(JOBS)
 
 test-san:
 	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCTS_SANITIZE=ON -DCTS_WERROR=ON >/dev/null

@@ -1450,6 +1450,10 @@ static ir_value *emit_unary(emitter *e, const ast *n) {
     const char *op = n->op == T_MINUS ? "aten::neg" : n->op == T_TILDE ? "aten::bitwise_not" : NULL;
     if (n->op == T_NOT) return emit_cond_expr(e, n).value;
     if (n->op == T_PLUS) return em_expr(e, n->a, NULL);
+    /* PyTorch's parser folds '-' into a number literal: `-1` is the constant -1 */
+    if (n->op == T_MINUS && n->a->kind == A_INT)
+        return em_int_const(e, (int64_t)(0u - (uint64_t)n->a->ival), n->start, n->end);
+    if (n->op == T_MINUS && n->a->kind == A_FLOAT) return em_float_const(e, -n->a->fval, n->start, n->end);
     if (!op) em_error_at(e, n, "unknown unary operator");
     nval a = {0};
     a.value = em_expr(e, n->a, NULL);

@@ -341,19 +341,11 @@ static bool all_digits(const char *s) {
     return true;
 }
 
-static char *dupstr(ir_graph *g, const char *s) {
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p) ir_oom(g);
-    memcpy(p, s, n);
-    return p;
-}
 
 void ir_set_name(ir_value *v, const char *name) {
     ir_graph *g = v->node->graph;
     if (v->name) {
         if (cts_map_get(&g->names, v->name) == v) cts_map_put(&g->names, v->name, NULL);
-        free(v->name);
         v->name = NULL;
     }
     if (!name || !*name) return;
@@ -377,10 +369,9 @@ void ir_set_name(ir_value *v, const char *name) {
         if (cts_map_put(&g->suffixes, ir_intern(g, base), (void *)(intptr_t)suffix)) ir_oom(g);
         ir_set_name(old, repl);
     }
-    v->name = dupstr(g, name);
-    /* the map key must outlive the value: use the interned copy */
-    const char *key = ir_intern(g, name);
-    if (cts_map_put(&g->names, key, v)) ir_oom(g);
+    /* names are interned: they outlive the value and key the name map */
+    v->name = ir_intern(g, name);
+    if (cts_map_put(&g->names, v->name, v)) ir_oom(g);
 }
 
 void ir_replace_all_uses(ir_value *v, ir_value *with) {

@@ -89,7 +89,7 @@ struct ir_value {
     ir_node *node;     /* defining node (the param node for block inputs) */
     int offset;        /* index among the node's outputs */
     cts_type *type;    /* owned reference */
-    char *name;        /* unique debug name, or NULL */
+    const char *name;  /* unique debug name (interned), or NULL */
     int id;            /* unique per graph, printed when there is no name */
     ir_use *uses;
     int nuses, cap_uses;

@@ -32,6 +32,7 @@ static void code_free(void *p) {
         free(c->code[i].in);
         free(c->code[i].out);
         free(c->code[i].types);
+        free(c->code[i].drop);
     }
     for (int i = 0; i < c->nconsts; i++) cv_release(c->consts[i]);
     free(c->code);
@@ -305,9 +306,97 @@ static int lower_node(lowerer *l, ir_node *n) {
     }
 }
 
+/* The node of block b that is, or contains, n. */
+static ir_node *ancestor_in(ir_node *n, ir_block *b) {
+    while (n && n->owner != b) n = n->owner ? n->owner->owning_node : NULL;
+    return n;
+}
+
+/* Registers whose value dies at node n: every use of the value lies in (or
+ * under) nodes of the value's own block, and n is the last of them.  The
+ * value is then released right after n runs, which keeps a call's peak
+ * memory near its live set.  Values used by the block's outputs (moves at
+ * the block end) or defined in another block stay until overwritten. */
+static int add_drops(lowerer *l, ir_node *n) {
+    int regs[256];
+    int nd = 0;
+    for (int i = 0; i < n->ninputs && nd < 256; i++) {
+        ir_value *v = n->inputs[i];
+        if (v->node->k == K_CONSTANT) continue;
+        ir_block *b = v->node->k == K_PARAM ? v->node->owner : v->node->owner;
+        if (ancestor_in(n, b) != n) continue; /* n is not in v's block */
+        bool last = true;
+        for (int u = 0; u < v->nuses && last; u++) {
+            ir_node *a = ancestor_in(v->uses[u].user, b);
+            if (!a || a == b->ret) last = false;
+            else if (a != n && ir_is_before(n, a)) last = false;
+        }
+        if (!last) continue;
+        int r = reg_of(l, v);
+        bool dup = false;
+        for (int k = 0; k < nd; k++)
+            if (regs[k] == r) dup = true;
+        if (!dup) regs[nd++] = r;
+    }
+    /* also values used only inside n's blocks (If/Loop bodies) */
+    if (!nd) return 0;
+    cts_instr *ins;
+    if (n->nblocks || l->c->ncode == 0) {
+        if (!(ins = emit(l, OP_DROP))) return oom(l);
+    } else {
+        ins = &l->c->code[l->c->ncode - 1];
+    }
+    ins->drop = malloc((size_t)nd * sizeof *ins->drop);
+    if (!ins->drop) return oom(l);
+    memcpy(ins->drop, regs, (size_t)nd * sizeof *regs);
+    ins->ndrop = nd;
+    return 0;
+}
+
+/* values used inside the blocks of n but defined outside: they die after n
+ * when n is their last user in their block; collected by add_drops through
+ * n's own inputs only, so gather nested uses here */
+static int add_nested_drops(lowerer *l, ir_node *n, ir_block *outer) {
+    /* find values defined in `outer` whose last use (by ancestor) is n,
+     * but which are used only inside n's blocks (not as n's inputs) */
+    int regs[256];
+    int nd = 0;
+    for (ir_node *d = ir_block_first(outer); d != n && nd < 256; d = d->next) {
+        for (int o = 0; o < d->noutputs && nd < 256; o++) {
+            ir_value *v = d->outputs[o];
+            if (v->node->k == K_CONSTANT || !v->nuses) continue;
+            bool used_in_n = false, last = true;
+            for (int u = 0; u < v->nuses && last; u++) {
+                ir_node *a = ancestor_in(v->uses[u].user, outer);
+                if (!a || a == outer->ret) last = false;
+                else if (a == n) used_in_n = true;
+                else if (ir_is_before(n, a)) last = false;
+            }
+            bool direct = false;
+            for (int i = 0; i < n->ninputs; i++)
+                if (n->inputs[i] == v) direct = true;
+            if (used_in_n && last && !direct) regs[nd++] = reg_of(l, v);
+        }
+    }
+    if (!nd) return 0;
+    cts_instr *ins = emit(l, OP_DROP);
+    if (!ins) return oom(l);
+    ins->drop = malloc((size_t)nd * sizeof *ins->drop);
+    if (!ins->drop) return oom(l);
+    memcpy(ins->drop, regs, (size_t)nd * sizeof *regs);
+    ins->ndrop = nd;
+    return 0;
+}
+
 static int lower_block(lowerer *l, ir_block *b) {
-    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next)
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        int before = l->c->ncode;
         if (lower_node(l, n)) return -1;
+        if (n->k == K_CONSTANT || n->k == K_UNCHECKEDCAST) continue;
+        if (l->c->ncode == before && !n->nblocks) continue;
+        if (add_drops(l, n)) return -1;
+        if (n->nblocks && add_nested_drops(l, n, b)) return -1;
+    }
     return 0;
 }
 
@@ -405,6 +494,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
     for (;;) {
         const cts_instr *ins = &c->code[pc++];
         switch (ins->op) {
+        case OP_DROP: break;
         case OP_KERNEL: {
             cv_value outs[16];
             for (int i = 0; i < ins->nin; i++) in[i] = get(c, R, ins->in[i]);
@@ -581,6 +671,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
         }
         default: return cts_err_set(err, "bad opcode %d", (int)ins->op);
         }
+        for (int i = 0; i < ins->ndrop; i++) put(R, ins->drop[i], cv_none());
     }
 }
 

@@ -37,6 +37,7 @@
     X(OP_ISINSTANCE,  "R[out] := V(in0) is one of types")                                \
     X(OP_CREATE,      "R[out] := new object of class t")                                 \
     X(OP_UNINIT,      "R[out] := uninitialized")                                         \
+    X(OP_DROP,        "R[in...] := None (values past their last use)")                   \
     X(OP_RETURN,      "return V(in0)")
 
 typedef enum cts_opcode {
@@ -58,6 +59,8 @@ typedef struct cts_instr {
     cts_type **types;        /* OP_ISINSTANCE */
     int ntypes;
     const ir_node *node;     /* for error messages */
+    int *drop;               /* registers to release after the instruction */
+    int ndrop;
 } cts_instr;
 
 typedef struct cts_code {
