@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/strbuf.h"
+#include "../ops/str.h"
 #include "../tensor/tensor_print.h"
 
 static const char *const OPNAMES[OP__COUNT] = {
@@ -636,13 +637,10 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
         case OP_PRINT: {
             cts_strbuf sb;
             cts_sb_init(&sb);
+            /* prim::Print prints with PyTorch's C++ value printer */
             for (int i = 0; i < ins->nin; i++) {
-                cv_value v = get(c, R, ins->in[i]);
                 if (i) cts_sb_putc(&sb, ' ');
-                if (v.tag == CV_STR) cts_sb_puts(&sb, v.u.s->data);
-                else if (v.tag == CV_TENSOR && v.u.t) ct_tensor_repr(v.u.t, &sb);
-                else if (v.tag == CV_FLOAT) cv_float_str(v.u.f, &sb);
-                else cv_repr(v, &sb);
+                cts_ivalue_str(get(c, R, ins->in[i]), &sb);
             }
             cts_sb_putc(&sb, '\n');
             fputs(cts_sb_str(&sb), stdout);

@@ -101,7 +101,7 @@ static cts_type *parse_type(sp *p, bool *write);
 static cts_type *base_type(sp *p) {
     skip_ws(p);
     if (eat(p, "(")) { /* tuple */
-        cts_type *el[64];
+        cts_type *el[64] = {0};
         int n = 0;
         if (!eat(p, ")")) {
             for (;;) {
@@ -151,7 +151,7 @@ static cts_type *base_type(sp *p) {
     }
     if (strcmp(id, "Dict") == 0 || strcmp(id, "Union") == 0 || strcmp(id, "Future") == 0 ||
         strcmp(id, "RRef") == 0 || strcmp(id, "Await") == 0) {
-        cts_type *el[16];
+        cts_type *el[16] = {0};
         int n = 0;
         if (expect(p, "(")) goto gfail;
         for (;;) {

@@ -250,7 +250,13 @@ int cv_dict_del(cv_dict *d, cv_value key) {
     cv_release(d->entries[i].val);
     memmove(&d->entries[i], &d->entries[i + 1], (d->len - (size_t)i - 1) * sizeof *d->entries);
     d->len--;
-    dict_reindex(d, d->index_cap); /* same size: cannot need more memory than before... */
+    /* rebuild the index in place: no allocation, so it cannot fail */
+    memset(d->index, 0, d->index_cap * sizeof *d->index);
+    for (size_t e = 0; e < d->len; e++) {
+        size_t j = key_hash(d->entries[e].key) & (d->index_cap - 1);
+        while (d->index[j]) j = (j + 1) & (d->index_cap - 1);
+        d->index[j] = (uint32_t)(e + 1);
+    }
     return 0;
 }
 
@@ -325,7 +331,7 @@ cts_type *cv_type_of(cv_value v) {
             break;
         }
         size_t n = v.u.tu->len;
-        cts_type **el = malloc((n ? n : 1) * sizeof *el);
+        cts_type **el = calloc(n ? n : 1, sizeof *el);
         if (!el) return NULL;
         for (size_t i = 0; i < n; i++) el[i] = cv_type_of(v.u.tu->items[i]);
         cts_type *r = cts_type_tuple((int)n, el);

@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""Generates print_cases.h: tensors and how PyTorch 1.13 prints them.
+
+Run with the system interpreter that has torch 1.13.1:
+    /usr/bin/python3 tests/tensor/gen_print_cases.py > tests/tensor/print_cases.h
+
+Each case is a dtype, a shape, values (explicit, or `start + i*step` for
+i in range(numel) so large tensors stay small here), an optional transpose
+of the last two dims, and two expected strings: Python's repr(t) (what
+print(t) shows) and TorchScript's str(t) (ATen's C++ printer)."""
+import math
+import torch
+
+DT = {torch.float32: "CT_FLOAT32", torch.float64: "CT_FLOAT64", torch.float16: "CT_FLOAT16",
+      torch.bfloat16: "CT_BFLOAT16", torch.int64: "CT_INT64", torch.int32: "CT_INT32",
+      torch.int16: "CT_INT16", torch.int8: "CT_INT8", torch.uint8: "CT_UINT8", torch.bool: "CT_BOOL"}
+
+
+def _str(t: torch.Tensor) -> str:
+    return str(t)
+
+
+script_str = torch.jit.script(_str)
+
+cases = []
+def add(values, dtype=torch.float32, shape=None, transpose=False):
+    cases.append((values, dtype, shape, transpose))
+
+def ar(n, start=0.0, step=1.0):
+    return ("ar", start, step, n)
+
+# basics
+add([[0.1, 0.2]])
+add([1, 2, 3], torch.int64)
+add([True, False, True], torch.bool)
+add([1.5, 2.0], torch.float64)
+add([1, -2], torch.int32)
+add(3.0, shape=())
+add(5, torch.int64, shape=())
+add(True, torch.bool, shape=())
+add(2.5, torch.float64, shape=())
+add(-0.0, shape=())
+add(float("nan"), shape=())
+add(0.1, shape=())
+add(123456.0, shape=())
+# empty
+add([], torch.float32, shape=(0,))
+add([], torch.float32, shape=(0, 3))
+add([], torch.int64, shape=(0,))
+add([], torch.float64, shape=(2, 0, 3))
+add([], torch.bool, shape=(0,))
+# float formatting modes
+add([1e-5, 1.0])
+add([1e9, 1.0])
+add([123456789.0])
+add([1e8 + 8.0, 1.5])
+add([1e-4, 0.5])
+add([0.0001])
+add([0.00009, 0.1])
+add([1.0, 2.0, 1000.0])
+add([1.0, 2000.0])
+add([1e9])
+add([float("nan"), 1.0])
+add([float("inf"), float("-inf"), 1.5])
+add([float("nan")])
+add([0.0, -0.0])
+add([-1.5, 2.25])
+add([1e-20, 1e20], torch.float64)
+add([1e300, -1e-300], torch.float64)
+add([12345.678, 0.5])
+add([100000.5, 2.0])
+add([-100.0, 1.0])
+add([3.0, float("inf")])
+# integers
+add([123456789012345, -1], torch.int64)
+add([-3, 7, 255], torch.int16)
+add([-128, 127], torch.int8)
+add([0, 255, 7], torch.uint8)
+add([[1, 2], [3, 4]], torch.int32)
+# half types
+add([0.1, 2.5], torch.float16)
+add([0.1, 2.5, -3.0], torch.bfloat16)
+add(1.5, torch.float16, shape=())
+add([65504.0, 1.0], torch.float16)
+# shapes
+add(ar(24), torch.int64, shape=(2, 3, 4))
+add(ar(24, 0.5, 0.25), torch.float32, shape=(2, 3, 4))
+add(ar(4), torch.float32, shape=(2, 1, 2, 1))
+add(ar(16, -3.0, 0.7), torch.float32, shape=(2, 2, 2, 2))
+add(ar(6, 0.0, 1.5), torch.float32, shape=(2, 3), transpose=True)
+# wrapping of long rows
+add(ar(30, 0.0, 0.1))
+add(ar(100), torch.int64)
+add(ar(60, 0.0, 0.37), torch.float32, shape=(2, 30))
+add(ar(9, 0.0, 1.123), torch.float64)
+add(ar(12, 1.0, 1.0), torch.float64)
+add(ar(40, -1e-6, 3.3e-7), torch.float32)
+add(ar(25, 1.0, 1e6), torch.float32, shape=(5, 5))
+# summarization (numel > 1000)
+add(ar(2000), torch.int64)
+add(ar(2000, 0.0, 0.5), torch.float32, shape=(40, 50))
+add(ar(2000, -5.0, 0.01), torch.float64, shape=(10, 200))
+add(ar(1100, 0.0, 1.0), torch.float32, shape=(10, 10, 11))
+add(ar(1001), torch.bool)
+add(ar(1200, 0.0, 1e-5), torch.float32, shape=(3, 400))
+# C++ printer: column blocks, scale factor, scientific
+add(ar(30, 0.0, 0.1), torch.float32, shape=(2, 15))
+add(ar(40, 0.0, 1.0), torch.int64, shape=(2, 20))
+add([[123456.0, 2.5], [1.0, 7.25]])
+add([[1e-3, 2e-3], [5e-4, 1e-4]])
+add([[1e10, 1.0], [2.0, 3.0]])
+add([1e10, 1.0])
+add([0.001, 0.002])
+add([1234567.0, 2.0])
+add(ar(8, 0.0, 1.0), torch.float32, shape=(2, 2, 2))
+add(ar(36, 0.0, 100.5), torch.float32, shape=(3, 12))
+add([[[0.5, 1.5, 2.5], [3.5, 4.5, 5.5]], [[100000.0, 200000.0, 300000.0], [1.0, 2.0, 3.0]]])
+add(ar(1680, -7.0, 0.013), torch.float32, shape=(7, 8, 30))
+add(ar(3000, -1500.0, 1.0), torch.int64, shape=(3, 1000))
+add([123456.5, 2.5])
+add([-0.0, 1e-7])
+add(ar(1024, 0.0, 1.0), torch.float16, shape=(4, 4, 4, 16))
+add(ar(64, 1.0, 3.0), torch.float32, shape=(2, 2, 2, 2, 4))
+
+def make(values, dtype, shape, transpose):
+    if isinstance(values, tuple):
+        _, start, step, n = values
+        t = torch.tensor([start + i * step for i in range(n)], dtype=torch.float64)
+        if dtype == torch.bool:
+            t = (torch.arange(n) % 3) == 0
+        t = t.to(dtype)
+    else:
+        t = torch.tensor(values, dtype=dtype)
+    if shape is not None:
+        t = t.reshape(shape)
+    if transpose:
+        t = t.transpose(-1, -2)
+    return t
+
+def cstr(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+def cdouble(x):
+    if math.isnan(x): return "NAN"
+    if math.isinf(x): return "INFINITY" if x > 0 else "-INFINITY"
+    return repr(float(x))
+
+print("/* Generated by gen_print_cases.py from PyTorch %s; do not edit. */" % torch.__version__)
+print("/* clang-format off */")
+print("typedef struct print_case {")
+print("    ct_dtype dtype; int ndim; int64_t sizes[8]; bool transpose;")
+print("    int nvals; const double *vals; const long long *ivals; /* explicit values, or */")
+print("    double start, step;                                     /* start + i*step */")
+print("    const char *repr, *cpp;")
+print("} print_case;")
+out = []
+for i, (values, dtype, shape, transpose) in enumerate(cases):
+    t = make(values, dtype, shape, transpose)
+    base = t.transpose(-1, -2) if transpose else t  # the contiguous tensor the C test builds
+    r = repr(t)
+    c = script_str(t)
+    sizes = list(base.shape)
+    flat = base.reshape(-1).tolist()
+    vals = ivals = "NULL"
+    nvals = 0
+    start = step = 0.0
+    if isinstance(values, tuple):
+        _, start, step, n = values
+        if dtype == torch.bool:
+            nvals = n
+            print("static const long long ivals_%d[] = {%s};" % (i, ", ".join(str(int(v)) for v in flat)))
+            ivals = "ivals_%d" % i
+    elif dtype in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool):
+        nvals = len(flat)
+        if nvals:
+            print("static const long long ivals_%d[] = {%s};" % (i, ", ".join(str(int(v)) for v in flat)))
+            ivals = "ivals_%d" % i
+    else:
+        nvals = len(flat)
+        if nvals:
+            # the values before rounding to dtype: the C test rounds like torch.tensor did
+            src = torch.tensor(values, dtype=torch.float64).reshape(-1).tolist() if not isinstance(values, float) else [values]
+            print("static const double vals_%d[] = {%s};" % (i, ", ".join(cdouble(v) for v in src)))
+            vals = "vals_%d" % i
+    out.append("    {%s, %d, {%s}, %s, %d, %s, %s, %s, %s,\n     %s,\n     %s}," % (
+        DT[dtype], len(sizes), ", ".join(str(s) for s in sizes) or "0", "true" if transpose else "false",
+        nvals, vals, ivals, cdouble(start), cdouble(step), cstr(r), cstr(c)))
+print("static const print_case print_cases[] = {")
+print("\n".join(out))
+print("};")
