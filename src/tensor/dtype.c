@@ -165,12 +165,20 @@ int64_t ct_load_i64(const void *p, ct_dtype d) {
     }
 }
 
+/* float -> integers narrower than 64 bits: x86 converts through int32
+ * (cvttss2si), so NaN and out-of-int32-range values give INT32_MIN before
+ * truncation to the target width -- PyTorch's results on this machine. */
+static int32_t f2i32(double v) {
+    if (!(v > -2147483649.0 && v < 2147483648.0)) return INT32_MIN;
+    return (int32_t)v;
+}
+
 void ct_store_f64(void *p, ct_dtype d, double v) {
     switch (d) {
-    case CT_UINT8: *(uint8_t *)p = (uint8_t)f2i(v); break;
-    case CT_INT8: *(int8_t *)p = (int8_t)f2i(v); break;
-    case CT_INT16: *(int16_t *)p = (int16_t)f2i(v); break;
-    case CT_INT32: *(int32_t *)p = (int32_t)f2i(v); break;
+    case CT_UINT8: *(uint8_t *)p = (uint8_t)f2i32(v); break;
+    case CT_INT8: *(int8_t *)p = (int8_t)f2i32(v); break;
+    case CT_INT16: *(int16_t *)p = (int16_t)f2i32(v); break;
+    case CT_INT32: *(int32_t *)p = f2i32(v); break;
     case CT_INT64: *(int64_t *)p = f2i(v); break;
     case CT_FLOAT16: *(uint16_t *)p = ct_float_to_half((float)v); break;
     case CT_FLOAT32: *(float *)p = (float)v; break;

@@ -253,6 +253,10 @@ int ct_infer_size(int64_t numel, int ndim, int64_t *sizes, cts_err *err) {
     }
     char buf[256];
     if (infer >= 0) {
+        if (prod == 0 && numel == 0)
+            return cts_err_set(err, "cannot reshape tensor of 0 elements into shape %s because the unspecified "
+                                    "dimension size -1 can be any value and is ambiguous",
+                               ct_shape_str(ndim, sizes, buf, sizeof buf));
         if (prod == 0 || numel % prod != 0)
             return cts_err_set(err, "shape '%s' is invalid for input of size %lld",
                                ct_shape_str(ndim, sizes, buf, sizeof buf), (long long)numel);
@@ -270,6 +274,10 @@ static bool compute_view_strides(const ct_tensor *t, int ndim, const int64_t *si
     int64_t numel = ct_numel(t);
     if (numel == 0) {
         ct_contiguous_strides(ndim, sizes, out);
+        return true;
+    }
+    if (t->ndim == 0) { /* a scalar views as any all-ones shape */
+        for (int i = 0; i < ndim; i++) out[i] = 1;
         return true;
     }
     int view_d = ndim - 1;
@@ -382,8 +390,9 @@ ct_tensor *ct_select(ct_tensor *t, int64_t dim, int64_t index, cts_err *err) {
     if (dim < 0) return NULL;
     int64_t size = t->sizes[dim];
     if (index < -size || index >= size) {
-        cts_err_set(err, "select(): index %lld out of range for tensor of size [%lld] at dimension %lld",
-                    (long long)index, (long long)size, (long long)dim);
+        char buf[256];
+        cts_err_set(err, "select(): index %lld out of range for tensor of size %s at dimension %lld",
+                    (long long)index, ct_shape_str(t->ndim, t->sizes, buf, sizeof buf), (long long)dim);
         return NULL;
     }
     if (index < 0) index += size;
@@ -426,9 +435,11 @@ ct_tensor *ct_slice(ct_tensor *t, int64_t dim, int64_t start, int64_t end, int64
 
 ct_tensor *ct_expand(ct_tensor *t, int ndim, const int64_t *sizes, cts_err *err) {
     if (ndim < t->ndim) {
-        cts_err_set(err, "expand: the number of sizes provided (%d) must be greater or equal to the number "
-                         "of dimensions in the tensor (%d)",
-                    ndim, t->ndim);
+        char a[256], b[256];
+        cts_err_set(err, "expand(torch.%sTensor{%s}, size=%s): the number of sizes provided (%d) must be greater or "
+                         "equal to the number of dimensions in the tensor (%d)",
+                    ct_dtype_ir_name(t->dtype), ct_shape_str(t->ndim, t->sizes, a, sizeof a),
+                    ct_shape_str(ndim, sizes, b, sizeof b), ndim, t->ndim);
         return NULL;
     }
     if (ndim > CT_MAX_DIMS) {
@@ -451,9 +462,11 @@ ct_tensor *ct_expand(ct_tensor *t, int ndim, const int64_t *sizes, cts_err *err)
                 v->sizes[i] = want;
                 v->strides[i] = 0;
             } else {
+                char a[256], b[256];
                 cts_err_set(err, "The expanded size of the tensor (%lld) must match the existing size (%lld) at "
-                                 "non-singleton dimension %d",
-                            (long long)want, (long long)have, i);
+                                 "non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
+                            (long long)want, (long long)have, i, ct_shape_str(ndim, sizes, a, sizeof a),
+                            ct_shape_str(t->ndim, t->sizes, b, sizeof b));
                 ct_tensor_release(v);
                 return NULL;
             }

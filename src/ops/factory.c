@@ -1,0 +1,301 @@
+/* factory.c - tensor creation: zeros, ones, full, empty, the *_like and
+ * new_* variants, and arange.
+ *
+ * Options: `dtype` defaults to float32 (full: from the fill value; *_like and
+ * new_*: the source's dtype); `layout` must be strided or None and `device`
+ * cpu or None (kutil's ku_tensor_options).  Fill values go through PyTorch's
+ * checked Scalar conversion ("value cannot be converted to type uint8_t
+ * without overflow").  empty() returns zeros.
+ *
+ * arange reproduces PyTorch 1.13's CPU kernel bit for bit: it runs in the
+ * accumulate type (double for float32/64, float for half/bfloat16, int64 for
+ * integers) and in vector-width blocks whose first element is
+ * start + step * i and whose lanes add k * step to it (the AVX2 build fuses
+ * these into FMAs for double), with a scalar tail; so do we. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kutil.h"
+
+/* "Trying to create tensor with negative dimension -1: [2, -1]" */
+static int check_size(cts_kctx *k, const int64_t *sizes, int n) {
+    for (int i = 0; i < n; i++)
+        if (sizes[i] < 0) {
+            char buf[256];
+            return cts_err_set(k->err, "Trying to create tensor with negative dimension %lld: %s",
+                               (long long)sizes[i], ct_shape_str(n, sizes, buf, sizeof buf));
+        }
+    return 0;
+}
+
+/* New tensor of a memory format: -1/0/1 contiguous, 2 channels_last (4-d),
+ * 3 channels_last_3d (5-d).  Zero-filled. */
+static ct_tensor *new_tensor(cts_kctx *k, ct_dtype dt, int n, const int64_t *sizes, int memfmt) {
+    if (check_size(k, sizes, n)) return NULL;
+    if (memfmt == 2 || memfmt == 3) {
+        int want = memfmt == 2 ? 4 : 5;
+        if (n != want) {
+            cts_err_set(k->err, "required rank %d tensor to use %s format", want,
+                        memfmt == 2 ? "channels_last" : "channels_last_3d");
+            return NULL;
+        }
+        ct_tensor *c = ct_tensor_zeros(dt, n, sizes, k->err);
+        if (!c) return NULL;
+        /* strides with channels innermost: N, C, spatial... */
+        int64_t st[5], s = 1;
+        st[1] = 1;
+        s = sizes[1] > 1 ? sizes[1] : 1;
+        for (int d = n - 1; d >= 2; d--) {
+            st[d] = s;
+            s *= sizes[d] > 1 ? sizes[d] : 1;
+        }
+        st[0] = s;
+        ct_tensor *v = ct_tensor_from_storage(c->storage, dt, 0, n, sizes, st, k->err);
+        ct_tensor_release(c);
+        return v;
+    }
+    return ct_tensor_zeros(dt, n, sizes, k->err);
+}
+
+/* Fills t with s after PyTorch's checked conversion. */
+static int fill_checked(cts_kctx *k, ct_tensor *t, const ku_scalar *s) {
+    unsigned char tmp[8];
+    if (ku_scalar_store_checked(tmp, t->dtype, s, k->err)) return -1;
+    ku_fill(t, s);
+    return 0;
+}
+
+enum { F_ZEROS, F_ONES, F_FULL, F_EMPTY };
+
+/* zeros/ones/full/empty(size, [fill,] *, dtype, layout, device, pin_memory[, memory_format]) */
+static int make(cts_kctx *k, const cv_value *args, int nargs, int kind, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    int64_t sizes[CT_MAX_DIMS];
+    int n, opt = kind == F_FULL ? 2 : 1, memfmt = -1;
+    ku_scalar v = ku_scalar_int(kind == F_ONES);
+    ct_dtype dt;
+    if (ku_int_list(&A, 0, sizes, CT_MAX_DIMS, &n)) return -1;
+    if (kind == F_FULL && ku_scalar_arg(&A, 1, &v)) return -1;
+    if (ku_tensor_options(&A, opt, &dt)) return -1;
+    if (kind == F_EMPTY && ku_opt_memory_format(&A, opt + 4, &memfmt)) return -1;
+    if (dt == CT_DTYPE_INVALID)
+        dt = kind == F_FULL ? (v.kind == KU_BOOL ? CT_BOOL : v.kind == KU_INT ? CT_INT64 : CT_FLOAT32) : CT_FLOAT32;
+    ct_tensor *t = new_tensor(k, dt, n, sizes, memfmt);
+    if (!t) return -1;
+    if ((kind == F_ONES || kind == F_FULL) && fill_checked(k, t, &v)) {
+        ct_tensor_release(t);
+        return -1;
+    }
+    return ku_ret(outs, t);
+}
+
+static int k_zeros(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make(k, args, nargs, F_ZEROS, outs);
+}
+static int k_ones(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make(k, args, nargs, F_ONES, outs);
+}
+static int k_full(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make(k, args, nargs, F_FULL, outs);
+}
+static int k_empty(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make(k, args, nargs, F_EMPTY, outs);
+}
+
+/* *_like(self, [fill,] *, dtype, layout, device, pin_memory, memory_format) */
+static int make_like(cts_kctx *k, const cv_value *args, int nargs, int kind, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int opt = kind == F_FULL ? 2 : 1, memfmt;
+    ku_scalar v = ku_scalar_int(kind == F_ONES);
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    if (kind == F_FULL && ku_scalar_arg(&A, 1, &v)) return -1;
+    if (ku_tensor_options(&A, opt, &dt) || ku_opt_memory_format(&A, opt + 4, &memfmt)) return -1;
+    if (dt == CT_DTYPE_INVALID) dt = self->dtype;
+    ct_tensor *t = new_tensor(k, dt, self->ndim, self->sizes, memfmt);
+    if (!t) return -1;
+    if ((kind == F_ONES || kind == F_FULL) && fill_checked(k, t, &v)) {
+        ct_tensor_release(t);
+        return -1;
+    }
+    return ku_ret(outs, t);
+}
+
+static int k_zeros_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_like(k, args, nargs, F_ZEROS, outs);
+}
+static int k_ones_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_like(k, args, nargs, F_ONES, outs);
+}
+static int k_full_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_like(k, args, nargs, F_FULL, outs);
+}
+static int k_empty_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_like(k, args, nargs, F_EMPTY, outs);
+}
+
+/* new_*(self, size, [fill,] *, dtype, layout, device, pin_memory) */
+static int make_new(cts_kctx *k, const cv_value *args, int nargs, int kind, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t sizes[CT_MAX_DIMS];
+    int n, opt = kind == F_FULL ? 3 : 2;
+    ku_scalar v = ku_scalar_int(kind == F_ONES);
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, sizes, CT_MAX_DIMS, &n)) return -1;
+    if (kind == F_FULL && ku_scalar_arg(&A, 2, &v)) return -1;
+    if (ku_tensor_options(&A, opt, &dt)) return -1;
+    if (dt == CT_DTYPE_INVALID) dt = self->dtype;
+    ct_tensor *t = new_tensor(k, dt, n, sizes, -1);
+    if (!t) return -1;
+    if ((kind == F_ONES || kind == F_FULL) && fill_checked(k, t, &v)) {
+        ct_tensor_release(t);
+        return -1;
+    }
+    return ku_ret(outs, t);
+}
+
+static int k_new_zeros(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_new(k, args, nargs, F_ZEROS, outs);
+}
+static int k_new_ones(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_new(k, args, nargs, F_ONES, outs);
+}
+static int k_new_full(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_new(k, args, nargs, F_FULL, outs);
+}
+static int k_new_empty(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return make_new(k, args, nargs, F_EMPTY, outs);
+}
+
+/* ---- arange ---- */
+
+/* ostream-style number for "unsupported range: 0 -> inf" */
+static void num_str(double v, char *buf, size_t n) {
+    if (isnan(v)) snprintf(buf, n, "nan");
+    else if (isinf(v)) snprintf(buf, n, v > 0 ? "inf" : "-inf");
+    else snprintf(buf, n, "%g", v);
+}
+
+static int arange_impl(cts_kctx *k, const ku_scalar *start, const ku_scalar *end, const ku_scalar *step, ct_dtype dt,
+                       cv_value *outs) {
+    cts_err *err = k->err;
+    if (dt == CT_DTYPE_INVALID)
+        dt = start->kind != KU_FLOAT && end->kind != KU_FLOAT && step->kind != KU_FLOAT ? CT_INT64 : CT_FLOAT32;
+    if (dt == CT_BOOL) return cts_err_set(err, "\"arange_cpu\" not implemented for 'Bool'");
+    bool is_int = ct_dtype_is_int(dt);
+    /* the accumulate type: int64, float (half, bfloat16) or double */
+    ct_dtype acc = is_int ? CT_INT64 : (dt == CT_FLOAT16 || dt == CT_BFLOAT16) ? CT_FLOAT32 : CT_FLOAT64;
+    double fs, fe, fst;
+    int64_t is, ie, ist;
+    if (ku_scalar_as(start, acc, &fs, &is, err) || ku_scalar_as(end, acc, &fe, &ie, err) ||
+        ku_scalar_as(step, acc, &fst, &ist, err))
+        return -1;
+    if (is_int ? ist == 0 : !(fst > 0 || fst < 0)) return cts_err_set(err, "step must be nonzero");
+    if (!is_int && !(isfinite(fs) && isfinite(fe))) {
+        char a[32], b[32];
+        num_str(fs, a, sizeof a);
+        num_str(fe, b, sizeof b);
+        return cts_err_set(err, "unsupported range: %s -> %s", a, b);
+    }
+    bool ok = is_int ? ((ist > 0 && ie >= is) || (ist < 0 && ie <= is)) : ((fst > 0 && fe >= fs) || (fst < 0 && fe <= fs));
+    if (!ok) return cts_err_set(err, "upper bound and larger bound inconsistent with step sign");
+    double size_d;
+    if (dt == CT_INT64)
+        size_d = ceil((double)(int64_t)((uint64_t)ie - (uint64_t)is) / (double)ist);
+    else
+        size_d = ceil((end->f - start->f) / step->f);
+    if (!(size_d >= 0 && size_d <= 9223372036854775807.0))
+        return cts_err_set(err, "invalid size, possible overflow?");
+    int64_t n = (int64_t)size_d;
+    ct_tensor *t = ct_tensor_empty(dt, 1, &n, err);
+    if (!t) return -1;
+    char *p = ct_data(t);
+    int esz = ct_dtype_size(dt);
+    if (is_int) {
+        for (int64_t i = 0; i < n; i++)
+            ct_store_i64(p + i * esz, dt, (int64_t)((uint64_t)is + (uint64_t)ist * (uint64_t)i));
+    } else if (dt == CT_FLOAT64 || dt == CT_FLOAT32) {
+        /* vectors of 4 doubles / 8 floats, two per step, then a scalar tail */
+        int w = dt == CT_FLOAT64 ? 4 : 8;
+        int64_t main_end = n - n % (2 * w);
+        for (int64_t i = 0; i < n; i++) {
+            double v;
+            if (i < main_end) {
+                int64_t idx = i - i % w;
+                double base = fma(fst, (double)idx, fs);
+                if (dt == CT_FLOAT32) base = (float)base;
+                v = fma((double)(i % w), fst, base);
+            } else {
+                v = fma(fst, (double)i, fs);
+            }
+            ct_store_f64(p + i * esz, dt, v);
+        }
+    } else {
+        /* half / bfloat16: 16 lanes in float from a base rounded to the dtype */
+        const int w = 16;
+        int64_t main_end = n - n % (2 * w);
+        float s = (float)fs, st = (float)fst;
+        unsigned char tmp[2];
+        for (int64_t i = 0; i < n; i++) {
+            float v;
+            if (i < main_end) {
+                int64_t idx = i - i % w;
+                ct_store_f64(tmp, dt, s + st * (float)idx);
+                float base = (float)ct_load_f64(tmp, dt);
+                v = base + (float)(i % w) * st;
+            } else {
+                v = s + st * (float)i;
+            }
+            ct_store_f64(p + i * esz, dt, v);
+        }
+    }
+    return ku_ret(outs, t);
+}
+
+static int k_arange(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ku_scalar start = ku_scalar_int(0), end, step = ku_scalar_int(1);
+    ct_dtype dt;
+    if (ku_scalar_arg(&A, 0, &end) || ku_tensor_options(&A, 1, &dt)) return -1;
+    return arange_impl(k, &start, &end, &step, dt, outs);
+}
+
+static int k_arange_start(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ku_scalar start, end, step = ku_scalar_int(1);
+    ct_dtype dt;
+    if (ku_scalar_arg(&A, 0, &start) || ku_scalar_arg(&A, 1, &end) || ku_tensor_options(&A, 2, &dt)) return -1;
+    return arange_impl(k, &start, &end, &step, dt, outs);
+}
+
+static int k_arange_start_step(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ku_scalar start, end, step;
+    ct_dtype dt;
+    if (ku_scalar_arg(&A, 0, &start) || ku_scalar_arg(&A, 1, &end) || ku_scalar_arg(&A, 2, &step) ||
+        ku_tensor_options(&A, 3, &dt))
+        return -1;
+    return arange_impl(k, &start, &end, &step, dt, outs);
+}
+
+const cts_op_def cts_ops_factory[] = {
+    {"aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_zeros},
+    {"aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_ones},
+    {"aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_full},
+    {"aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_empty},
+    {"aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros_like},
+    {"aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_ones_like},
+    {"aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_full_like},
+    {"aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_empty_like},
+    {"aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_zeros},
+    {"aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_ones},
+    {"aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_full},
+    {"aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_new_empty},
+    {"aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange},
+    {"aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start},
+    {"aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start_step},
+};
+const int cts_ops_factory_count = (int)(sizeof cts_ops_factory / sizeof cts_ops_factory[0]);

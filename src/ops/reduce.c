@@ -1,0 +1,716 @@
+/* reduce.c - reductions: sum, mean, prod, amax/amin, max/min (whole and
+ * along a dim, with indices), argmax/argmin, any/all, softmax and
+ * log_softmax.
+ *
+ * Whole-set reductions (sum, prod, amax, any, ...) accumulate into a
+ * keepdim-shaped accumulator (double for floating inputs, int64 otherwise)
+ * that is broadcast over the input with stride 0 along reduced dims; the
+ * elementwise iterator then calls a 1-D loop that either folds a run into one
+ * accumulator (reduced innermost dim, 8 partial accumulators so gcc
+ * vectorizes) or updates a row of accumulators (kept innermost dim).  The
+ * result is converted to the output dtype at the end: integer sums wrap as
+ * in PyTorch, float sums are more accurate than PyTorch's float cascade (equal
+ * up to rounding of the last bit).
+ *
+ * NaN propagates through max/min (and amax/amin), as in PyTorch; argmax and
+ * max.dim return the first NaN's index, or the first maximum's. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/cpu.h"
+#include "kutil.h"
+
+/* ---- accumulating loops ---- */
+
+enum { R_SUM, R_PROD, R_MAX, R_MIN, R_ANY, R_ALL };
+
+#define R_LD_ID(x) (x)
+#define R_LD_H(x) ct_half_to_float(x)
+#define R_LD_BF(x) ct_bf16_to_float(x)
+
+/* G(op, enum, storage type, accumulator type, load) */
+#define R_DTYPES(G, op)                          \
+    G(op, UINT8, uint8_t, int64_t, R_LD_ID)      \
+    G(op, INT8, int8_t, int64_t, R_LD_ID)        \
+    G(op, INT16, int16_t, int64_t, R_LD_ID)      \
+    G(op, INT32, int32_t, int64_t, R_LD_ID)      \
+    G(op, INT64, int64_t, int64_t, R_LD_ID)      \
+    G(op, FLOAT16, uint16_t, double, R_LD_H)     \
+    G(op, FLOAT32, float, double, R_LD_ID)       \
+    G(op, FLOAT64, double, double, R_LD_ID)      \
+    G(op, BOOL, uint8_t, int64_t, R_LD_ID)       \
+    G(op, BFLOAT16, uint16_t, double, R_LD_BF)
+
+/* acc = acc (op) v, in the accumulator type AT */
+static inline int64_t r_add_int64_t(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static inline double r_add_double(double a, double b) { return a + b; }
+static inline int64_t r_mul_int64_t(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
+static inline double r_mul_double(double a, double b) { return a * b; }
+#define R_UPD_sum(AT, acc, v) r_add_##AT(acc, v)
+#define R_UPD_prod(AT, acc, v) r_mul_##AT(acc, v)
+#define R_UPD_max(AT, acc, v) (((v) != (v) || (v) > (acc)) ? (v) : (acc))
+#define R_UPD_min(AT, acc, v) (((v) != (v) || (v) < (acc)) ? (v) : (acc))
+#define R_UPD_any(AT, acc, v) ((AT)((acc) != 0 || (v) != 0))
+#define R_UPD_all(AT, acc, v) ((AT)((acc) != 0 && (v) != 0))
+
+#define R_LOOP(op, E, T, AT, LD)                                                             \
+    static void r_##op##_##E(char **d, const int64_t *s, int64_t n, const void *vc) {        \
+        (void)vc;                                                                            \
+        if (s[0] == 0) {                                                                     \
+            AT acc = *(AT *)d[0];                                                            \
+            int64_t i = 0;                                                                   \
+            if (s[1] == (int64_t)sizeof(T) && n >= 16) {                                     \
+                const T *x = (const T *)d[1];                                                \
+                AT p[8];                                                                     \
+                for (int j = 0; j < 8; j++) p[j] = acc;                                      \
+                for (; i + 8 <= n; i += 8)                                                   \
+                    for (int j = 0; j < 8; j++) {                                            \
+                        AT v = (AT)LD(x[i + j]);                                             \
+                        p[j] = R_UPD_##op(AT, p[j], v);                                      \
+                    }                                                                        \
+                acc = p[0];                                                                  \
+                for (int j = 1; j < 8; j++) acc = R_UPD_##op(AT, acc, p[j]);                 \
+            }                                                                                \
+            for (; i < n; i++) {                                                             \
+                AT v = (AT)LD(*(const T *)(d[1] + i * s[1]));                                \
+                acc = R_UPD_##op(AT, acc, v);                                                \
+            }                                                                                \
+            *(AT *)d[0] = acc;                                                               \
+        } else if (s[0] == (int64_t)sizeof(AT) && s[1] == (int64_t)sizeof(T)) {              \
+            AT *a = (AT *)d[0];                                                              \
+            const T *x = (const T *)d[1];                                                    \
+            for (int64_t i = 0; i < n; i++) {                                                \
+                AT v = (AT)LD(x[i]);                                                         \
+                a[i] = R_UPD_##op(AT, a[i], v);                                              \
+            }                                                                                \
+        } else {                                                                             \
+            for (int64_t i = 0; i < n; i++) {                                                \
+                AT *a = (AT *)(d[0] + i * s[0]);                                             \
+                AT v = (AT)LD(*(const T *)(d[1] + i * s[1]));                                \
+                *a = R_UPD_##op(AT, *a, v);                                                  \
+            }                                                                                \
+        }                                                                                    \
+    }
+#define R_TAB(op, E, T, AT, LD) [CT_##E] = r_##op##_##E,
+#define R_OP(op) R_DTYPES(R_LOOP, op) static const ku_loop_fn r_##op##_loops[CT_DTYPE_LIMIT] = {R_DTYPES(R_TAB, op)};
+
+R_OP(sum)
+R_OP(prod)
+R_OP(max)
+R_OP(min)
+R_OP(any)
+R_OP(all)
+
+static const ku_loop_fn *r_loops(int op) {
+    switch (op) {
+    case R_SUM: return r_sum_loops;
+    case R_PROD: return r_prod_loops;
+    case R_MAX: return r_max_loops;
+    case R_MIN: return r_min_loops;
+    case R_ANY: return r_any_loops;
+    default: return r_all_loops;
+    }
+}
+
+static const char *r_name(int op) {
+    static const char *const names[] = {"sum", "prod", "amax", "amin", "any", "all"};
+    return names[op];
+}
+
+/* ---- dims ---- */
+
+/* Marks the reduced dims of an ndim tensor from a dim list (n < 0 or n == 0:
+ * all dims).  Errors on repeats. */
+static int dim_mask(cts_kctx *k, int ndim, const int64_t *dims, int n, bool *mask) {
+    for (int d = 0; d < CT_MAX_DIMS; d++) mask[d] = n <= 0;
+    if (n <= 0) return 0;
+    bool seen[CT_MAX_DIMS + 1] = {0};
+    for (int i = 0; i < n; i++) {
+        int64_t d = ct_wrap_dim(dims[i], ndim, k->err);
+        if (d < 0) return -1;
+        if (seen[d]) return cts_err_set(k->err, "dim %lld appears multiple times in the list of dims", (long long)d);
+        seen[d] = true;
+        if (ndim > 0) mask[d] = true;
+    }
+    return 0;
+}
+
+/* keepdim shape and the final shape of a reduction */
+static int reduced_shape(const ct_tensor *t, const bool *mask, bool keepdim, int64_t *keep, int64_t *out) {
+    int n = 0;
+    for (int d = 0; d < t->ndim; d++) {
+        keep[d] = mask[d] ? 1 : t->sizes[d];
+        if (!mask[d] || keepdim) out[n++] = keep[d];
+    }
+    return n;
+}
+
+/* ---- the generic reduction ---- */
+
+/* Reduces x (already in the dtype the op reads) over mask into a new
+ * tensor of dtype out_dt. */
+static ct_tensor *reduce(cts_kctx *k, int op, ct_tensor *x, const bool *mask, bool keepdim, ct_dtype out_dt) {
+    cts_err *err = k->err;
+    int64_t keep[CT_MAX_DIMS], oshape[CT_MAX_DIMS];
+    int on = reduced_shape(x, mask, keepdim, keep, oshape);
+    bool fl = ct_dtype_is_float(x->dtype);
+    ct_dtype at = fl ? CT_FLOAT64 : CT_INT64;
+    ct_tensor *acc = ct_tensor_empty(at, x->ndim, keep, err);
+    if (!acc) return NULL;
+    ku_scalar init;
+    switch (op) {
+    case R_SUM: case R_ANY: init = ku_scalar_int(0); break;
+    case R_PROD: case R_ALL: init = ku_scalar_int(1); break;
+    case R_MAX: init = fl ? ku_scalar_float(-INFINITY) : ku_scalar_int(INT64_MIN); break;
+    default: init = fl ? ku_scalar_float(INFINITY) : ku_scalar_int(INT64_MAX); break;
+    }
+    ku_fill(acc, &init);
+    ct_tensor *ex = ct_expand(acc, x->ndim, x->sizes, err), *res = NULL;
+    ku_iter it;
+    if (ex && ku_iter_init(&it, ex, 1, &x, err) == 0) {
+        ku_iter_run(&it, r_loops(op)[x->dtype], NULL);
+        ct_tensor *conv = ku_to_dtype(acc, out_dt, err);
+        if (conv) {
+            res = ct_view(conv, on, oshape, err);
+            ct_tensor_release(conv);
+        }
+    }
+    ct_tensor_release(ex);
+    ct_tensor_release(acc);
+    return res;
+}
+
+/* The reduced dims must be non-empty for max/min-like ops. */
+static int check_nonempty(cts_kctx *k, const char *name, const ct_tensor *x, const bool *mask, bool all_dims) {
+    if (ct_numel(x) != 0) return 0;
+    if (all_dims)
+        return cts_err_set(k->err,
+                           "%s(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.",
+                           name);
+    for (int d = 0; d < x->ndim; d++)
+        if (mask[d] && x->sizes[d] == 0)
+            return cts_err_set(k->err, "%s(): Expected reduction dim %d to have non-zero size.", name, d);
+    return 0;
+}
+
+/* ---- sum, mean, prod ---- */
+
+static ct_dtype sum_dtype(ct_dtype in, ct_dtype given) {
+    if (given != CT_DTYPE_INVALID) return given;
+    return ct_dtype_is_int(in) || in == CT_BOOL ? CT_INT64 : in;
+}
+
+static int sum_like(cts_kctx *k, int op, ct_tensor *self, const int64_t *dims, int nd, bool keepdim, ct_dtype dt,
+                    cv_value *outs) {
+    bool mask[CT_MAX_DIMS];
+    if (dim_mask(k, self->ndim, dims, nd, mask)) return -1;
+    ct_dtype od = sum_dtype(self->dtype, dt);
+    ct_tensor *x = ku_cast(self, od, k->err);
+    if (!x) return -1;
+    ct_tensor *r = reduce(k, op, x, mask, keepdim, od);
+    ct_tensor_release(x);
+    return ku_ret(outs, r);
+}
+
+static int k_sum(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_opt_dtype(&A, 1, &dt)) return -1;
+    return sum_like(k, R_SUM, self, NULL, -1, false, dt, outs);
+}
+
+static int k_sum_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    bool keepdim;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) || ku_bool(&A, 2, &keepdim) ||
+        ku_opt_dtype(&A, 3, &dt))
+        return -1;
+    return sum_like(k, R_SUM, self, dims, nd, keepdim, dt, outs);
+}
+
+static int k_prod(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_opt_dtype(&A, 1, &dt)) return -1;
+    return sum_like(k, R_PROD, self, NULL, -1, false, dt, outs);
+}
+
+static int k_prod_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool keepdim;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &keepdim) || ku_opt_dtype(&A, 3, &dt))
+        return -1;
+    return sum_like(k, R_PROD, self, &dim, 1, keepdim, dt, outs);
+}
+
+static int mean_impl(cts_kctx *k, ct_tensor *self, const int64_t *dims, int nd, bool keepdim, ct_dtype dt,
+                     cv_value *outs) {
+    if (dt == CT_DTYPE_INVALID && !ct_dtype_is_float(self->dtype))
+        return cts_err_set(k->err,
+                           "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           "complex dtype. Got: %s",
+                           ku_dtype_tname(self->dtype));
+    if (dt != CT_DTYPE_INVALID && !ct_dtype_is_float(dt))
+        return cts_err_set(k->err,
+                           "mean(): could not infer output dtype. Optional dtype must be either a floating point or "
+                           "complex dtype. Got: %s",
+                           ku_dtype_tname(dt));
+    bool mask[CT_MAX_DIMS];
+    if (dim_mask(k, self->ndim, dims, nd, mask)) return -1;
+    ct_dtype od = dt != CT_DTYPE_INVALID ? dt : self->dtype;
+    int64_t count = 1;
+    for (int d = 0; d < self->ndim; d++)
+        if (mask[d]) count *= self->sizes[d];
+    ct_tensor *x = ku_cast(self, od, k->err);
+    if (!x) return -1;
+    ct_tensor *r = reduce(k, R_SUM, x, mask, keepdim, od);
+    ct_tensor_release(x);
+    if (!r) return -1;
+    /* PyTorch divides the rounded sum by the count in the output dtype */
+    int64_t n = ct_numel(r);
+    char *p = ct_data(r);
+    int esz = ct_dtype_size(od);
+    unsigned char cbuf[8];
+    ct_store_f64(cbuf, od, (double)count);
+    double c = ct_load_f64(cbuf, od);
+    for (int64_t i = 0; i < n; i++) {
+        double v = ct_load_f64(p + i * esz, od);
+        if (od == CT_FLOAT64) ct_store_f64(p + i * esz, od, v / c);
+        else ct_store_f64(p + i * esz, od, (float)v / (float)c);
+    }
+    return ku_ret(outs, r);
+}
+
+static int k_mean(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_opt_dtype(&A, 1, &dt)) return -1;
+    return mean_impl(k, self, NULL, -1, false, dt, outs);
+}
+
+static int k_mean_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    bool keepdim;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) || ku_bool(&A, 2, &keepdim) ||
+        ku_opt_dtype(&A, 3, &dt))
+        return -1;
+    return mean_impl(k, self, dims, nd, keepdim, dt, outs);
+}
+
+/* ---- amax, amin, max(), min(), any, all ---- */
+
+static int k_amax_amin(cts_kctx *k, const cv_value *args, int nargs, int op, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    bool keepdim, mask[CT_MAX_DIMS];
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) || ku_bool(&A, 2, &keepdim)) return -1;
+    if (dim_mask(k, self->ndim, dims, nd, mask) || check_nonempty(k, r_name(op), self, mask, nd == 0)) return -1;
+    return ku_ret(outs, reduce(k, op, self, mask, keepdim, self->dtype));
+}
+static int k_amax(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return k_amax_amin(k, args, nargs, R_MAX, outs);
+}
+static int k_amin(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return k_amax_amin(k, args, nargs, R_MIN, outs);
+}
+
+static int max_all(cts_kctx *k, const cv_value *args, int nargs, int op, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    bool mask[CT_MAX_DIMS];
+    if (ku_tensor(&A, 0, &self)) return -1;
+    dim_mask(k, self->ndim, NULL, -1, mask);
+    if (check_nonempty(k, op == R_MAX ? "max" : "min", self, mask, true)) return -1;
+    return ku_ret(outs, reduce(k, op, self, mask, false, self->dtype));
+}
+static int k_max(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return max_all(k, args, nargs, R_MAX, outs);
+}
+static int k_min(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return max_all(k, args, nargs, R_MIN, outs);
+}
+
+/* any/all: bool result (uint8 for uint8 input, as PyTorch) */
+static int any_all(cts_kctx *k, const cv_value *args, int nargs, int op, bool has_dim, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim = 0;
+    bool keepdim = false, mask[CT_MAX_DIMS];
+    if (ku_tensor(&A, 0, &self)) return -1;
+    if (has_dim && (ku_int(&A, 1, &dim) || ku_bool(&A, 2, &keepdim))) return -1;
+    if (dim_mask(k, self->ndim, has_dim ? &dim : NULL, has_dim ? 1 : -1, mask)) return -1;
+    return ku_ret(outs, reduce(k, op, self, mask, keepdim, self->dtype == CT_UINT8 ? CT_UINT8 : CT_BOOL));
+}
+static int k_any(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return any_all(k, args, nargs, R_ANY, false, outs);
+}
+static int k_all(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return any_all(k, args, nargs, R_ALL, false, outs);
+}
+static int k_any_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return any_all(k, args, nargs, R_ANY, true, outs);
+}
+static int k_all_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return any_all(k, args, nargs, R_ALL, true, outs);
+}
+
+/* ---- along one dim, with indices: max.dim, min.dim, argmax, argmin ---- */
+
+/* Rows of t along dim as a contiguous [outer, n] double or int64 copy. */
+typedef struct rows {
+    ct_tensor *buf; /* FLOAT64 or INT64, shape [..., n] with dim moved last */
+    int64_t nrows, n;
+} rows;
+
+static int rows_of(cts_kctx *k, ct_tensor *t, int64_t dim, rows *r) {
+    int64_t perm[CT_MAX_DIMS];
+    int m = 0;
+    for (int d = 0; d < t->ndim; d++)
+        if (d != dim) perm[m++] = d;
+    perm[m++] = dim;
+    ct_tensor *p = ct_permute(t, t->ndim, perm, k->err);
+    if (!p) return -1;
+    r->buf = ku_to_dtype(p, ct_dtype_is_float(t->dtype) ? CT_FLOAT64 : CT_INT64, k->err);
+    ct_tensor_release(p);
+    if (!r->buf) return -1;
+    r->n = t->sizes[dim];
+    r->nrows = r->n ? ct_numel(t) / r->n : 0;
+    return 0;
+}
+
+/* index of the first max (is_max) / min, or of the first NaN */
+static int64_t best_f(const double *x, int64_t n, bool is_max) {
+    int64_t bi = 0;
+    double b = x[0];
+    if (b != b) return 0;
+    for (int64_t i = 1; i < n; i++) {
+        double v = x[i];
+        if (v != v) return i;
+        if (is_max ? v > b : v < b) {
+            b = v;
+            bi = i;
+        }
+    }
+    return bi;
+}
+static int64_t best_i(const int64_t *x, int64_t n, bool is_max) {
+    int64_t bi = 0, b = x[0];
+    for (int64_t i = 1; i < n; i++)
+        if (is_max ? x[i] > b : x[i] < b) {
+            b = x[i];
+            bi = i;
+        }
+    return bi;
+}
+
+/* values (may be NULL) and indices of the best element along dim */
+static int best_along(cts_kctx *k, const char *name, ct_tensor *self, int64_t dim, bool keepdim, bool is_max,
+                      ct_tensor **vals, ct_tensor **idx) {
+    if (self->ndim == 0) { /* a scalar is its own extremum, index 0 */
+        if (ct_wrap_dim(dim, 0, k->err) < 0) return -1;
+        if (vals && !(*vals = ku_to_dtype(self, self->dtype, k->err))) return -1;
+        if (!(*idx = ct_tensor_scalar_i64(CT_INT64, 0, k->err))) {
+            if (vals) ct_tensor_release(*vals);
+            return -1;
+        }
+        return 0;
+    }
+    if ((dim = ct_wrap_dim(dim, self->ndim, k->err)) < 0) return -1;
+    if (self->sizes[dim] == 0)
+        return cts_err_set(k->err, "%s(): Expected reduction dim %lld to have non-zero size.", name, (long long)dim);
+    bool mask[CT_MAX_DIMS] = {0};
+    mask[dim] = true;
+    int64_t keep[CT_MAX_DIMS], oshape[CT_MAX_DIMS];
+    int on = reduced_shape(self, mask, keepdim, keep, oshape);
+    rows r;
+    if (rows_of(k, self, dim, &r)) return -1;
+    ct_tensor *v = vals ? ct_tensor_empty(self->dtype, on, oshape, k->err) : NULL;
+    ct_tensor *ix = (!vals || v) ? ct_tensor_empty(CT_INT64, on, oshape, k->err) : NULL;
+    if (!ix) {
+        ct_tensor_release(v);
+        ct_tensor_release(r.buf);
+        return -1;
+    }
+    bool fl = r.buf->dtype == CT_FLOAT64;
+    int64_t *io = ct_data(ix);
+    char *vo = v ? ct_data(v) : NULL;
+    int esz = ct_dtype_size(self->dtype);
+    for (int64_t i = 0; i < r.nrows; i++) {
+        if (fl) {
+            const double *x = (const double *)ct_data(r.buf) + i * r.n;
+            io[i] = best_f(x, r.n, is_max);
+            if (vo) ct_store_f64(vo + i * esz, self->dtype, x[io[i]]);
+        } else {
+            const int64_t *x = (const int64_t *)ct_data(r.buf) + i * r.n;
+            io[i] = best_i(x, r.n, is_max);
+            if (vo) ct_store_i64(vo + i * esz, self->dtype, x[io[i]]);
+        }
+    }
+    ct_tensor_release(r.buf);
+    if (vals) *vals = v;
+    *idx = ix;
+    return 0;
+}
+
+static int max_dim(cts_kctx *k, const cv_value *args, int nargs, bool is_max, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *v, *ix;
+    int64_t dim;
+    bool keepdim;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &keepdim)) return -1;
+    if (best_along(k, is_max ? "max" : "min", self, dim, keepdim, is_max, &v, &ix)) return -1;
+    outs[0] = cv_tensor(v);
+    outs[1] = cv_tensor(ix);
+    return 0;
+}
+static int k_max_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return max_dim(k, args, nargs, true, outs);
+}
+static int k_min_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return max_dim(k, args, nargs, false, outs);
+}
+
+static int arg_best(cts_kctx *k, const cv_value *args, int nargs, bool is_max, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    const char *name = is_max ? "argmax" : "argmin";
+    ct_tensor *self, *ix;
+    int64_t dim;
+    bool has_dim, keepdim;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int(&A, 1, &dim, &has_dim) || ku_bool(&A, 2, &keepdim)) return -1;
+    if (self->dtype == CT_BOOL)
+        return cts_err_set(k->err, "\"%s_cpu\" not implemented for 'Bool'", name);
+    if (has_dim) {
+        if (best_along(k, name, self, dim, keepdim, is_max, NULL, &ix)) return -1;
+        return ku_ret(outs, ix);
+    }
+    if (ct_numel(self) == 0)
+        return cts_err_set(k->err, "%s(): Expected reduction dim to be specified for input.numel() == 0.", name);
+    int64_t n = ct_numel(self);
+    ct_tensor *flat = ku_reshape(self, 1, &n, k->err);
+    if (!flat) return -1;
+    int rc = best_along(k, name, flat, 0, false, is_max, NULL, &ix);
+    ct_tensor_release(flat);
+    if (rc) return -1;
+    if (keepdim && self->ndim > 0) { /* all dims kept as 1 */
+        int64_t ones[CT_MAX_DIMS];
+        for (int d = 0; d < self->ndim; d++) ones[d] = 1;
+        ct_tensor *v = ct_view(ix, self->ndim, ones, k->err);
+        ct_tensor_release(ix);
+        return ku_ret(outs, v);
+    }
+    return ku_ret(outs, ix);
+}
+static int k_argmax(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return arg_best(k, args, nargs, true, outs);
+}
+static int k_argmin(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return arg_best(k, args, nargs, false, outs);
+}
+
+/* ---- softmax, log_softmax ---- */
+
+/* (log-)softmax of one contiguous row (inner == 1), or of `inner`
+ * interleaved rows at stride `inner`.  T is float or double; the math
+ * follows PyTorch's kernels: max (NaN propagates), exp(x - max), sum, then
+ * multiply by 1/sum (softmax) or subtract log(sum) (log_softmax).  Loops are
+ * in blocks of 8 with independent partial results so that gcc vectorizes. */
+#define SOFTMAX_FN(ATTR, name, T, EXP, LOG)                                                  \
+    ATTR static void name##_row(const T *x, T *y, int64_t n, bool log_) {                         \
+        T pm[8], ps[8], m, s;                                                                \
+        int64_t i = 0;                                                                       \
+        for (int j = 0; j < 8; j++) pm[j] = x[0];                                            \
+        for (; i + 8 <= n; i += 8)                                                           \
+            for (int j = 0; j < 8; j++) {                                                    \
+                T v = x[i + j];                                                              \
+                pm[j] = ((v != v) | (v > pm[j])) ? v : pm[j];                                \
+            }                                                                                \
+        m = pm[0];                                                                           \
+        for (int j = 1; j < 8; j++) m = ((pm[j] != pm[j]) | (pm[j] > m)) ? pm[j] : m;        \
+        for (; i < n; i++) m = ((x[i] != x[i]) | (x[i] > m)) ? x[i] : m;                     \
+        for (int j = 0; j < 8; j++) ps[j] = 0;                                               \
+        for (i = 0; i + 8 <= n; i += 8) {                                                    \
+            T e_[8];                                                                         \
+            for (int j = 0; j < 8; j++) e_[j] = EXP(x[i + j] - m);                           \
+            for (int j = 0; j < 8; j++) ps[j] += e_[j];                                      \
+            if (!log_)                                                                       \
+                for (int j = 0; j < 8; j++) y[i + j] = e_[j];                                \
+        }                                                                                    \
+        s = ((ps[0] + ps[1]) + (ps[2] + ps[3])) + ((ps[4] + ps[5]) + (ps[6] + ps[7]));       \
+        for (; i < n; i++) {                                                                 \
+            T e = EXP(x[i] - m);                                                             \
+            s += e;                                                                          \
+            if (!log_) y[i] = e;                                                             \
+        }                                                                                    \
+        if (log_) {                                                                          \
+            T ls = LOG(s);                                                                   \
+            for (i = 0; i < n; i++) y[i] = x[i] - m - ls;                                    \
+        } else {                                                                             \
+            T r = (T)1 / s;                                                                  \
+            for (i = 0; i < n; i++) y[i] *= r;                                               \
+        }                                                                                    \
+    }                                                                                        \
+    /* column helpers over `inner` contiguous lanes, in blocks of 8 */                     \
+    ATTR static void name##_max(T *m, const T *x, int64_t n) {                                    \
+        int64_t j = 0;                                                                       \
+        for (; j + 8 <= n; j += 8)                                                           \
+            for (int k = 0; k < 8; k++) {                                                    \
+                T v = x[j + k], mm = m[j + k];                                               \
+                m[j + k] = ((v != v) | (v > mm)) ? v : mm;                                   \
+            }                                                                                \
+        for (; j < n; j++) m[j] = ((x[j] != x[j]) | (x[j] > m[j])) ? x[j] : m[j];            \
+    }                                                                                        \
+    ATTR static void name##_exp(T *y, T *sum, const T *x, const T *m, int64_t n) {                \
+        int64_t j = 0;                                                                       \
+        for (; j + 8 <= n; j += 8) {                                                         \
+            T e_[8];                                                                         \
+            for (int k = 0; k < 8; k++) e_[k] = EXP(x[j + k] - m[j + k]);                    \
+            for (int k = 0; k < 8; k++) {                                                    \
+                y[j + k] = e_[k];                                                            \
+                sum[j + k] += e_[k];                                                         \
+            }                                                                                \
+        }                                                                                    \
+        for (; j < n; j++) {                                                                 \
+            y[j] = EXP(x[j] - m[j]);                                                         \
+            sum[j] += y[j];                                                                  \
+        }                                                                                    \
+    }                                                                                        \
+    ATTR static void name(const T *x, T *y, int64_t n, int64_t inner, bool log_, T *tmp) {        \
+        if (inner == 1) {                                                                    \
+            name##_row(x, y, n, log_);                                                       \
+            return;                                                                          \
+        }                                                                                    \
+        T *sum = tmp + inner;                                                                \
+        memcpy(tmp, x, sizeof(T) * (size_t)inner);                                           \
+        for (int64_t i = 1; i < n; i++) name##_max(tmp, x + i * inner, inner);               \
+        memset(sum, 0, sizeof(T) * (size_t)inner);                                           \
+        /* exp(x - max) into y (log_softmax overwrites it below) */                          \
+        for (int64_t i = 0; i < n; i++) name##_exp(y + i * inner, sum, x + i * inner, tmp, inner); \
+        if (log_) {                                                                          \
+            for (int64_t j = 0; j < inner; j++) sum[j] = LOG(sum[j]);                        \
+            for (int64_t i = 0; i < n; i++)                                                  \
+                for (int64_t j = 0; j < inner; j++)                                          \
+                    y[i * inner + j] = x[i * inner + j] - tmp[j] - sum[j];                   \
+        } else {                                                                             \
+            for (int64_t j = 0; j < inner; j++) sum[j] = (T)1 / sum[j];                      \
+            for (int64_t i = 0; i < n; i++)                                                  \
+                for (int64_t j = 0; j < inner; j++) y[i * inner + j] *= sum[j];              \
+        }                                                                                    \
+    }
+SOFTMAX_FN(, softmax_f, float, ku_expf, logf)
+SOFTMAX_FN(, softmax_d, double, exp, log)
+#if defined(__x86_64__) || defined(__i386__)
+#define R_X86 1
+SOFTMAX_FN(__attribute__((target("avx2,fma"))), softmax_f_avx2, float, ku_expf, logf)
+#endif
+
+static int softmax_impl(cts_kctx *k, const cv_value *args, int nargs, bool log_, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_opt_dtype(&A, 2, &dt)) return -1;
+    if ((dim = ct_wrap_dim(dim, self->ndim, k->err)) < 0) return -1;
+    ct_dtype od = dt != CT_DTYPE_INVALID ? dt : self->dtype;
+    if (!ct_dtype_is_float(od)) {
+        bool last = self->ndim == 0 || dim == self->ndim - 1;
+        return cts_err_set(k->err, "\"%s%s_kernel_impl\" not implemented for '%s'", log_ ? "log_softmax" : "softmax",
+                           last ? "_lastdim" : "", ku_dtype_tname(od));
+    }
+    /* compute in float (float32, half, bfloat16) or double */
+    ct_dtype cd = od == CT_FLOAT64 ? CT_FLOAT64 : CT_FLOAT32;
+    ct_tensor *x = ku_cast(self, od, k->err), *xc = NULL, *y = NULL;
+    if (x && od != cd) { /* half/bfloat16: round to the dtype first, then widen */
+        ct_tensor *w = ku_to_dtype(x, cd, k->err);
+        ct_tensor_release(x);
+        x = w;
+    }
+    if (!x) return -1;
+    xc = ku_contiguous(x, k->err);
+    ct_tensor_release(x);
+    if (!xc) return -1;
+    y = ct_tensor_empty(cd, self->ndim, self->sizes, k->err);
+    int64_t n = self->ndim ? self->sizes[dim] : 1, inner = 1, outer = 1;
+    for (int d = 0; d < self->ndim; d++) {
+        if (d < dim) outer *= self->sizes[d];
+        if (d > dim) inner *= self->sizes[d];
+    }
+    void *tmp = y ? malloc((size_t)(2 * (inner ? inner : 1)) * (size_t)ct_dtype_size(cd)) : NULL;
+    int rc = -1;
+    void (*ff)(const float *, float *, int64_t, int64_t, bool, float *) = softmax_f;
+#ifdef R_X86
+    if (cts_cpu_isa() >= CTS_ISA_AVX2) ff = softmax_f_avx2;
+#endif
+    if (y && !tmp) cts_err_oom(k->err, "softmax", (size_t)(2 * inner) * (size_t)ct_dtype_size(cd));
+    if (tmp) {
+        if (n > 0 && inner > 0)
+            for (int64_t o = 0; o < outer; o++) {
+                if (cd == CT_FLOAT32)
+                    ff((const float *)ct_data(xc) + o * n * inner, (float *)ct_data(y) + o * n * inner, n, inner,
+                       log_, tmp);
+                else
+                    softmax_d((const double *)ct_data(xc) + o * n * inner, (double *)ct_data(y) + o * n * inner, n,
+                              inner, log_, tmp);
+            }
+        rc = 0;
+    }
+    free(tmp);
+    ct_tensor_release(xc);
+    if (rc) {
+        ct_tensor_release(y);
+        return -1;
+    }
+    if (od != cd) {
+        ct_tensor *r = ku_to_dtype(y, od, k->err);
+        ct_tensor_release(y);
+        y = r;
+    }
+    return ku_ret(outs, y);
+}
+static int k_softmax(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return softmax_impl(k, args, nargs, false, outs);
+}
+static int k_log_softmax(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return softmax_impl(k, args, nargs, true, outs);
+}
+
+const cts_op_def cts_ops_reduce[] = {
+    {"aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor", k_sum},
+    {"aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_sum_dim},
+    {"aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor", k_mean},
+    {"aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_mean_dim},
+    {"aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor", k_prod},
+    {"aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_prod_dim},
+    {"aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor", k_amax},
+    {"aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor", k_amin},
+    {"aten::max(Tensor self) -> Tensor", k_max},
+    {"aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", k_max_dim},
+    {"aten::min(Tensor self) -> Tensor", k_min},
+    {"aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", k_min_dim},
+    {"aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", k_argmax},
+    {"aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", k_argmin},
+    {"aten::any(Tensor self) -> Tensor", k_any},
+    {"aten::all(Tensor self) -> Tensor", k_all},
+    {"aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_any_dim},
+    {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all_dim},
+    {"aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", k_softmax},
+    {"aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", k_log_softmax},
+};
+const int cts_ops_reduce_count = (int)(sizeof cts_ops_reduce / sizeof cts_ops_reduce[0]);
