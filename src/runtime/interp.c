@@ -173,7 +173,8 @@ static int lower_node(lowerer *l, ir_node *n) {
         int nc = n->noutputs;
         int trip = operand(l, n->inputs[0]);
         int cond = l->c->nregs++;
-        int counter = reg_of(l, ir_block_input(body, 0));
+        int counter = l->c->nregs++; /* hidden: the body's counter value may be released */
+        int body_counter = reg_of(l, ir_block_input(body, 0));
         if (move(l, cond, operand(l, n->inputs[1]))) return -1;
         int *carried = malloc((size_t)(nc + 1) * sizeof *carried);
         int *tmp = malloc((size_t)(nc + 1) * sizeof *tmp);
@@ -199,6 +200,7 @@ static int lower_node(lowerer *l, ir_node *n) {
         ins->a = counter;
         ins->b = trip;
         ins->c = cond;
+        if (move(l, body_counter, counter)) goto lfail;
         if (lower_block(l, body)) goto lfail;
         if (move(l, cond, operand(l, ir_block_output(body, 0)))) goto lfail;
         for (int i = 0; i < nc; i++)
