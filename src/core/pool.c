@@ -53,8 +53,10 @@ static void run_tasks(cts_pool *p, cts_pool_fn fn, void *ctx, int64_t n, int thr
 static void *worker_main(void *arg) {
     worker_arg *wa = arg;
     cts_pool *p = wa->pool;
+    /* gen is 0 until cts_pool_new has returned, so a worker that starts
+     * late still sees the first job as new */
+    unsigned long long seen = 0;
     pthread_mutex_lock(&p->mu);
-    unsigned long long seen = p->gen;
     for (;;) {
         while (!p->stop && p->gen == seen) pthread_cond_wait(&p->work_cv, &p->mu);
         if (p->stop) break;

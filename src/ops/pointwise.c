@@ -813,7 +813,7 @@ K_ARITH(k_floordiv_s, AR_DIVF, true, -1, false, false)
         ct_tensor *self, *ot = NULL;                                                              \
         ku_scalar os, one = ku_scalar_int(1);                                                     \
         const char *mode;                                                                         \
-        int kind;                                                                                 \
+        int kind = 0;                                                                             \
         if (ku_tensor(&A, 0, &self)) return -1;                                                   \
         if (scalar_other ? ku_scalar_arg(&A, 1, &os) : ku_tensor(&A, 1, &ot)) return -1;          \
         if (ku_opt_str(&A, 2, &mode) || parse_rounding(k, mode, &kind)) return -1;                \

@@ -1195,12 +1195,12 @@ static int run(U *u, cv_value *out) {
             if (u->sp > u->base) {
                 item_release(pop(u));
             } else {
-                size_t b;
+                size_t b = 0;
                 if (pop_mark(u, op, &b)) return -1;
             }
             break;
         case OP_POP_MARK: {
-            size_t b;
+            size_t b = 0;
             if (pop_mark(u, op, &b)) return -1;
             while (u->sp > b) item_release(pop(u));
             break;
@@ -1278,7 +1278,7 @@ static int run(U *u, cv_value *out) {
             break;
         }
         case OP_TUPLE: {
-            size_t b;
+            size_t b = 0;
             if (pop_mark(u, op, &b) || make_tuple(u, b, op)) return -1;
             break;
         }
@@ -1290,7 +1290,7 @@ static int run(U *u, cv_value *out) {
         }
         case OP_LIST:
         case OP_DICT: {
-            size_t b;
+            size_t b = 0;
             cv_value v;
             if (pop_mark(u, op, &b)) return -1;
             if ((op == OP_LIST ? new_list(u, &v) : new_dict(u, &v))) return -1;
@@ -1305,7 +1305,7 @@ static int run(U *u, cv_value *out) {
             if (need_items(u, 2, op) || list_extend(u, u->sp - 2, u->sp - 1, op)) return -1;
             break;
         case OP_APPENDS: {
-            size_t b;
+            size_t b = 0;
             if (pop_mark(u, op, &b)) return -1;
             if (b == 0 || b <= u->base) return fail(u, "APPENDS without a list below its mark");
             if (list_extend(u, b - 1, b, op)) return -1;
@@ -1315,7 +1315,7 @@ static int run(U *u, cv_value *out) {
             if (need_items(u, 3, op) || dict_update(u, u->sp - 3, u->sp - 2, op)) return -1;
             break;
         case OP_SETITEMS: {
-            size_t b;
+            size_t b = 0;
             if (pop_mark(u, op, &b)) return -1;
             if (b == 0 || b <= u->base) return fail(u, "SETITEMS without a dict below its mark");
             if (dict_update(u, b - 1, b, op)) return -1;

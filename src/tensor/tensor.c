@@ -125,7 +125,7 @@ static ct_tensor *make_contig(ct_dtype dt, int ndim, const int64_t *sizes, bool 
         cts_err_set(err, "invalid dtype %d", (int)dt);
         return NULL;
     }
-    int64_t n;
+    int64_t n = 0;
     if (check_sizes(ndim, sizes, &n, err)) return NULL;
     ct_storage *s = ct_storage_new((size_t)n * (size_t)ct_dtype_size(dt), zero, err);
     if (!s) return NULL;
@@ -154,7 +154,7 @@ ct_tensor *ct_tensor_from_storage(ct_storage *s, ct_dtype dt, int64_t offset, in
         cts_err_set(err, "invalid dtype %d", (int)dt);
         return NULL;
     }
-    int64_t n;
+    int64_t n = 0;
     if (check_sizes(ndim, sizes, &n, err)) return NULL;
     if (offset < 0) {
         cts_err_set(err, "negative storage offset %lld", (long long)offset);

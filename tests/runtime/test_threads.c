@@ -22,7 +22,7 @@ typedef struct job {
     float x[12], h[12];
     float want[2][12];
     int failures;
-    char error[256];
+    char error[1100];
 } job;
 
 static int call_cell(cts_module *m, const float *x, const float *h, float out[2][12], char *error, size_t n) {

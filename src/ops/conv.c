@@ -1,0 +1,940 @@
+/* conv.c - convolutions: aten::_convolution (and its deprecated 12-argument
+ * overload), convolution, _convolution_mode, conv1d, conv2d (int and "same"/
+ * "valid" padding), conv_transpose1d and conv_transpose2d.
+ *
+ * Every front end reduces to conv_run() on 2-D NCHW data (1-D convolutions
+ * are viewed as 2-D with a unit height, as PyTorch does), after PyTorch
+ * 1.13's checks in PyTorch's order and words (_convolution's parameter
+ * expansion, check_shape_forward, the backends' dtype checks).
+ *
+ * Algorithms (float32):
+ *   - depthwise (groups == C_in == C_out): a direct kernel over NCHW planes;
+ *   - 1x1, stride 1, no padding: one GEMM per group straight on the input;
+ *   - everything else: im2col into a column buffer (bands of output rows, so
+ *     the buffer stays small) + GEMM, with the bias fused as a per-row bias;
+ *   - transposed: GEMM into columns + col2im.
+ * Other dtypes (float64, integers, bfloat16) use a direct reference loop
+ * accumulating in double or wrapping int64.  The slot for a channels-last
+ * direct convolution with prepacked weights is conv_run()'s algorithm
+ * choice. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/cpu.h"
+#include "../core/pool.h"
+#include "gemm.h"
+#include "op.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CONV_X86 1
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* arguments                                                                 */
+
+static int arg_tensor(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name,
+                      ct_tensor **out) {
+    if (args[i].tag != CV_TENSOR || !args[i].u.t)
+        return cts_err_set(k->err, "%s: expected a Tensor for argument '%s' but got %s", op, name,
+                           args[i].tag == CV_TENSOR ? "an undefined tensor" : cv_tag_name(args[i].tag));
+    *out = args[i].u.t;
+    return 0;
+}
+
+static int arg_opt_tensor(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name,
+                          ct_tensor **out) {
+    if (args[i].tag == CV_NONE || (args[i].tag == CV_TENSOR && !args[i].u.t)) {
+        *out = NULL;
+        return 0;
+    }
+    if (args[i].tag == CV_TENSOR) {
+        *out = args[i].u.t;
+        return 0;
+    }
+    return cts_err_set(k->err, "%s: expected a Tensor or None for argument '%s' but got %s", op, name,
+                       cv_tag_name(args[i].tag));
+}
+
+#define MAX_LIST 8
+
+typedef struct ilist {
+    int n;
+    int64_t v[MAX_LIST];
+} ilist;
+
+/* int[N]: a list of ints; a bare int means N copies (one for int[]). */
+static int arg_ilistn(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name, int fixed,
+                      ilist *out) {
+    cv_value v = args[i];
+    if (v.tag == CV_INT) {
+        out->n = fixed > 0 ? fixed : 1;
+        for (int j = 0; j < out->n; j++) out->v[j] = v.u.i;
+        return 0;
+    }
+    if (v.tag != CV_LIST)
+        return cts_err_set(k->err, "%s: expected a list of ints for argument '%s' but got %s", op, name,
+                           cv_tag_name(v.tag));
+    if (v.u.l->len > MAX_LIST)
+        return cts_err_set(k->err, "%s: argument '%s' has %zu values; convolutions take at most %d", op, name,
+                           v.u.l->len, MAX_LIST);
+    out->n = (int)v.u.l->len;
+    for (int j = 0; j < out->n; j++) {
+        cv_value e = v.u.l->items[j];
+        if (e.tag != CV_INT)
+            return cts_err_set(k->err, "%s: expected a list of ints for argument '%s'", op, name);
+        out->v[j] = e.u.i;
+    }
+    return 0;
+}
+
+static int arg_ilist(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name, ilist *out) {
+    return arg_ilistn(k, args, i, op, name, 0, out);
+}
+
+static int arg_int(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name, int64_t *out) {
+    if (args[i].tag == CV_INT) *out = args[i].u.i;
+    else if (args[i].tag == CV_BOOL) *out = args[i].u.b;
+    else return cts_err_set(k->err, "%s: expected an int for argument '%s' but got %s", op, name, cv_tag_name(args[i].tag));
+    return 0;
+}
+
+static int arg_bool(cts_kctx *k, const cv_value *args, int i, const char *op, const char *name, bool *out) {
+    if (args[i].tag == CV_BOOL) *out = args[i].u.b;
+    else if (args[i].tag == CV_INT) *out = args[i].u.i != 0;
+    else return cts_err_set(k->err, "%s: expected a bool for argument '%s' but got %s", op, name, cv_tag_name(args[i].tag));
+    return 0;
+}
+
+static const char *st(ct_dtype d) { return ct_dtype_ir_name(d); }
+
+/* caffe2 TypeMeta names, which the bias type check prints */
+static const char *meta_name(ct_dtype d) {
+    switch (d) {
+    case CT_UINT8: return "unsigned char";
+    case CT_INT8: return "signed char";
+    case CT_INT16: return "short int";
+    case CT_INT32: return "int";
+    case CT_INT64: return "long int";
+    case CT_FLOAT16: return "c10::Half";
+    case CT_FLOAT32: return "float";
+    case CT_FLOAT64: return "double";
+    case CT_BOOL: return "bool";
+    case CT_BFLOAT16: return "c10::BFloat16";
+    default: return "unknown";
+    }
+}
+
+/* "[1, 2]" */
+static const char *list_str(const int64_t *v, int n, char *buf, size_t cap) { return ct_shape_str(n, v, buf, cap); }
+
+/* ------------------------------------------------------------------------ */
+/* parameters and checks                                                     */
+
+typedef struct conv_params {
+    int dim;                        /* spatial dims of the call (1 or 2; 3 is rejected after the checks) */
+    int64_t stride[3], pad[3], pad_end[3], dil[3], out_pad[3];
+    int64_t groups;
+    bool transposed;
+    bool bias_any_dtype;            /* 1-D convolutions convert the bias (PyTorch 1.13 quirk) */
+} conv_params;
+
+/* expand_param_if_needed */
+static int expand_param(cts_kctx *k, const ilist *l, const char *name, int dim, int64_t *out) {
+    if (l->n == 1) {
+        for (int i = 0; i < dim; i++) out[i] = l->v[0];
+        return 0;
+    }
+    if (l->n != dim) {
+        char b[256];
+        return cts_err_set(k->err,
+                           "expected %s to be a single integer value or a list of %d values to match the convolution "
+                           "dimensions, but got %s=%s",
+                           name, dim, name, list_str(l->v, l->n, b, sizeof b));
+    }
+    memcpy(out, l->v, sizeof(int64_t) * (size_t)dim);
+    return 0;
+}
+
+/* check_shape_forward of PyTorch 1.13 */
+static int check_shape_forward(cts_kctx *k, const ct_tensor *x, const ct_tensor *w, const ct_tensor *bias,
+                               const conv_params *p) {
+    char a[256], b[256];
+    int dim = p->dim;
+    for (int i = 0; i < dim; i++)
+        if (p->pad[i] < 0) return cts_err_set(k->err, "negative padding is not supported");
+    for (int i = 0; i < dim; i++)
+        if (p->out_pad[i] < 0) return cts_err_set(k->err, "negative output_padding is not supported");
+    for (int i = 0; i < dim; i++)
+        if (p->stride[i] <= 0) return cts_err_set(k->err, "non-positive stride is not supported");
+    if (w->ndim != x->ndim)
+        return cts_err_set(k->err,
+                           "Expected %d-dimensional input for %d-dimensional weight %s, but got %d-dimensional input "
+                           "of size %s instead",
+                           w->ndim, w->ndim, ct_shape_str(w->ndim, w->sizes, a, sizeof a), x->ndim,
+                           ct_shape_str(x->ndim, x->sizes, b, sizeof b));
+    int64_t g = p->groups;
+    if (w->sizes[0] < g)
+        return cts_err_set(k->err,
+                           "Given groups=%lld, expected weight to be at least %lld at dimension 0, but got weight of "
+                           "size %s instead",
+                           (long long)g, (long long)g, ct_shape_str(w->ndim, w->sizes, a, sizeof a));
+    if (w->sizes[0] % g)
+        return cts_err_set(k->err,
+                           "Given groups=%lld, expected weight to be divisible by %lld at dimension 0, but got weight "
+                           "of size [%s] instead",
+                           (long long)g, (long long)g, ct_shape_str(w->ndim, w->sizes, a, sizeof a));
+    if (!p->transposed) {
+        if (x->sizes[1] != w->sizes[1] * g)
+            return cts_err_set(k->err,
+                               "Given groups=%lld, weight of size %s, expected input%s to have %lld channels, but got "
+                               "%lld channels instead",
+                               (long long)g, ct_shape_str(w->ndim, w->sizes, a, sizeof a),
+                               ct_shape_str(x->ndim, x->sizes, b, sizeof b), (long long)(w->sizes[1] * g),
+                               (long long)x->sizes[1]);
+        if (bias && !(bias->ndim == 1 && bias->sizes[0] == w->sizes[0]))
+            return cts_err_set(k->err,
+                               "Given weight of size %s, expected bias to be 1-dimensional with %lld elements, but got "
+                               "bias of size %s instead",
+                               ct_shape_str(w->ndim, w->sizes, a, sizeof a), (long long)w->sizes[0],
+                               ct_shape_str(bias->ndim, bias->sizes, b, sizeof b));
+        bool ok = true;
+        char in_s[128] = "", ker_s[128] = "";
+        size_t io = 0, ko = 0;
+        for (int i = 2; i < x->ndim; i++) {
+            int64_t is = x->sizes[i] + p->pad[i - 2] + p->pad_end[i - 2];
+            int64_t ks = p->dil[i - 2] * (w->sizes[i] - 1) + 1;
+            if (is < ks) ok = false;
+            io += (size_t)snprintf(in_s + io, sizeof in_s - io, "%s%lld", i > 2 ? " x " : "", (long long)is);
+            ko += (size_t)snprintf(ker_s + ko, sizeof ker_s - ko, "%s%lld", i > 2 ? " x " : "", (long long)ks);
+            if (io >= sizeof in_s) io = sizeof in_s - 1;
+            if (ko >= sizeof ker_s) ko = sizeof ker_s - 1;
+        }
+        if (!ok)
+            return cts_err_set(k->err,
+                               "Calculated padded input size per channel: (%s). Kernel size: (%s). Kernel size can't "
+                               "be greater than actual input size",
+                               in_s, ker_s);
+    } else {
+        if (x->sizes[1] != w->sizes[0])
+            return cts_err_set(k->err,
+                               "Given transposed=1, weight of size %s, expected input%s to have %lld channels, but got "
+                               "%lld channels instead",
+                               ct_shape_str(w->ndim, w->sizes, a, sizeof a), ct_shape_str(x->ndim, x->sizes, b, sizeof b),
+                               (long long)w->sizes[0], (long long)x->sizes[1]);
+        if (bias && !(bias->ndim == 1 && bias->sizes[0] == w->sizes[1] * g))
+            return cts_err_set(k->err,
+                               "Given transposed=1, weight of size %s, expected bias to be 1-dimensional with %lld "
+                               "elements, but got bias of size %s instead",
+                               ct_shape_str(w->ndim, w->sizes, a, sizeof a), (long long)(w->sizes[1] * g),
+                               ct_shape_str(bias->ndim, bias->sizes, b, sizeof b));
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* float32 kernels                                                           */
+
+/* One convolution problem on contiguous NCHW data (2-D, after 1-D views). */
+typedef struct conv_prob {
+    int64_t N, C, H, W;          /* input */
+    int64_t K, kh, kw;           /* output channels, kernel */
+    int64_t OH, OW;
+    int64_t sh, sw, ph, pw, dh, dw;
+    int64_t G;                   /* groups */
+} conv_prob;
+
+/* y[0..n) += a * x[0..n) */
+static void axpy_scalar(int64_t n, float a, const float *x, float *y) {
+    for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+#ifdef CONV_X86
+__attribute__((target("avx2,fma"))) static void axpy_avx2(int64_t n, float a, const float *x, float *y) {
+    __m256 va = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 y0 = _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
+        __m256 y1 = _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
+        _mm256_storeu_ps(y + i, y0);
+        _mm256_storeu_ps(y + i + 8, y1);
+    }
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] += a * x[i];
+}
+#endif
+
+typedef void (*axpy_fn)(int64_t n, float a, const float *x, float *y);
+
+static axpy_fn pick_axpy(void) {
+#ifdef CONV_X86
+    if (cts_cpu_isa() >= CTS_ISA_AVX2) return axpy_avx2;
+#endif
+    return axpy_scalar;
+}
+
+/* Output columns ow in [lo, hi) read input column ow*s + off inside [0, W). */
+static void col_range(int64_t OW, int64_t W, int64_t s, int64_t off, int64_t *lo, int64_t *hi) {
+    int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
+    int64_t h = W - 1 - off < 0 ? 0 : (W - 1 - off) / s + 1;
+    if (h > OW) h = OW;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+typedef struct dw_job {
+    const conv_prob *p;
+    const float *x, *w, *bias;
+    float *y;
+    axpy_fn axpy;
+} dw_job;
+
+/* Depthwise: one (image, channel) plane per task. */
+static void dw_plane(void *ctx, int64_t task, int thread) {
+    (void)thread;
+    const dw_job *j = ctx;
+    const conv_prob *p = j->p;
+    int64_t c = task % p->C;
+    const float *x = j->x + task * p->H * p->W;
+    const float *w = j->w + c * p->kh * p->kw;
+    float *y = j->y + task * p->OH * p->OW;
+    float b = j->bias ? j->bias[c] : 0.0f;
+    for (int64_t oh = 0; oh < p->OH; oh++) {
+        float *yr = y + oh * p->OW;
+        for (int64_t ow = 0; ow < p->OW; ow++) yr[ow] = b;
+        for (int64_t ki = 0; ki < p->kh; ki++) {
+            int64_t ih = oh * p->sh - p->ph + ki * p->dh;
+            if (ih < 0 || ih >= p->H) continue;
+            const float *xr = x + ih * p->W;
+            for (int64_t kj = 0; kj < p->kw; kj++) {
+                float wv = w[ki * p->kw + kj];
+                int64_t off = kj * p->dw - p->pw, lo, hi;
+                col_range(p->OW, p->W, p->sw, off, &lo, &hi);
+                if (p->sw == 1) {
+                    j->axpy(hi - lo, wv, xr + lo + off, yr + lo);
+                } else {
+                    for (int64_t ow = lo; ow < hi; ow++) yr[ow] += wv * xr[ow * p->sw + off];
+                }
+            }
+        }
+    }
+}
+
+static void conv_depthwise(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
+                           float *y) {
+    dw_job j = {p, x, w, bias, y, pick_axpy()};
+    double flops = 2.0 * (double)(p->N * p->C) * (double)(p->OH * p->OW) * (double)(p->kh * p->kw);
+    cts_pool *pool = flops < CTS_POOL_MIN_FLOPS ? NULL : k->pool;
+    cts_pool_parallel_for(pool, p->N * p->C, dw_plane, &j);
+}
+
+/* im2col of one group of one image for output rows [oh0, oh1): column row
+ * (c, ki, kj), column (oh - oh0)*OW + ow. */
+typedef struct im2col_job {
+    const conv_prob *p;
+    const float *x;   /* the group's first input channel */
+    float *cols;
+    int64_t oh0, oh1;
+} im2col_job;
+
+static void im2col_row(void *ctx, int64_t r, int thread) {
+    (void)thread;
+    const im2col_job *j = ctx;
+    const conv_prob *p = j->p;
+    int64_t kk = p->kh * p->kw;
+    int64_t c = r / kk, ki = (r % kk) / p->kw, kj = r % p->kw;
+    int64_t ncol = (j->oh1 - j->oh0) * p->OW;
+    float *d = j->cols + r * ncol;
+    const float *xc = j->x + c * p->H * p->W;
+    int64_t off = kj * p->dw - p->pw, lo, hi;
+    col_range(p->OW, p->W, p->sw, off, &lo, &hi);
+    for (int64_t oh = j->oh0; oh < j->oh1; oh++, d += p->OW) {
+        int64_t ih = oh * p->sh - p->ph + ki * p->dh;
+        if (ih < 0 || ih >= p->H) {
+            memset(d, 0, sizeof(float) * (size_t)p->OW);
+            continue;
+        }
+        const float *xr = xc + ih * p->W;
+        if (lo) memset(d, 0, sizeof(float) * (size_t)lo);
+        if (p->sw == 1) {
+            memcpy(d + lo, xr + lo + off, sizeof(float) * (size_t)(hi - lo));
+        } else {
+            for (int64_t ow = lo; ow < hi; ow++) d[ow] = xr[ow * p->sw + off];
+        }
+        if (hi < p->OW) memset(d + hi, 0, sizeof(float) * (size_t)(p->OW - hi));
+    }
+}
+
+#define COLS_BUDGET (4 << 20) /* floats in the im2col buffer (16 MB) */
+
+static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
+                            float *y) {
+    int64_t Cg = p->C / p->G, Kg = p->K / p->G;
+    int64_t Kd = Cg * p->kh * p->kw, OHW = p->OH * p->OW, HW = p->H * p->W;
+    bool pointwise = p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->ph == 0 && p->pw == 0;
+    cts_sgemm_args g = CTS_SGEMM_ARGS_INIT;
+    g.M = Kg;
+    g.K = Kd;
+    g.lda = Kd;
+    g.ldc = OHW;
+    if (pointwise) {
+        /* the input already is the column matrix [C_g, H*W] */
+        g.N = OHW;
+        g.ldb = HW;
+        for (int64_t gi = 0; gi < p->G; gi++) {
+            g.A = w + gi * Kg * Kd;
+            g.B = x + gi * Cg * HW;
+            g.C = y + gi * Kg * OHW;
+            g.bias_m = bias ? bias + gi * Kg : NULL;
+            if (cts_sgemm_batched(&g, p->N, 0, p->C * HW, p->K * OHW, k->pool, k->err)) return -1;
+        }
+        return 0;
+    }
+    int64_t rows = Kd ? COLS_BUDGET / (Kd * p->OW) : p->OH;
+    if (rows < 1) rows = 1;
+    if (rows > p->OH) rows = p->OH;
+    size_t nb = (size_t)(Kd * rows * p->OW);
+    float *cols = malloc((nb ? nb : 1) * sizeof(float));
+    if (!cols) return cts_err_oom(k->err, "im2col buffer", nb * sizeof(float));
+    int rc = 0;
+    for (int64_t n = 0; n < p->N && !rc; n++) {
+        for (int64_t gi = 0; gi < p->G && !rc; gi++) {
+            for (int64_t oh0 = 0; oh0 < p->OH && !rc; oh0 += rows) {
+                int64_t oh1 = oh0 + rows < p->OH ? oh0 + rows : p->OH;
+                im2col_job j = {p, x + (n * p->C + gi * Cg) * HW, cols, oh0, oh1};
+                double bytes = (double)Kd * (double)(oh1 - oh0) * (double)p->OW;
+                cts_pool_parallel_for(bytes < 65536.0 ? NULL : k->pool, Kd, im2col_row, &j);
+                g.N = (oh1 - oh0) * p->OW;
+                g.A = w + gi * Kg * Kd;
+                g.B = cols;
+                g.ldb = g.N;
+                g.C = y + (n * p->K + gi * Kg) * OHW + oh0 * p->OW;
+                g.bias_m = bias ? bias + gi * Kg : NULL;
+                rc = cts_sgemm(&g, k->pool, k->err);
+            }
+        }
+    }
+    free(cols);
+    return rc;
+}
+
+/* Transposed: cols [Kg*kh*kw, H*W] = W_g^T . X_g, then col2im into y. */
+static int conv_transposed_f32(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
+                               float *y) {
+    int64_t Cg = p->C / p->G, Kg = p->K / p->G, kk = p->kh * p->kw;
+    int64_t HW = p->H * p->W, OHW = p->OH * p->OW;
+    int64_t Mr = Kg * kk;
+    size_t nb = (size_t)(Mr * HW);
+    float *cols = malloc((nb ? nb : 1) * sizeof(float));
+    if (!cols) return cts_err_oom(k->err, "col2im buffer", nb * sizeof(float));
+    for (int64_t n = 0; n < p->N; n++)
+        for (int64_t co = 0; co < p->K; co++) {
+            float b = bias ? bias[co] : 0.0f;
+            float *yp = y + (n * p->K + co) * OHW;
+            for (int64_t i = 0; i < OHW; i++) yp[i] = b;
+        }
+    int rc = 0;
+    for (int64_t n = 0; n < p->N && !rc; n++) {
+        for (int64_t gi = 0; gi < p->G && !rc; gi++) {
+            cts_sgemm_args g = CTS_SGEMM_ARGS_INIT;
+            g.M = Mr;
+            g.N = HW;
+            g.K = Cg;
+            g.A = w + gi * Cg * Mr; /* [Cg, Mr] row-major, read transposed */
+            g.lda = Mr;
+            g.trans_a = true;
+            g.B = x + (n * p->C + gi * Cg) * HW;
+            g.ldb = HW;
+            g.C = cols;
+            g.ldc = HW;
+            if ((rc = cts_sgemm(&g, k->pool, k->err))) break;
+            for (int64_t co = 0; co < Kg; co++) {
+                float *yp = y + (n * p->K + gi * Kg + co) * OHW;
+                for (int64_t ki = 0; ki < p->kh; ki++)
+                    for (int64_t kj = 0; kj < p->kw; kj++) {
+                        const float *cr = cols + ((co * p->kh + ki) * p->kw + kj) * HW;
+                        for (int64_t ih = 0; ih < p->H; ih++) {
+                            int64_t oh = ih * p->sh - p->ph + ki * p->dh;
+                            if (oh < 0 || oh >= p->OH) continue;
+                            float *yr = yp + oh * p->OW;
+                            const float *c2 = cr + ih * p->W;
+                            for (int64_t iw = 0; iw < p->W; iw++) {
+                                int64_t ow = iw * p->sw - p->pw + kj * p->dw;
+                                if (ow >= 0 && ow < p->OW) yr[ow] += c2[iw];
+                            }
+                        }
+                    }
+            }
+        }
+    }
+    free(cols);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* reference loops for the other dtypes                                       */
+
+/* Accumulates in double (floating dtypes) or wrapping uint64 (integers). */
+/* acc: ny zeroed 8-byte accumulators. */
+static void conv_reference(const conv_prob *p, bool transposed, ct_dtype dt, const char *x, const char *w,
+                           const char *bias, char *y, void *acc) {
+    int esz = ct_dtype_size(dt);
+    bool fl = ct_dtype_is_float(dt);
+    int64_t Cg = p->C / p->G, Kg = p->K / p->G;
+    int64_t ny = p->N * p->K * p->OH * p->OW;
+    double *accf = fl ? acc : NULL;
+    uint64_t *acci = fl ? NULL : acc;
+#define LD_F(ptr, i) ct_load_f64((ptr) + (i) * esz, dt)
+#define LD_I(ptr, i) ((uint64_t)ct_load_i64((ptr) + (i) * esz, dt))
+    for (int64_t n = 0; n < p->N; n++)
+        for (int64_t gi = 0; gi < p->G; gi++)
+            for (int64_t co = 0; co < Kg; co++) {
+                int64_t oc = gi * Kg + co;
+                for (int64_t ci = 0; ci < Cg; ci++) {
+                    int64_t ic = gi * Cg + ci;
+                    for (int64_t ki = 0; ki < p->kh; ki++)
+                        for (int64_t kj = 0; kj < p->kw; kj++) {
+                            /* weight [K, Cg, kh, kw] or, transposed, [C, Kg, kh, kw] */
+                            int64_t wi = transposed ? ((ic * Kg + co) * p->kh + ki) * p->kw + kj
+                                                    : ((oc * Cg + ci) * p->kh + ki) * p->kw + kj;
+                            double wf = fl ? LD_F(w, wi) : 0;
+                            uint64_t wn = fl ? 0 : LD_I(w, wi);
+                            if (!transposed) {
+                                for (int64_t oh = 0; oh < p->OH; oh++) {
+                                    int64_t ih = oh * p->sh - p->ph + ki * p->dh;
+                                    if (ih < 0 || ih >= p->H) continue;
+                                    for (int64_t ow = 0; ow < p->OW; ow++) {
+                                        int64_t iw = ow * p->sw - p->pw + kj * p->dw;
+                                        if (iw < 0 || iw >= p->W) continue;
+                                        int64_t xi = ((n * p->C + ic) * p->H + ih) * p->W + iw;
+                                        int64_t yi = ((n * p->K + oc) * p->OH + oh) * p->OW + ow;
+                                        if (fl) accf[yi] += wf * LD_F(x, xi);
+                                        else acci[yi] += wn * LD_I(x, xi);
+                                    }
+                                }
+                            } else {
+                                for (int64_t ih = 0; ih < p->H; ih++) {
+                                    int64_t oh = ih * p->sh - p->ph + ki * p->dh;
+                                    if (oh < 0 || oh >= p->OH) continue;
+                                    for (int64_t iw = 0; iw < p->W; iw++) {
+                                        int64_t ow = iw * p->sw - p->pw + kj * p->dw;
+                                        if (ow < 0 || ow >= p->OW) continue;
+                                        int64_t xi = ((n * p->C + ic) * p->H + ih) * p->W + iw;
+                                        int64_t yi = ((n * p->K + oc) * p->OH + oh) * p->OW + ow;
+                                        if (fl) accf[yi] += wf * LD_F(x, xi);
+                                        else acci[yi] += wn * LD_I(x, xi);
+                                    }
+                                }
+                            }
+                        }
+                }
+            }
+    int64_t OHW = p->OH * p->OW;
+    for (int64_t i = 0; i < ny; i++) {
+        int64_t oc = (i / OHW) % p->K;
+        if (fl) {
+            double v = accf[i] + (bias ? LD_F(bias, oc) : 0.0);
+            ct_store_f64(y + i * esz, dt, v);
+        } else {
+            uint64_t v = acci[i] + (bias ? LD_I(bias, oc) : 0);
+            ct_store_i64(y + i * esz, dt, (int64_t)v);
+        }
+    }
+#undef LD_F
+#undef LD_I
+}
+
+/* ------------------------------------------------------------------------ */
+/* _convolution                                                              */
+
+/* Runs a checked 2-D problem: x [N,C,H,W], w [K,C/G,kh,kw] (transposed:
+ * [C,K/G,kh,kw]), all contiguous and of one dtype; returns y. */
+static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *bias, const conv_params *cp) {
+    conv_prob p;
+    p.N = x->sizes[0];
+    p.C = x->sizes[1];
+    p.H = x->sizes[2];
+    p.W = x->sizes[3];
+    p.G = cp->groups;
+    p.K = cp->transposed ? w->sizes[1] * p.G : w->sizes[0];
+    p.kh = w->sizes[2];
+    p.kw = w->sizes[3];
+    p.sh = cp->stride[0];
+    p.sw = cp->stride[1];
+    p.ph = cp->pad[0];
+    p.pw = cp->pad[1];
+    p.dh = cp->dil[0];
+    p.dw = cp->dil[1];
+    if (!cp->transposed) {
+        p.OH = (p.H + cp->pad[0] + cp->pad_end[0] - (p.dh * (p.kh - 1) + 1)) / p.sh + 1;
+        p.OW = (p.W + cp->pad[1] + cp->pad_end[1] - (p.dw * (p.kw - 1) + 1)) / p.sw + 1;
+    } else {
+        p.OH = (p.H - 1) * p.sh - 2 * p.ph + p.dh * (p.kh - 1) + cp->out_pad[0] + 1;
+        p.OW = (p.W - 1) * p.sw - 2 * p.pw + p.dw * (p.kw - 1) + cp->out_pad[1] + 1;
+    }
+    int64_t ys[4] = {p.N, p.K, p.OH, p.OW};
+    ct_dtype dt = x->dtype;
+    ct_tensor *y = ct_tensor_empty(dt, 4, ys, k->err);
+    if (!y) return NULL;
+    int64_t ny = ct_numel(y);
+    if (ny == 0) return y;
+    const char *bp = bias ? ct_data(bias) : NULL;
+    if (ct_numel(x) == 0 || ct_numel(w) == 0) {
+        /* no products to sum: the bias alone */
+        int esz = ct_dtype_size(dt);
+        for (int64_t i = 0; i < ny; i++) {
+            char *e = (char *)ct_data(y) + i * esz;
+            int64_t oc = (i / (p.OH * p.OW)) % p.K;
+            if (!bp) memset(e, 0, (size_t)esz);
+            else memcpy(e, bp + oc * esz, (size_t)esz);
+        }
+        return y;
+    }
+    int rc = 0;
+    if (dt == CT_FLOAT32) {
+        const float *xf = ct_data(x), *wf = ct_data(w), *bf = (const float *)bp;
+        float *yf = ct_data(y);
+        if (cp->transposed) rc = conv_transposed_f32(k, &p, xf, wf, bf, yf);
+        else if (p.G == p.C && p.K == p.C && p.G > 1) conv_depthwise(k, &p, xf, wf, bf, yf);
+        else rc = conv_im2col_gemm(k, &p, xf, wf, bf, yf);
+    } else {
+        void *acc = calloc((size_t)ny, 8);
+        if (!acc) {
+            ct_tensor_release(y);
+            cts_err_oom(k->err, "convolution accumulator", (size_t)ny * 8);
+            return NULL;
+        }
+        conv_reference(&p, cp->transposed, dt, ct_data(x), ct_data(w), bp, ct_data(y), acc);
+        free(acc);
+    }
+    if (rc) {
+        ct_tensor_release(y);
+        return NULL;
+    }
+    return y;
+}
+
+/* at::_convolution: the checks, then conv_run on 2-D views. */
+static ct_tensor *convolution_impl(cts_kctx *k, ct_tensor *input, ct_tensor *weight, ct_tensor *bias,
+                                   const ilist *stride, const ilist *padding, const ilist *dilation, bool transposed,
+                                   const ilist *output_padding, int64_t groups, bool bias_any_dtype,
+                                   const int64_t *pad_end /* NULL: symmetric */) {
+    int kdim = weight->ndim;
+    int dim = kdim - 2;
+    if (dim <= 0) {
+        cts_err_set(k->err, "weight should have at least three dimensions");
+        return NULL;
+    }
+    if (groups <= 0) {
+        cts_err_set(k->err, "non-positive groups is not supported");
+        return NULL;
+    }
+    if (dim > 3) {
+        cts_err_set(k->err, "convolution with %d spatial dimensions is not supported", dim);
+        return NULL;
+    }
+    conv_params cp;
+    memset(&cp, 0, sizeof cp);
+    cp.dim = dim;
+    cp.groups = groups;
+    cp.transposed = transposed;
+    cp.bias_any_dtype = bias_any_dtype;
+    if (expand_param(k, stride, "stride", dim, cp.stride) || expand_param(k, padding, "padding", dim, cp.pad) ||
+        expand_param(k, dilation, "dilation", dim, cp.dil) ||
+        expand_param(k, output_padding, "output_padding", dim, cp.out_pad))
+        return NULL;
+    for (int i = 0; i < dim; i++) cp.pad_end[i] = pad_end ? pad_end[i] : cp.pad[i];
+    if (check_shape_forward(k, input, weight, bias, &cp)) return NULL;
+    if (dim == 3) {
+        cts_err_set(k->err, "cts: 3-D convolution (aten::_convolution with a 5-D weight) is not implemented");
+        return NULL;
+    }
+    /* 1-D as 2-D with a unit height */
+    if (dim == 1) {
+        cp.stride[1] = cp.stride[0], cp.stride[0] = 1;
+        cp.pad[1] = cp.pad[0], cp.pad[0] = 0;
+        cp.pad_end[1] = cp.pad_end[0], cp.pad_end[0] = 0;
+        cp.dil[1] = cp.dil[0], cp.dil[0] = 1;
+        cp.out_pad[1] = cp.out_pad[0], cp.out_pad[0] = 0;
+    }
+    if (cp.dil[0] <= 0 || cp.dil[1] <= 0) {
+        cts_err_set(k->err, "dilation should be greater than zero, but got [%lld, %lld]", (long long)cp.dil[0],
+                    (long long)cp.dil[1]);
+        return NULL;
+    }
+    ct_dtype dt = input->dtype;
+    if (weight->dtype != dt) {
+        cts_err_set(k->err, "expected scalar type %s but found %s", st(dt), st(weight->dtype));
+        return NULL;
+    }
+    if (bias && bias->dtype != dt && !bias_any_dtype) {
+        if (transposed) cts_err_set(k->err, "expected scalar type %s but found %s", st(dt), st(bias->dtype));
+        else
+            cts_err_set(k->err, "Input type (%s) and bias type (%s) should be the same", meta_name(dt),
+                        meta_name(bias->dtype));
+        return NULL;
+    }
+    if (dt == CT_FLOAT16 || dt == CT_BOOL) {
+        const char *kn = transposed ? "slow_conv_transpose2d_out_cpu"
+                         : (cp.dil[0] != 1 || cp.dil[1] != 1) ? "slow_conv_dilated<>"
+                                                                : "slow_conv2d_cpu";
+        cts_err_set(k->err, "\"%s\" not implemented for '%s'", kn, st(dt));
+        return NULL;
+    }
+    if (transposed) {
+        if (!((cp.out_pad[1] < cp.stride[1] || cp.out_pad[1] < cp.dil[1]) &&
+              (cp.out_pad[0] < cp.stride[0] || cp.out_pad[0] < cp.dil[0]))) {
+            cts_err_set(k->err,
+                        "output padding must be smaller than either stride or dilation, but got "
+                        "output_padding_height: %lld output_padding_width: %lld stride_height: %lld stride_width: "
+                        "%lld dilation_height: %lld dilation_width: %lld",
+                        (long long)cp.out_pad[0], (long long)cp.out_pad[1], (long long)cp.stride[0],
+                        (long long)cp.stride[1], (long long)cp.dil[0], (long long)cp.dil[1]);
+            return NULL;
+        }
+        int64_t h = dim == 1 ? 1 : input->sizes[2], wd = input->sizes[dim == 1 ? 2 : 3];
+        int64_t kh = dim == 1 ? 1 : weight->sizes[2], kw = weight->sizes[dim == 1 ? 2 : 3];
+        int64_t oh = (h - 1) * cp.stride[0] - 2 * cp.pad[0] + cp.dil[0] * (kh - 1) + cp.out_pad[0] + 1;
+        int64_t ow = (wd - 1) * cp.stride[1] - 2 * cp.pad[1] + cp.dil[1] * (kw - 1) + cp.out_pad[1] + 1;
+        if (oh < 1 || ow < 1) {
+            cts_err_set(k->err,
+                        "Given input size per channel: (%lld x %lld). Calculated output size per channel: (%lld x "
+                        "%lld). Output size is too small",
+                        (long long)h, (long long)wd, (long long)oh, (long long)ow);
+            return NULL;
+        }
+    }
+    ct_tensor *x = NULL, *w = NULL, *b = NULL, *x4 = NULL, *w4 = NULL, *y = NULL, *res = NULL;
+    if (!(x = ct_contiguous(input, k->err)) || !(w = ct_contiguous(weight, k->err))) goto done;
+    if (bias) {
+        b = bias->dtype == dt ? ct_contiguous(bias, k->err) : ct_to_dtype(bias, dt, k->err);
+        if (!b) goto done;
+    }
+    if (dim == 1) {
+        if (!(x4 = ct_unsqueeze(x, 2, k->err)) || !(w4 = ct_unsqueeze(w, 2, k->err))) goto done;
+    } else {
+        x4 = x;
+        w4 = w;
+        ct_tensor_retain(x4);
+        ct_tensor_retain(w4);
+    }
+    if (!(y = conv_run(k, x4, w4, b, &cp))) goto done;
+    if (dim == 1) res = ct_squeeze_dim(y, 2, k->err);
+    else {
+        res = y;
+        y = NULL;
+    }
+done:
+    ct_tensor_release(x);
+    ct_tensor_release(w);
+    ct_tensor_release(b);
+    ct_tensor_release(x4);
+    ct_tensor_release(w4);
+    ct_tensor_release(y);
+    return res;
+}
+
+/* batchify: adds the batch dim to unbatched input. */
+static int batchify(cts_kctx *k, ct_tensor *x, int nsp, const char *fname, ct_tensor **out, bool *batched) {
+    int nb = nsp + 1;
+    *batched = x->ndim == nb + 1;
+    if (x->ndim != nb && !*batched) {
+        char b[256];
+        return cts_err_set(k->err, "Expected %dD (unbatched) or %dD (batched) input to %s, but got input of size: %s",
+                           nb, nb + 1, fname, ct_shape_str(x->ndim, x->sizes, b, sizeof b));
+    }
+    if (*batched) {
+        ct_tensor_retain(x);
+        *out = x;
+        return 0;
+    }
+    *out = ct_unsqueeze(x, 0, k->err);
+    return *out ? 0 : -1;
+}
+
+static int finish(cts_kctx *k, ct_tensor *y, bool batched, cv_value *outs) {
+    if (!y) return -1;
+    if (!batched) {
+        ct_tensor *s = ct_squeeze_dim(y, 0, k->err);
+        ct_tensor_release(y);
+        if (!s) return -1;
+        y = s;
+    }
+    outs[0] = cv_tensor(y);
+    return 0;
+}
+
+/* aten::_convolution_mode's "same" padding (stride 1 only) */
+static ct_tensor *conv_same(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *bias, const ilist *stride,
+                            const ilist *dilation, int64_t groups, bool bias_any) {
+    int kd = w->ndim;
+    if (kd <= 2) {
+        cts_err_set(k->err, "weight should have at least three dimensions");
+        return NULL;
+    }
+    int dim = kd - 2;
+    if (kd != x->ndim) {
+        char a[256], b[256];
+        cts_err_set(k->err,
+                    "Expected %d-dimensional input for %d-dimensional weight%s, but got %d-dimensional input of size "
+                    "%s instead",
+                    kd, kd, ct_shape_str(w->ndim, w->sizes, a, sizeof a), x->ndim,
+                    ct_shape_str(x->ndim, x->sizes, b, sizeof b));
+        return NULL;
+    }
+    if (dim > 3) {
+        cts_err_set(k->err, "convolution with %d spatial dimensions is not supported", dim);
+        return NULL;
+    }
+    if (stride->n != dim && stride->n != 1) {
+        cts_err_set(k->err, "stride cannot broadcast to %d dimensions", dim);
+        return NULL;
+    }
+    if (dilation->n != dim && dilation->n != 1) {
+        cts_err_set(k->err, "dilation cannot broadcast to %d dimensions", dim);
+        return NULL;
+    }
+    for (int i = 0; i < stride->n; i++)
+        if (stride->v[i] != 1) {
+            cts_err_set(k->err, "padding='same' is not supported for strided convolutions");
+            return NULL;
+        }
+    ilist pl = {dim, {0}}, op = {dim, {0}};
+    int64_t pr[3] = {0, 0, 0};
+    for (int i = 0; i < dim; i++) {
+        int64_t d = dilation->n == 1 ? dilation->v[0] : dilation->v[i];
+        int64_t total = d * (w->sizes[i + 2] - 1);
+        pl.v[i] = total / 2;
+        pr[i] = total - pl.v[i];
+    }
+    return convolution_impl(k, x, w, bias, stride, &pl, dilation, false, &op, groups, bias_any, pr);
+}
+
+/* aten::_convolution_mode(input, weight, bias, stride, str padding, dilation, groups) */
+static ct_tensor *conv_mode(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *bias, const ilist *stride,
+                            const char *padding, const ilist *dilation, int64_t groups) {
+    bool bias_any = w->ndim == 3;
+    if (!strcmp(padding, "same")) return conv_same(k, x, w, bias, stride, dilation, groups, bias_any);
+    if (!strcmp(padding, "valid")) {
+        ilist z = {1, {0}};
+        return convolution_impl(k, x, w, bias, stride, &z, dilation, false, &z, groups, bias_any, NULL);
+    }
+    cts_err_set(k->err, "Invalid padding string: '%s'", padding);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* kernels                                                                   */
+
+/* _convolution / convolution: args input, weight, bias, stride, padding,
+ * dilation, transposed, output_padding, groups, ... */
+static int k_convolution(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    const char *op = "_convolution";
+    ct_tensor *x = NULL, *w = NULL, *b = NULL;
+    ilist s, p, d, o;
+    bool tr = false;
+    int64_t g = 1;
+    if (arg_tensor(k, args, 0, op, "input", &x) || arg_tensor(k, args, 1, op, "weight", &w) ||
+        arg_opt_tensor(k, args, 2, op, "bias", &b) || arg_ilist(k, args, 3, op, "stride", &s) ||
+        arg_ilist(k, args, 4, op, "padding", &p) || arg_ilist(k, args, 5, op, "dilation", &d) ||
+        arg_bool(k, args, 6, op, "transposed", &tr) || arg_ilist(k, args, 7, op, "output_padding", &o) ||
+        arg_int(k, args, 8, op, "groups", &g))
+        return -1;
+    ct_tensor *y = convolution_impl(k, x, w, b, &s, &p, &d, tr, &o, g, w->ndim == 3, NULL);
+    return finish(k, y, true, outs);
+}
+
+static int conv_nd(cts_kctx *k, const cv_value *args, int nsp, const char *fname, cv_value *outs) {
+    ct_tensor *x = NULL, *w = NULL, *b = NULL, *xb = NULL;
+    ilist s, d;
+    int64_t g = 1;
+    bool batched;
+    if (arg_tensor(k, args, 0, fname, "input", &x) || arg_tensor(k, args, 1, fname, "weight", &w) ||
+        arg_opt_tensor(k, args, 2, fname, "bias", &b) || arg_ilistn(k, args, 3, fname, "stride", nsp, &s) ||
+        arg_ilistn(k, args, 5, fname, "dilation", nsp, &d) || arg_int(k, args, 6, fname, "groups", &g))
+        return -1;
+    ct_tensor *y = NULL;
+    if (args[4].tag == CV_STR) {
+        if (batchify(k, x, nsp, fname, &xb, &batched)) return -1;
+        y = conv_mode(k, xb, w, b, &s, args[4].u.s->data, &d, g);
+    } else {
+        ilist p, o = {1, {0}};
+        if (arg_ilistn(k, args, 4, fname, "padding", nsp, &p) || batchify(k, x, nsp, fname, &xb, &batched))
+            return -1;
+        y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL);
+    }
+    ct_tensor_release(xb);
+    return finish(k, y, batched, outs);
+}
+
+static int k_conv1d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    return conv_nd(k, args, 1, "conv1d", outs);
+}
+
+static int k_conv2d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    return conv_nd(k, args, 2, "conv2d", outs);
+}
+
+static int k_convolution_mode(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    const char *op = "_convolution_mode";
+    ct_tensor *x = NULL, *w = NULL, *b = NULL;
+    ilist s, d;
+    int64_t g = 1;
+    if (arg_tensor(k, args, 0, op, "input", &x) || arg_tensor(k, args, 1, op, "weight", &w) ||
+        arg_opt_tensor(k, args, 2, op, "bias", &b) || arg_ilist(k, args, 3, op, "stride", &s) ||
+        arg_ilist(k, args, 5, op, "dilation", &d) || arg_int(k, args, 6, op, "groups", &g))
+        return -1;
+    if (args[4].tag != CV_STR) return cts_err_set(k->err, "%s: expected a str for argument 'padding'", op);
+    return finish(k, conv_mode(k, x, w, b, &s, args[4].u.s->data, &d, g), true, outs);
+}
+
+/* conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation) */
+static int conv_transpose_nd(cts_kctx *k, const cv_value *args, int nsp, const char *fname, cv_value *outs) {
+    ct_tensor *x = NULL, *w = NULL, *b = NULL, *xb = NULL;
+    ilist s, p, o, d;
+    int64_t g = 1;
+    bool batched;
+    if (arg_tensor(k, args, 0, fname, "input", &x) || arg_tensor(k, args, 1, fname, "weight", &w) ||
+        arg_opt_tensor(k, args, 2, fname, "bias", &b) || arg_ilistn(k, args, 3, fname, "stride", nsp, &s) ||
+        arg_ilistn(k, args, 4, fname, "padding", nsp, &p) ||
+        arg_ilistn(k, args, 5, fname, "output_padding", nsp, &o) || arg_int(k, args, 6, fname, "groups", &g) ||
+        arg_ilistn(k, args, 7, fname, "dilation", nsp, &d))
+        return -1;
+    if (batchify(k, x, nsp, fname, &xb, &batched)) return -1;
+    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, true, &o, g, false, NULL);
+    ct_tensor_release(xb);
+    return finish(k, y, batched, outs);
+}
+
+static int k_conv_transpose1d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    return conv_transpose_nd(k, args, 1, "conv_transpose1d", outs);
+}
+
+static int k_conv_transpose2d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    return conv_transpose_nd(k, args, 2, "conv_transpose2d", outs);
+}
+
+/* clang-format off */
+const cts_op_def cts_ops_conv[] = {
+    {"aten::_convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor", k_convolution},
+    {"aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor", k_convolution},
+    {"aten::convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor", k_convolution},
+    {"aten::_convolution_mode(Tensor input, Tensor weight, Tensor? bias, int[] stride, str padding, int[] dilation, int groups) -> Tensor", k_convolution_mode},
+    {"aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=[1], int[1] padding=[0], int[1] dilation=[1], int groups=1) -> Tensor", k_conv1d},
+    {"aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=[1], str padding=\"valid\", int[1] dilation=[1], int groups=1) -> Tensor", k_conv1d},
+    {"aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor", k_conv2d},
+    {"aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding=\"valid\", int[2] dilation=1, int groups=1) -> Tensor", k_conv2d},
+    {"aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=[1], int[1] padding=[0], int[1] output_padding=[0], int groups=1, int[1] dilation=[1]) -> Tensor", k_conv_transpose1d},
+    {"aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int groups=1, int[2] dilation=1) -> Tensor", k_conv_transpose2d},
+};
+/* clang-format on */
+const int cts_ops_conv_count = (int)(sizeof cts_ops_conv / sizeof *cts_ops_conv);
