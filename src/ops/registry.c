@@ -17,7 +17,10 @@
     X(conv)                \
     X(scalar)              \
     X(list)                \
-    X(str)
+    X(str)                 \
+    X(nn)                  \
+    X(rnn)                 \
+    X(attention)
 
 #define X(f)                                  \
     extern const cts_op_def cts_ops_##f[];    \
