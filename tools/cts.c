@@ -15,7 +15,11 @@ static const char USAGE[] =
     "  graph MODEL.pt [--method NAME]   print the method's graph (PyTorch's .graph format)\n"
     "  code MODEL.pt [--method NAME]    print the method's code (PyTorch's .code format)\n"
     "  info MODEL.pt                    module tree, parameters, version, operators used\n"
+    "  script FILE.py [--graph NAME] [--run NAME [--args ARGS.pt] [--output OUT.pt] [--no-print-result]]\n"
+    "                      compile the @torch.jit.script functions of a Python file; print or run one\n"
     "  ops                              list the operators cts implements\n"
+    "  bench MODEL.pt [--args ARGS.pt] [--threads N] [--runs N] [--warmup N] [--json]\n"
+    "                      load time, first-call and median/min/max latency, peak RSS\n"
     "  help                             this text\n";
 
 int cli_fail(const cts_err *err) {
@@ -94,6 +98,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "code") == 0) return cmd_code(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0) return cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "ops") == 0) return cmd_ops(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0) return cmd_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "script") == 0) return cmd_script(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -22,6 +22,7 @@ cts_cu *cts_cu_new(cts_source_loader loader, void *ctx) {
     cts_map_init(&cu->pending);
     cts_map_init(&cu->loaded_files);
     cts_map_init(&cu->schemas);
+    cts_map_init(&cu->aliases);
     cu->loader = loader;
     cu->loader_ctx = ctx;
     cu->constants = cv_none();
@@ -54,6 +55,7 @@ void cts_cu_free(cts_cu *cu) {
     cts_map_free(&cu->pending);
     cts_map_free(&cu->loaded_files);
     cts_map_free(&cu->schemas);
+    cts_map_free(&cu->aliases);
     cts_arena_free(&cu->arena);
     free(cu);
 }
@@ -92,6 +94,40 @@ static char *cu_strdup(cts_cu *cu, const char *s, cts_err *err) {
 
 /* ---- sources ---- */
 
+/* `import a.b as c` binds c -> "a.b"; `import a.b` binds a -> "a";
+ * `from m import x as y` binds y -> "m.x". */
+static int record_imports(cts_cu *cu, const ast *s, cts_err *err) {
+    for (int i = 0; i < s->nlist; i++) {
+        const ast *a = s->list[i];
+        char path[512], bound[512];
+        if (s->kind == S_IMPORT) {
+            snprintf(path, sizeof path, "%s", a->str2 ? a->str : a->str);
+            if (!a->str2) {
+                const char *dot = strchr(a->str, '.');
+                size_t n = dot ? (size_t)(dot - a->str) : strlen(a->str);
+                snprintf(path, sizeof path, "%.*s", (int)n, a->str);
+            }
+            snprintf(bound, sizeof bound, "%s", a->str2 ? a->str2 : path);
+        } else {
+            if (strcmp(a->str, "*") == 0) continue;
+            snprintf(path, sizeof path, "%s.%s", s->str, a->str);
+            snprintf(bound, sizeof bound, "%s", a->str2 ? a->str2 : a->str);
+        }
+        char *k = cts_arena_strdup(&cu->arena, bound), *v = cts_arena_strdup(&cu->arena, path);
+        if (!k || !v || cts_map_put(&cu->aliases, k, v)) return cts_err_oom(err, "imports", 0);
+    }
+    return 0;
+}
+
+const char *cts_cu_unalias(cts_cu *cu, const char *name, char *buf, size_t n) {
+    const char *dot = strchr(name, '.');
+    size_t head = dot ? (size_t)(dot - name) : strlen(name);
+    const char *path = cts_map_getn(&cu->aliases, name, head);
+    if (!path) return name;
+    snprintf(buf, n, "%s%s", path, dot ? dot : "");
+    return buf;
+}
+
 /* a parsed top-level definition not declared yet */
 typedef struct pend {
     ast *def;
@@ -105,6 +141,7 @@ int cts_cu_add_source(cts_cu *cu, const char *qualifier, const char *display_nam
     src->name = cu_strdup(cu, display_name, err);
     src->text = text;
     src->len = len;
+    src->python_frontend = cu->python_frontend;
     if (!src->name) return -1;
     ast *mod = cts_parse(&cu->arena, src, err);
     if (!mod) return -1;
@@ -112,7 +149,11 @@ int cts_cu_add_source(cts_cu *cu, const char *qualifier, const char *display_nam
     if (!q || cts_map_put(&cu->loaded_files, q, (void *)1)) return -1;
     for (int i = 0; i < mod->nlist; i++) {
         ast *s = mod->list[i];
-        if (s->kind != S_CLASS && s->kind != S_DEF) continue; /* imports and version lines are skipped */
+        if (s->kind == S_IMPORT || s->kind == S_IMPORTFROM) {
+            if (record_imports(cu, s, err)) return -1;
+            continue;
+        }
+        if (s->kind != S_CLASS && s->kind != S_DEF) continue; /* version lines and the like are skipped */
         char buf[1024];
         snprintf(buf, sizeof buf, "%s.%s", qualifier, s->str);
         char *name = cu_strdup(cu, buf, err);
@@ -192,6 +233,9 @@ cts_type *cts_cu_parse_type_expr(cts_cu *cu, const ast *e, const cts_source *src
     }
     if (e->kind == A_NAME || e->kind == A_ATTR) {
         if (dotted_name(e, name, sizeof name)) goto bad;
+        char ua[512];
+        const char *un = cts_cu_unalias(cu, name, ua, sizeof ua);
+        if (un != name) snprintf(name, sizeof name, "%s", un);
         for (size_t i = 0; i < sizeof SIMPLE_TYPES / sizeof *SIMPLE_TYPES; i++)
             if (strcmp(name, SIMPLE_TYPES[i].name) == 0) return cts_type_prim(SIMPLE_TYPES[i].kind);
         const char *base = strip_typing(name);
@@ -210,6 +254,9 @@ cts_type *cts_cu_parse_type_expr(cts_cu *cu, const ast *e, const cts_source *src
     }
     if (e->kind == A_SUBSCRIPT) {
         if (dotted_name(e->a, name, sizeof name)) goto bad;
+        char ua[512];
+        const char *un = cts_cu_unalias(cu, name, ua, sizeof ua);
+        if (un != name) snprintf(name, sizeof name, "%s", un);
         const char *base = strip_typing(name);
         ast **args = e->list;
         int nargs = e->nlist;
@@ -687,7 +734,14 @@ cts_type *cts_cu_get_class(cts_cu *cu, const char *qualname, cts_err *err) {
         cts_err_set(err, "Unknown type name '%s'", qualname);
         return NULL;
     }
-    return declare_class(cu, qualname, p, err);
+    t = declare_class(cu, qualname, p, err);
+    /* a TorchScript class's attributes come from assignments in __init__:
+     * compile it before anything else looks at the class */
+    if (t && t->kind == TY_CLASS && !t->cls->is_module) {
+        ir_function *init = cts_class_find_method(t->cls, "__init__");
+        if (init && cts_cu_ensure_compiled(cu, init, err)) return NULL;
+    }
+    return t;
 }
 
 ir_function *cts_cu_get_function(cts_cu *cu, const char *qualname, cts_err *err) {

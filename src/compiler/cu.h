@@ -34,10 +34,12 @@ struct cts_cu {
     cts_map pending;          /* qualname -> const ast* (parsed, not yet declared) */
     cts_map loaded_files;     /* qualifier -> (void*)1 once parsed */
     cts_map schemas;          /* schema text -> cts_schema* */
+    cts_map aliases;          /* imported name -> module path ("F" -> "torch.nn.functional") */
     cts_source_loader loader;
     void *loader_ctx;
     cv_value constants;       /* CONSTANTS table: a tuple (or None) */
     int64_t version;          /* archive format version (drives upgraders), 0 = current */
+    int python_frontend;      /* sources added from now on are Python files (see source.h) */
     /* every function, for teardown, in creation order */
     ir_function **fns;
     int nfns, cap_fns;
@@ -75,6 +77,10 @@ const cts_schema *cts_cu_schema(cts_cu *cu, const char *text, cts_err *err);
 cts_type *cts_cu_parse_type_expr(cts_cu *cu, const ast *e, const cts_source *src, cts_err *err);
 /* A type annotation string ("List[int]", "__torch__.Foo") to a type (new ref). */
 cts_type *cts_cu_parse_type_str(cts_cu *cu, const char *text, cts_err *err);
+
+/* Rewrites a dotted name whose first component is an import alias
+ * ("F.relu" -> "torch.nn.functional.relu"); returns buf or name. */
+const char *cts_cu_unalias(cts_cu *cu, const char *name, char *buf, size_t n);
 
 /* Keeps a reference alive as long as the unit. */
 int cts_cu_hold_type(cts_cu *cu, cts_type *t);

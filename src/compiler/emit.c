@@ -524,6 +524,11 @@ static void emit_if_else_blocks(emitter *e, uint32_t start, uint32_t end, cond_v
             ir_add_input(st, fval);
             ir_insert_before(st, false_block->ret);
         }
+        /* PyTorch looks the variable up in the enclosing scopes here (for a
+         * Union/Optional annotation); the lookup inserts a load, which names a
+         * value -- kept for identical value names */
+        sv *outer = find_in_any_frame(e, e->env, x);
+        (void)outer;
         cts_type *unified = em_unify(e, tval->type, fval->type);
         if (!unified) {
             char msg[500];
@@ -834,9 +839,17 @@ static void emit_select_assign(emitter *e, const ast *lhs, const ast *rhs, const
     cts_type *cls = obj->value->type;
     int slot = cts_class_find_attr(cls->cls, lhs->str);
     if (slot < 0) {
-        /* outside __init__ attributes must exist */
-        em_error(e, start, end, "Tried to set nonexistent attribute: %s. Did you forget to initialize it in __init__()?",
-                 lhs->str);
+        /* __init__ of a TorchScript class defines its attributes by assigning them */
+        if (e->fn->owner == cls && strcmp(e->fn->name, "__init__") == 0 && !cls->cls->is_module) {
+            if (cts_class_add_attr(cls->cls, lhs->str, hint ? hint : v->type, false, false)) {
+                cts_err_oom(e->err, "attribute", 0);
+                em_fail(e);
+            }
+            slot = cts_class_find_attr(cls->cls, lhs->str);
+        } else {
+            em_error(e, start, end,
+                     "Tried to set nonexistent attribute: %s. Did you forget to initialize it in __init__()?", lhs->str);
+        }
     }
     cts_type *at = cls->cls->attrs[slot].type;
     v = em_convert(e, at, v, true, start, end);
@@ -1428,21 +1441,62 @@ static ir_value *emit_binary(emitter *e, int op, const ast *l, const ast *r, uin
     return sv_as_value(e, sv_call(e, magic, a, 2, NULL, 0, 0, start, end), start, end);
 }
 
-static ir_value *emit_compare(emitter *e, const ast *n) {
-    /* TorchScript's parser reads `a < b < c` as (a < b) < c (left-assoc
-     * binary operators); a chain is therefore emitted pairwise */
-    if (n->nops == 1) {
-        int op = n->ops[0];
-        if (op == T_IS || op == T_ISNOT) return emit_cond_expr(e, n).value;
-        if (op == T_NOTIN) {
-            ir_value *in = emit_binary(e, T_IN, n->list[0], n->list[1], n->start, n->end);
-            nval a = {0};
-            a.value = in;
-            return em_builtin_call(e, "aten::__not__", &a, 1, NULL, 0, NULL, n->start, n->end);
-        }
-        return emit_binary(e, op, n->list[0], n->list[1], n->start, n->end);
+/* a single comparison `l op r` as PyTorch's frontend builds it: `not in`
+ * is not(in), `is`/`is not` go through the refining condition path */
+static ir_value *emit_compare_pair(emitter *e, int op, const ast *l, const ast *r, uint32_t start, uint32_t end) {
+    if (op == T_IS || op == T_ISNOT) {
+        ast cmp = {0};
+        ast *ops_list[2] = {(ast *)l, (ast *)r};
+        int ops[1] = {op};
+        cmp.kind = A_CMP;
+        cmp.list = ops_list;
+        cmp.nlist = 2;
+        cmp.ops = ops;
+        cmp.nops = 1;
+        cmp.start = start;
+        cmp.end = end;
+        return emit_cond_expr(e, &cmp).value;
     }
-    em_error_at(e, n, "chained comparisons are not supported by cts yet");
+    if (op == T_NOTIN) {
+        ir_value *in = emit_binary(e, T_IN, l, r, start, end);
+        nval a = {0};
+        a.value = in;
+        return em_builtin_call(e, "aten::__not__", &a, 1, NULL, 0, NULL, start, end);
+    }
+    return emit_binary(e, op, l, r, start, end);
+}
+
+static ir_value *emit_compare(emitter *e, const ast *n) {
+    if (n->nops == 1) return emit_compare_pair(e, n->ops[0], n->list[0], n->list[1], n->start, n->end);
+    /* a < b < c is (a < b) and (b < c), with b evaluated in each: PyTorch's
+     * frontend rewrites the chain into nested `and`s of pairs */
+    ast *result = NULL;
+    for (int i = 0; i < n->nops; i++) {
+        ast *pair = em_alloc(e, sizeof *pair);
+        pair->kind = A_CMP;
+        pair->list = em_alloc(e, 2 * sizeof *pair->list);
+        pair->list[0] = n->list[i];
+        pair->list[1] = n->list[i + 1];
+        pair->nlist = 2;
+        pair->ops = em_alloc(e, sizeof *pair->ops);
+        pair->ops[0] = n->ops[i];
+        pair->nops = 1;
+        pair->start = n->list[i]->start;
+        pair->end = n->list[i + 1]->end;
+        if (!result) {
+            result = pair;
+        } else {
+            ast *and_ = em_alloc(e, sizeof *and_);
+            and_->kind = A_BOOLOP;
+            and_->op = T_AND;
+            and_->a = result;
+            and_->b = pair;
+            and_->start = n->start;
+            and_->end = n->end;
+            result = and_;
+        }
+    }
+    return emit_cond_expr(e, result).value;
 }
 
 static ir_value *emit_unary(emitter *e, const ast *n) {
@@ -1450,10 +1504,13 @@ static ir_value *emit_unary(emitter *e, const ast *n) {
     const char *op = n->op == T_MINUS ? "aten::neg" : n->op == T_TILDE ? "aten::bitwise_not" : NULL;
     if (n->op == T_NOT) return emit_cond_expr(e, n).value;
     if (n->op == T_PLUS) return em_expr(e, n->a, NULL);
-    /* PyTorch's parser folds '-' into a number literal: `-1` is the constant -1 */
-    if (n->op == T_MINUS && n->a->kind == A_INT)
+    /* PyTorch's C++ parser folds '-' into a number literal: `-1` is the
+     * constant -1 (its Python frontend does not: there the negation is run
+     * at compile time below) */
+    if (!e->src->python_frontend && n->op == T_MINUS && n->a->kind == A_INT)
         return em_int_const(e, (int64_t)(0u - (uint64_t)n->a->ival), n->start, n->end);
-    if (n->op == T_MINUS && n->a->kind == A_FLOAT) return em_float_const(e, -n->a->fval, n->start, n->end);
+    if (!e->src->python_frontend && n->op == T_MINUS && n->a->kind == A_FLOAT)
+        return em_float_const(e, -n->a->fval, n->start, n->end);
     if (!op) em_error_at(e, n, "unknown unary operator");
     nval a = {0};
     a.value = em_expr(e, n->a, NULL);

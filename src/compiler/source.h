@@ -19,6 +19,11 @@ typedef struct cts_source {
     const char *name;   /* file name shown in messages ("code/__torch__.py") */
     const char *text;   /* not necessarily NUL-terminated */
     size_t len;
+    /* 1: Python source given to torch.jit.script, which PyTorch reads with
+     * its Python frontend (frontend.py); 0: serialized code read by the C++
+     * parser.  The two build slightly different trees (`-1` is a folded
+     * constant only for the C++ parser). */
+    int python_frontend;
 } cts_source;
 
 /* Line (1-based) and column (0-based) of a byte offset. */

@@ -82,6 +82,18 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
         s->prefix_message = true;
         return s;
     }
+    /* names imported by the source file */
+    const char *path = cts_map_get(&e->cu->aliases, name);
+    if (path) {
+        if (strcmp(path, "torch") == 0 || strncmp(path, "torch.", 6) == 0 || strcmp(path, "math") == 0) {
+            sv *s = sv_new(e, SV_NS);
+            s->name = path;
+            return s;
+        }
+        sv *s = sv_new(e, SV_NS); /* typing and other modules: usable in annotations only */
+        s->name = path;
+        return s;
+    }
     /* names of the serialized code language (import_source.cpp) */
     if (strcmp(name, "torch") == 0) {
         sv *s = sv_new(e, SV_NS);
@@ -120,7 +132,88 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
             return s;
         }
     }
+    /* functions and classes defined next to the function being compiled */
+    const char *dot = strrchr(e->fn->qualname, '.');
+    if (dot) {
+        char q[1024];
+        size_t qn = (size_t)(dot - e->fn->qualname);
+        if (e->fn->owner) { /* a method: its class's qualifier */
+            const char *cq = e->fn->owner->cls->qualname, *cd = strrchr(cq, '.');
+            qn = cd ? (size_t)(cd - cq) : 0;
+            snprintf(q, sizeof q, "%.*s.%s", (int)qn, cq, name);
+        } else {
+            snprintf(q, sizeof q, "%.*s.%s", (int)qn, e->fn->qualname, name);
+        }
+        cts_err tmp = {0};
+        cts_type *cls = cts_cu_get_class(e->cu, q, &tmp);
+        if (cls) {
+            sv *c = sv_new(e, SV_CLASS);
+            c->type = cls;
+            return c;
+        }
+        cts_err tmp2 = {0};
+        ir_function *fn = cts_cu_get_function(e->cu, q, &tmp2);
+        if (fn) {
+            sv *f = sv_new(e, SV_FUNCTION);
+            f->fn = fn;
+            return f;
+        }
+    }
     return NULL;
+}
+
+/* torch.float32 and friends: dtypes are ints in TorchScript */
+static bool dtype_constant(const char *field, int64_t *out) {
+    static const struct { const char *n; int v; } dts[] = {
+        {"uint8", 0},   {"int8", 1},    {"int16", 2},  {"short", 2},    {"int32", 3},    {"int", 3},
+        {"int64", 4},   {"long", 4},    {"float16", 5}, {"half", 5},    {"float32", 6},  {"float", 6},
+        {"float64", 7}, {"double", 7},  {"complex64", 9}, {"cfloat", 9}, {"complex128", 10}, {"cdouble", 10},
+        {"bool", 11},   {"bfloat16", 15}, {"strided", 0}, {"contiguous_format", 0}, {"preserve_format", 1},
+        {"channels_last", 2},
+    };
+    for (size_t i = 0; i < sizeof dts / sizeof *dts; i++)
+        if (strcmp(field, dts[i].n) == 0) {
+            *out = dts[i].v;
+            return true;
+        }
+    return false;
+}
+
+/* an attribute of a Python module seen from TorchScript: torch, torch.nn.functional, math, torch.jit */
+static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t start, uint32_t end) {
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s.%s", path, field);
+    if (strcmp(path, "math") == 0) {
+        static const struct { const char *n; double v; } mc[] = {
+            {"pi", 3.141592653589793}, {"e", 2.718281828459045}, {"tau", 6.283185307179586},
+            {"inf", 1.0 / 0.0}, {"nan", 0.0 / 0.0}};
+        for (size_t i = 0; i < sizeof mc / sizeof *mc; i++)
+            if (strcmp(field, mc[i].n) == 0) return sv_simple(e, em_float_const(e, mc[i].v, start, end));
+        char op[160];
+        snprintf(op, sizeof op, "aten::%s", field);
+        if (has_schemas(op)) return builtin(e, em_strdup(e, op), NULL);
+        em_error(e, start, end, "Python builtin <built-in function %s> is currently not supported in Torchscript", field);
+    }
+    if (strcmp(path, "torch.jit") == 0) {
+        if (strcmp(field, "annotate") == 0) return special(e, "prim::annotate");
+        if (strcmp(field, "is_scripting") == 0) return builtin(e, "aten::is_scripting", NULL);
+        if (strcmp(field, "_unwrap_optional") == 0) return builtin(e, "aten::_unwrap_optional", NULL);
+        if (strcmp(field, "isinstance") == 0) return special(e, "prim::isinstance");
+        em_error(e, start, end, "torch.jit.%s is not supported by cts", field);
+    }
+    int64_t dt;
+    if (strcmp(path, "torch") == 0 && dtype_constant(field, &dt)) return sv_simple(e, em_const(e, cv_int(dt), start, end));
+    if (strcmp(field, "jit") == 0 || strcmp(field, "nn") == 0 || strcmp(field, "functional") == 0 ||
+        strcmp(field, "linalg") == 0 || strcmp(field, "fft") == 0 || strcmp(field, "special") == 0 ||
+        strcmp(field, "autograd") == 0) {
+        sv *ns = sv_new(e, SV_NS);
+        ns->name = em_strdup(e, sub);
+        return ns;
+    }
+    char op[160];
+    snprintf(op, sizeof op, "aten::%s", field);
+    if (has_schemas(op)) return builtin(e, em_strdup(e, op), NULL);
+    em_error(e, start, end, "Unknown builtin op: %s.%s.", path, field);
 }
 
 /* ---- as value ---- */
@@ -219,6 +312,8 @@ sv *sv_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) 
     switch (s->kind) {
     case SV_SIMPLE: return simple_attr(e, s, field, start, end);
     case SV_NS: {
+        if (strcmp(s->name, "torch") == 0 || strncmp(s->name, "torch.", 6) == 0 || strcmp(s->name, "math") == 0)
+            return module_attr(e, s->name, field, start, end);
         if (strcmp(s->name, "ops") == 0) {
             sv *ns = sv_new(e, SV_NS);
             ns->name = em_strdup(e, field);
