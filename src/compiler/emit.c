@@ -1132,6 +1132,7 @@ typedef struct loop_body {
     const ast *comp;
     ir_value *acc;
     int comp_kind; /* 0 statements, 1 list comp, 2 dict comp */
+    bool type_set; /* the accumulator's type is known (hint or first element) */
 } loop_body;
 
 static void emit_loop_body(emitter *e, loop_body *lb) {
@@ -1140,9 +1141,9 @@ static void emit_loop_body(emitter *e, loop_body *lb) {
     } else if (lb->comp_kind == 1) {
         const ast *c = lb->comp;
         ir_value *out = em_expr(e, c->a, NULL);
-        if (lb->acc->type->kind == TY_LIST && lb->acc->node->k == K_LISTCONSTRUCT && lb->acc->node->ninputs == 0 &&
-            lb->acc->type->elems[0]->kind == TY_TENSOR && out->type->kind != TY_TENSOR) {
-            /* type not set yet: PyTorch sets it from the first element */
+        if (!lb->type_set) { /* PyTorch types the list by its first element */
+            ir_set_type(lb->acc, em_hold(e, cts_type_list(out->type)));
+            lb->type_set = true;
         }
         nval self = {0}, in = {0};
         self.name = "self";
@@ -1153,6 +1154,10 @@ static void emit_loop_body(emitter *e, loop_body *lb) {
         const ast *c = lb->comp;
         ir_value *k = em_expr(e, c->a, NULL);
         ir_value *v = em_expr(e, c->e, NULL);
+        if (!lb->type_set) {
+            ir_set_type(lb->acc, em_hold(e, cts_type_dict(k->type, v->type)));
+            lb->type_set = true;
+        }
         nval a[3] = {{0}, {0}, {0}};
         a[0].name = "self";
         a[0].value = lb->acc;
@@ -1242,7 +1247,7 @@ static void emit_for_common(emitter *e, ast **targets, int ntargets, const ast *
 
 static void emit_for(emitter *e, const ast *s) {
     if (s->nlist2) em_error_at(e, s, "else branches of for loops aren't supported");
-    loop_body lb = {s->list, s->nlist, NULL, NULL, 0};
+    loop_body lb = {s->list, s->nlist, NULL, NULL, 0, false};
     ast **targets;
     int nt;
     if (s->a->kind == A_TUPLE) {
@@ -1258,7 +1263,7 @@ static void emit_for(emitter *e, const ast *s) {
 
 static void emit_while(emitter *e, const ast *s) {
     if (s->nlist2) em_error_at(e, s, "else branches of while loops aren't supported");
-    loop_body lb = {s->list, s->nlist, NULL, NULL, 0};
+    loop_body lb = {s->list, s->nlist, NULL, NULL, 0, false};
     emit_loop_common(e, s->start, s->end, &lb, NULL, NULL, 0, s->a);
 }
 
@@ -1644,7 +1649,7 @@ static ir_value *emit_comprehension(emitter *e, const ast *n, cts_type *hint, bo
     push_frame(e, b);
     ir_node *saved = e->g->insert_before;
     ir_set_insert_end(e->g, b);
-    loop_body lb = {NULL, 0, n, acc, is_dict ? 2 : 1};
+    loop_body lb = {NULL, 0, n, acc, is_dict ? 2 : 1, hint != NULL};
     /* the element type comes from the first element when no hint was given */
     ast *targets[1] = {n->b};
     ast **tl = targets;
@@ -1762,7 +1767,7 @@ static ir_value *emit_slice_op(emitter *e, uint32_t start, uint32_t end, ir_valu
         ir_set_type(ts->outputs[0], em_hold(e, cts_type_tuple((int)(b - a), sliceable->type->elems + a)));
         return ts->outputs[0];
     }
-    if (!s) s = em_const(e, cv_int(0), start, end);
+    if (!s) s = em_const(e, sliceable->type->kind == TY_TENSOR ? cv_none() : cv_int(0), start, end);
     args[na].name = "start";
     args[na++].value = s;
     if (t) {
@@ -1776,41 +1781,101 @@ static ir_value *emit_slice_op(emitter *e, uint32_t start, uint32_t end, ir_valu
     return em_builtin_call(e, "aten::slice", args, na, &kw, 1, NULL, start, end);
 }
 
+/* PyTorch's emitIntAndSliceIndexing: first every index expression is
+ * emitted (left to right up to an ellipsis, then right to left after it)
+ * and its dimension computed; then selects, slices and unsqueezes are
+ * applied in order, each with its dimension as a fresh constant. */
 static ir_value *emit_tensor_indexing(emitter *e, const ast *n, ir_value *t) {
-    /* int and slice indexing of tensors: select / slice / unsqueeze per dim */
+    int k = n->nlist;
+    int64_t *dims = em_alloc(e, (size_t)(k + 1) * sizeof *dims);
+    ir_value **exprs = em_alloc(e, (size_t)(k + 1) * sizeof *exprs);
+    int idx = 0;
     int64_t dim = 0;
-    for (int i = 0; i < n->nlist; i++) {
-        const ast *x = n->list[i];
-        if (x->kind == A_ELLIPSIS) em_error_at(e, x, "Ellipsis indexing is not supported by cts yet");
+    for (; idx < k; idx++) {
+        const ast *x = n->list[idx];
+        if (x->kind == A_ELLIPSIS) break;
+        dims[idx] = dim;
         if (x->kind == A_SLICE) {
-            ir_value *s = x->a ? em_expr(e, x->a, NULL) : NULL;
-            ir_value *en = x->b ? em_expr(e, x->b, NULL) : NULL;
-            ir_value *st = x->c ? em_expr(e, x->c, NULL) : NULL;
-            ir_value *d = em_const(e, cv_int(dim), n->start, n->end);
-            t = emit_slice_op(e, n->start, n->end, t, d, s, en, st);
             dim++;
             continue;
         }
-        ir_value *idx = em_expr(e, x, x->kind == A_NONE ? T_NONE : NULL);
-        if (idx->type->kind == TY_NONE) {
-            ir_value *d = em_const(e, cv_int(dim), n->start, n->end);
+        ir_value *v = em_expr(e, x, x->kind == A_NONE ? T_NONE : NULL);
+        if (v->type->kind == TY_LIST) {
+            nval a = {0}, kw = {0};
+            a.value = v;
+            kw.name = "dtype";
+            kw.value = em_const(e, cv_int(CT_INT64), x->start, x->end);
+            v = em_builtin_call(e, "aten::tensor", &a, 1, &kw, 1, NULL, x->start, x->end);
+        }
+        exprs[idx] = v;
+        if (v->type->kind == TY_NONE) dim++;
+        else if (v->type->kind == TY_INT) {
+        } else if (cts_type_subtype(v->type, T_TENSOR) || v->type->kind == TY_OPTIONAL) dim++;
+        else
+            em_error_at(e, x,
+                        "Unsupported operation: indexing tensor with unsupported index type '%s'. Only ints, slices, "
+                        "lists and tensors are supported",
+                        em_type_str(e, v->type));
+    }
+    int64_t rdim = -1;
+    for (int r = k - 1; r > idx; r--) {
+        const ast *x = n->list[r];
+        if (x->kind == A_ELLIPSIS) em_error_at(e, x, "An index can only have a single ellipsis ('...')");
+        dims[r] = rdim;
+        if (x->kind == A_SLICE) {
+            rdim--;
+            continue;
+        }
+        ir_value *v = em_expr(e, x, x->kind == A_NONE ? T_NONE : NULL);
+        exprs[r] = v;
+        if (v->type->kind == TY_NONE) {
+        } else if (v->type->kind == TY_INT) rdim--;
+        else em_error_at(e, x, "Ellipses followed by tensor indexing is currently not supported");
+    }
+    ir_value **tensor_indices = em_alloc(e, (size_t)(k + 1) * sizeof *tensor_indices);
+    bool any_tensor = false;
+    for (int i = 0; i < k; i++) {
+        const ast *x = n->list[i];
+        if (x->kind == A_ELLIPSIS) continue;
+        if (!exprs[i]) { /* a slice */
+            ir_value *d = em_const(e, cv_int(dims[i]), n->start, n->end);
+            ir_value *st = x->a ? em_expr(e, x->a, NULL) : NULL;
+            ir_value *en = x->b ? em_expr(e, x->b, NULL) : NULL;
+            ir_value *sp = x->c ? em_expr(e, x->c, NULL) : NULL;
+            t = emit_slice_op(e, n->start, n->end, t, d, st, en, sp);
+            continue;
+        }
+        ir_value *v = exprs[i];
+        if (v->type->kind == TY_NONE) {
+            ir_value *d = em_const(e, cv_int(dims[i]), n->start, n->end);
             nval a[2] = {{0}, {0}};
             a[0].value = t;
             a[1].value = d;
             t = em_builtin_call(e, "aten::unsqueeze", a, 2, NULL, 0, NULL, n->start, n->end);
-            dim++;
-        } else if (idx->type->kind == TY_INT) {
-            ir_value *d = em_const(e, cv_int(dim), n->start, n->end);
+        } else if (v->type->kind == TY_INT) {
+            ir_value *d = em_const(e, cv_int(dims[i]), n->start, n->end);
             nval a[3] = {{0}, {0}, {0}};
             a[0].value = t;
             a[1].value = d;
-            a[2].value = idx;
+            a[2].value = v;
             t = em_builtin_call(e, "aten::select", a, 3, NULL, 0, NULL, n->start, n->end);
         } else {
-            em_error_at(e, x, "indexing a tensor with %s is not supported by cts yet", em_type_str(e, idx->type));
+            tensor_indices[i] = v;
+            any_tensor = true;
         }
     }
-    return t;
+    if (!any_tensor) return t;
+    /* advanced indexing: aten::index with a Tensor?[] padded with None */
+    int last = 0;
+    for (int i = 0; i < k; i++)
+        if (tensor_indices[i]) last = i + 1;
+    ir_value **items = em_alloc(e, (size_t)(last + 1) * sizeof *items);
+    for (int i = 0; i < last; i++) items[i] = tensor_indices[i] ? tensor_indices[i] : em_const(e, cv_none(), n->start, n->end);
+    ir_value *lst = em_list(e, em_hold(e, cts_type_optional(T_TENSOR)), items, last);
+    nval a[2] = {{0}, {0}};
+    a[0].value = t;
+    a[1].value = lst;
+    return em_builtin_call(e, "aten::index", a, 2, NULL, 0, NULL, n->start, n->end);
 }
 
 static sv *emit_subscript(emitter *e, const ast *n, cts_type *hint) {
@@ -2127,7 +2192,15 @@ int cts_emit_function(cts_cu *cu, ir_function *fn, cts_err *err) {
         fn->schema->rets[0].type = e->merged_ret;
     }
     free_frames(e);
-    if (cts_pass_convert_to_ssa(e->g, err) || cts_pass_cleanup(e->g, err)) {
+    const cts_schema *loop_schemas[4] = {
+        cts_cu_schema(cu, "aten::gt.int(int a, int b) -> bool", err),
+        cts_cu_schema(cu, "aten::__and__.bool(bool a, bool b) -> bool", err),
+        cts_cu_schema(cu, "aten::add.int(int a, int b) -> int", err),
+        cts_cu_schema(cu, "aten::lt.int(int a, int b) -> bool", err)};
+    int ssa_rc = cts_pass_convert_to_ssa(e->g, err);
+    if (!ssa_rc && loop_schemas[0] && loop_schemas[1] && loop_schemas[2] && loop_schemas[3])
+        cts_pass_canonicalize_modified_loops(e->g, loop_schemas);
+    if (ssa_rc || cts_pass_cleanup(e->g, err)) {
         ir_graph_free(e->g);
         e->g = NULL;
         fn->state = FN_FAILED;

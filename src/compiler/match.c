@@ -154,6 +154,7 @@ static bool convertible_to_list(cts_type *t, cts_type *list) {
 }
 
 static ir_value **tuple_unpack(emitter *e, ir_value *v) {
+    if (v->node->k == K_TUPLECONSTRUCT) return v->node->inputs; /* createTupleUnpack's peephole */
     ir_node *u = ir_create(e->g, "prim::TupleUnpack", v->type->n);
     ir_add_input(u, v);
     for (int i = 0; i < v->type->n; i++) ir_set_type(u->outputs[i], v->type->elems[i]);

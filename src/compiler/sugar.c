@@ -695,6 +695,10 @@ int sv_as_tuple(emitter *e, sv *s, sv **out, int max, int n, uint32_t start, uin
     cts_type *t = v->type;
     if (t->kind == TY_TUPLE) {
         if (t->n > max) em_error(e, start, end, "tuple too long");
+        if (v->node->k == K_TUPLECONSTRUCT) { /* createTupleUnpack's peephole: the construct's inputs */
+            for (int i = 0; i < t->n; i++) out[i] = sv_simple(e, v->node->inputs[i]);
+            return t->n;
+        }
         ir_node *u = em_insert(e, "prim::TupleUnpack", t->n, start, end);
         ir_add_input(u, v);
         for (int i = 0; i < t->n; i++) {

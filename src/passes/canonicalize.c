@@ -4,33 +4,48 @@
 
 #include "passes.h"
 
-/* the node in block b that contains n (or NULL) */
-static const ir_node *ancestor_in(const ir_node *n, const ir_block *b) {
-    while (n) {
-        if (n->owner == b) return n;
-        n = n->owner ? n->owner->owning_node : NULL;
+static int depth_of(const ir_node *n) {
+    int d = 0;
+    for (const ir_block *b = n->owner; b && b->owning_node; b = b->owning_node->owner) d++;
+    return d;
+}
+
+static int block_index(const ir_block *b) {
+    const ir_node *o = b->owning_node;
+    for (int i = 0; i < o->nblocks; i++)
+        if (o->blocks[i] == b) return i;
+    return 0;
+}
+
+/* PyTorch's isBefore(Node*, Node*) across blocks: a node containing the
+ * other comes first; nodes in sibling blocks of one node order by block. */
+static bool node_before(const ir_node *n1, const ir_node *n2) {
+    int d1 = depth_of(n1), d2 = depth_of(n2);
+    for (; d1 > d2; d1--) {
+        n1 = n1->owner->owning_node;
+        if (n1 == n2) return false; /* n2 contains n1 */
     }
-    return NULL;
+    for (; d2 > d1; d2--) {
+        n2 = n2->owner->owning_node;
+        if (n2 == n1) return true; /* n1 contains n2 */
+    }
+    for (;;) {
+        if (n1->owner == n2->owner) {
+            for (const ir_node *p = n1->next; p; p = p == n1->owner->ret ? NULL : p->next)
+                if (p == n2) return true;
+            return false;
+        }
+        const ir_node *p1 = n1->owner->owning_node, *p2 = n2->owner->owning_node;
+        if (p1 == p2) return block_index(n1->owner) < block_index(n2->owner);
+        n1 = p1;
+        n2 = p2;
+    }
 }
 
 /* true if use a comes before use b */
 static bool use_before(ir_use a, ir_use b) {
     if (a.user == b.user) return a.offset < b.offset;
-    /* find the innermost common block */
-    for (const ir_node *x = a.user; x; x = x->owner ? x->owner->owning_node : NULL) {
-        const ir_node *y = ancestor_in(b.user, x->owner);
-        if (!y) continue;
-        if (x == y) {
-            /* one contains the other: the containing node's own use comes after
-             * its blocks when it is a return node of an inner block... treat the
-             * outer (x) as later */
-            return a.user != x;
-        }
-        for (const ir_node *p = x; p; p = p == x->owner->ret ? NULL : p->next)
-            if (p == y) return true;
-        return false;
-    }
-    return false;
+    return node_before(a.user, b.user);
 }
 
 static bool first_use(const ir_value *v, ir_use *out) {

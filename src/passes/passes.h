@@ -13,6 +13,10 @@
 
 int cts_pass_convert_to_ssa(ir_graph *g, cts_err *err);
 void cts_pass_transform_exits(ir_graph *g);
+/* Loops with a trip count and a condition become while loops with an
+ * explicit counter.  schemas: aten::gt.int, aten::__and__.bool,
+ * aten::add.int, aten::lt.int (parsed by the caller). */
+void cts_pass_canonicalize_modified_loops(ir_graph *g, const cts_schema *const *schemas);
 int cts_pass_cleanup(ir_graph *g, cts_err *err);
 
 void cts_pass_lower_simple_tuples(ir_graph *g);

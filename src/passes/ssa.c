@@ -334,6 +334,79 @@ static void erase_block(ir_graph *g, ir_block *b, mini_env *parent) {
     env_free(e);
 }
 
+/* ---- CanonicalizeModifiedLoops: a loop with both a trip count and a
+ * condition (a for loop with break or return) becomes a while loop with an
+ * explicit counter, as PyTorch does so it can be printed as Python ---- */
+
+static bool const_bool(const ir_value *v, bool *out) {
+    if (v->node->k != K_CONSTANT || !v->node->has_value || v->node->value.tag != CV_BOOL) return false;
+    *out = v->node->value.u.b;
+    return true;
+}
+
+static bool is_max_int(const ir_value *v) {
+    return v->node->k == K_CONSTANT && v->node->has_value && v->node->value.tag == CV_INT &&
+           v->node->value.u.i == INT64_MAX;
+}
+
+static ir_value *insert_op2(ir_graph *g, const char *kind, const char *schema_key, ir_value *a, ir_value *b,
+                            cts_type *rt, const cts_schema *schema) {
+    (void)schema_key;
+    ir_node *n = ir_create(g, kind, 1);
+    n->schema = schema;
+    ir_add_input(n, a);
+    ir_add_input(n, b);
+    ir_set_type(n->outputs[0], rt);
+    ir_insert(g, n);
+    return n->outputs[0];
+}
+
+static void canonicalize_modified_loop(ir_graph *g, ir_node *n, const cts_schema *const *sch) {
+    ir_block *body = n->blocks[0];
+    bool ci, cn;
+    bool always_true = const_bool(n->inputs[1], &ci) && ci && const_bool(ir_block_output(body, 0), &cn) && cn;
+    bool trip_specified = !is_max_int(n->inputs[0]);
+    if (always_true || !trip_specified) return; /* For or While */
+    ir_node *saved = g->insert_before;
+    g->insert_before = n;
+    ir_value *zero = ir_insert_constant(g, cv_int(0), NULL, 0, 0);
+    ir_value *one = ir_insert_constant(g, cv_int(1), NULL, 0, 0);
+    ir_value *max_int = ir_insert_constant(g, cv_int(INT64_MAX), NULL, 0, 0);
+    ir_value *max_trip = n->inputs[0];
+    ir_value *cond = insert_op2(g, "aten::gt", NULL, max_trip, zero, T_BOOL, sch[0]);
+    ir_replace_input(n, 0, max_int);
+    bool ic;
+    if (!const_bool(n->inputs[1], &ic) || !ic) cond = insert_op2(g, "aten::__and__", NULL, cond, n->inputs[1], T_BOOL, sch[1]);
+    ir_replace_input(n, 1, cond);
+    ir_set_type(ir_add_output(n), T_INT);
+    ir_add_input(n, zero);
+    ir_value *new_iter = ir_block_add_input(body, NULL);
+    ir_set_type(new_iter, T_INT);
+    ir_value *trip = ir_block_input(body, 0);
+    ir_set_name(trip, NULL);
+    ir_replace_all_uses(trip, new_iter);
+    g->insert_before = body->ret;
+    ir_value *inc = insert_op2(g, "aten::add", NULL, new_iter, one, T_INT, sch[2]);
+    ir_block_register_output(body, inc);
+    ir_value *lt = insert_op2(g, "aten::lt", NULL, inc, max_trip, T_BOOL, sch[3]);
+    ir_value *next = ir_block_output(body, 0);
+    ir_value *nc = insert_op2(g, "aten::__and__", NULL, lt, next, T_BOOL, sch[1]);
+    ir_block_erase_output(body, 0);
+    ir_insert_input(body->ret, 0, nc);
+    g->insert_before = saved;
+}
+
+static void canonicalize_modified_loops(ir_graph *g, ir_block *b, const cts_schema *const *sch) {
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        for (int i = 0; i < n->nblocks; i++) canonicalize_modified_loops(g, n->blocks[i], sch);
+        if (n->k == K_LOOP) canonicalize_modified_loop(g, n, sch);
+    }
+}
+
+void cts_pass_canonicalize_modified_loops(ir_graph *g, const cts_schema *const *schemas) {
+    canonicalize_modified_loops(g, g->block, schemas);
+}
+
 int cts_pass_convert_to_ssa(ir_graph *g, cts_err *err) {
     (void)err;
     cfls c = {g, NULL};
