@@ -99,6 +99,7 @@ int cmd_script(int argc, char **argv) {
         goto fail;
     }
     cu->python_frontend = 1;
+    cu->default_qualifier = "__torch__";
     if (cts_cu_add_source(cu, "__torch__", file, text, len, &err)) goto fail;
     /* the module's statements: re-parse for decorators (the unit keeps definitions only) */
     {

@@ -156,6 +156,10 @@ int cts_cu_add_source(cts_cu *cu, const char *qualifier, const char *display_nam
         if (s->kind != S_CLASS && s->kind != S_DEF) continue; /* version lines and the like are skipped */
         char buf[1024];
         snprintf(buf, sizeof buf, "%s.%s", qualifier, s->str);
+        /* builtin sources define overloads under one name: name, name$1, ... */
+        if (strncmp(qualifier, "__builtins__", 12) == 0)
+            for (int k = 1; cts_map_get(&cu->pending, buf) && k < 16; k++)
+                snprintf(buf, sizeof buf, "%s.%s$%d", qualifier, s->str, k);
         char *name = cu_strdup(cu, buf, err);
         if (!name) return -1;
         /* remember the source of each definition with it */
@@ -244,7 +248,18 @@ cts_type *cts_cu_parse_type_expr(cts_cu *cu, const ast *e, const cts_source *src
             return cts_src_error(err, src, e->start, e->end, "Unknown type constructor %s: it needs type arguments",
                                  base),
                    NULL;
-        cts_type *c = cts_cu_get_class(cu, name, err);
+        cts_type *c = NULL;
+        if (cu->default_qualifier && !strchr(name, '.')) {
+            char q[600];
+            snprintf(q, sizeof q, "%s.%s", cu->default_qualifier, name);
+            cts_err tmp = {0};
+            c = cts_cu_get_class(cu, q, &tmp);
+            if (!c && tmp.set && !strstr(tmp.msg, "Unknown type name")) {
+                *err = tmp;
+                return NULL;
+            }
+        }
+        if (!c) c = cts_cu_get_class(cu, name, err);
         if (c) {
             cts_type_retain(c);
             return c;

@@ -40,6 +40,7 @@ struct cts_cu {
     cv_value constants;       /* CONSTANTS table: a tuple (or None) */
     int64_t version;          /* archive format version (drives upgraders), 0 = current */
     int python_frontend;      /* sources added from now on are Python files (see source.h) */
+    const char *default_qualifier; /* where bare class names in annotations live ("__torch__"), or NULL */
     /* every function, for teardown, in creation order */
     ir_function **fns;
     int nfns, cap_fns;

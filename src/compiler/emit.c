@@ -1578,7 +1578,12 @@ static ir_value *emit_list_literal(emitter *e, const ast *n, cts_type *hint) {
         elem = hint->elems[0];
     } else if (nv) {
         elem = unify_list(e, vals, nv);
-        if (!elem) em_error_at(e, n, "Lists must contain only a single type");
+        if (!elem) {
+            /* 1.13 unifies heterogeneous literals to a Union */
+            cts_type **ts = em_alloc(e, (size_t)nv * sizeof *ts);
+            for (int i = 0; i < nv; i++) ts[i] = vals[i]->type;
+            elem = em_hold(e, cts_type_union(nv, ts));
+        }
     }
     for (int i = 0; i < nv; i++)
         if (!cts_type_subtype(vals[i]->type, elem))

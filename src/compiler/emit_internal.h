@@ -159,6 +159,9 @@ ir_value *em_tuple(emitter *e, ir_value **vals, int n, cts_type *named);
 ir_value *em_unchecked_cast(emitter *e, ir_value *v, cts_type *t);
 cts_type *em_unify(emitter *e, cts_type *a, cts_type *b); /* NULL when not unifiable; held */
 
+/* ---- builtins.c: TorchScript-defined overloads (inlined at the call) ---- */
+int em_builtin_functions(emitter *e, const char *opname, ir_function **out, int max);
+
 /* ---- emit.c entry points used by sugar.c ---- */
 ir_value *em_expr(emitter *e, const ast *n, cts_type *hint);
 sv *em_sugared_expr(emitter *e, const ast *n, int n_binders, cts_type *hint);

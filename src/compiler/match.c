@@ -418,21 +418,34 @@ ir_value *em_pack_outputs(emitter *e, ir_node *n, matched *m) {
 
 ir_value *em_builtin_call(emitter *e, const char *opname, nval *args, int nargs, nval *kwargs, int nkwargs, nval *self,
                           uint32_t start, uint32_t end) {
-    int idx[96];
-    int total = cts_schema_find(opname, idx, 96);
-    if (total > 96) total = 96;
-    if (total == 0)
+    enum { MAXC = 512 };
+    int *idx = em_alloc(e, MAXC * sizeof *idx);
+    int total = cts_schema_find(opname, idx, MAXC);
+    if (total > MAXC) total = MAXC;
+    ir_function *bfns[16];
+    int nb = em_builtin_functions(e, opname, bfns, 16);
+    if (total + nb == 0)
         em_error(e, start, end,
                  "Unknown builtin op: %s.\nCould not find any similar ops to %s. This op may not exist or may not be "
                  "currently supported in TorchScript.",
                  opname, opname);
-    const cts_schema *schemas[96];
+    const cts_schema **schemas = em_alloc(e, (size_t)(total + nb + 1) * sizeof *schemas);
     for (int i = 0; i < total; i++) {
         schemas[i] = cts_cu_schema(e->cu, cts_schema_text(idx[i]), e->err);
         if (!schemas[i]) em_fail(e);
     }
+    for (int i = 0; i < nb; i++) {
+        if (cts_cu_ensure_schema(e->cu, bfns[i], e->err)) em_fail(e);
+        schemas[total + i] = bfns[i]->schema;
+    }
     matched m;
-    int which = em_match_schemas(e, schemas, total, args, nargs, kwargs, nkwargs, self, &m, start, end);
+    int which = em_match_schemas(e, schemas, total + nb, args, nargs, kwargs, nkwargs, self, &m, start, end);
+    if (which >= total) {
+        /* a TorchScript-defined builtin: inline its graph */
+        ir_function *f = bfns[which - total];
+        if (cts_cu_ensure_compiled(e->cu, f, e->err)) em_fail(e);
+        return ir_insert_graph(e->g, f->graph, m.inputs);
+    }
     const cts_schema *s = schemas[which];
     ir_node *n = em_insert(e, opname, 0, start, end);
     n->schema = s;

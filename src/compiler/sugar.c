@@ -453,8 +453,21 @@ sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs,
     }
     case SV_CAST: {
         if (nargs == 1 && nkwargs == 0) {
+            /* PyTorch's CastValue: an (unused unless needed) zero constant,
+             * identity casts vanish, bool() of a container is len() > 0 */
+            ir_value *zero = em_const(e, cv_int(0), start, end);
             ir_value *v = nval_value(e, &args[0]);
             if (cts_type_subtype(v->type, s->type)) return sv_simple(e, v);
+            if (s->type->kind == TY_BOOL &&
+                (v->type->kind == TY_LIST || v->type->kind == TY_STR || v->type->kind == TY_DICT)) {
+                nval a = {0};
+                a.value = v;
+                ir_value *len = em_builtin_call(e, "aten::len", &a, 1, NULL, 0, NULL, start, end);
+                nval b[2] = {{0}, {0}};
+                b[0].value = len;
+                b[1].value = zero;
+                return sv_simple(e, em_builtin_call(e, "aten::gt", b, 2, NULL, 0, NULL, start, end));
+            }
         }
         return sv_simple(e, em_builtin_call(e, s->name, args, nargs, kwargs, nkwargs, NULL, start, end));
     }

@@ -548,3 +548,14 @@ void ir_block_clone_from(ir_block *dst, ir_block *src) {
     free(m.from);
     free(m.to);
 }
+
+ir_value *ir_insert_graph(ir_graph *g, const ir_graph *callee, ir_value *const *inputs) {
+    vmap m = {0};
+    ir_block *cb = callee->block;
+    for (int i = 0; i < ir_block_ninputs(cb); i++) vmap_put(g, &m, ir_block_input(cb, i), inputs[i]);
+    for (ir_node *n = ir_block_first(cb); n != cb->ret; n = n->next) ir_insert(g, clone_node(g, n, &m));
+    ir_value *out = vmap_get(&m, ir_block_output(cb, 0));
+    free(m.from);
+    free(m.to);
+    return out;
+}

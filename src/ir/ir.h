@@ -212,4 +212,7 @@ _Noreturn void ir_oom(ir_graph *g);
  * defined outside src are used as they are; names are copied, which
  * renames earlier owners exactly as PyTorch's cloneFrom does). */
 void ir_block_clone_from(ir_block *dst, ir_block *src);
+/* Inlines callee's graph at g's insert point with its inputs bound to
+ * `inputs` (PyTorch's insertGraph); returns the value of its output. */
+ir_value *ir_insert_graph(ir_graph *g, const ir_graph *callee, ir_value *const *inputs);
 #endif

@@ -86,7 +86,14 @@ static cts_type *mk(cts_type_kind k, int n, cts_type *const *elems) {
     return t;
 }
 
-cts_type *cts_type_optional(cts_type *e) { return mk(TY_OPTIONAL, 1, &e); }
+cts_type *cts_type_optional(cts_type *e) {
+    /* Optional[Optional[T]] is Optional[T]; Optional[None] is None */
+    if (e->kind == TY_OPTIONAL || e->kind == TY_NONE) {
+        cts_type_retain(e);
+        return e;
+    }
+    return mk(TY_OPTIONAL, 1, &e);
+}
 cts_type *cts_type_list(cts_type *e) { return mk(TY_LIST, 1, &e); }
 cts_type *cts_type_future(cts_type *e) { return mk(TY_FUTURE, 1, &e); }
 cts_type *cts_type_dict(cts_type *k, cts_type *v) {
