@@ -351,6 +351,8 @@ cts_type *em_unify(emitter *e, cts_type *a, cts_type *b) {
 
 static void emit_statements(emitter *e, ast **stmts, int n);
 static sv *emit_apply(emitter *e, const ast *n, int n_binders, cts_type *hint);
+static ir_value *emit_int_and_slice_indexing(emitter *e, const ast *n, ir_value *t, ir_value ***tidx_out,
+                                             int *ntidx_out);
 
 typedef struct refinement {
     const char *name;
@@ -981,10 +983,38 @@ static void emit_aug_assignment(emitter *e, const ast *s) {
         ir_add_input(n, r);
     } else if (lhs->kind == A_SUBSCRIPT) {
         ir_value *container = em_expr(e, lhs->a, NULL);
-        if (lhs->nlist != 1) em_error_at(e, lhs, "Sliced expression not yet supported for augmented assignment");
         if (container->type->kind == TY_TENSOR) {
-            em_error_at(e, lhs, "augmented assignment to a tensor subscript is not supported by cts yet");
+            ir_value **tidx;
+            int nt;
+            ir_value *sliced = emit_int_and_slice_indexing(e, lhs, container, &tidx, &nt);
+            ir_value *rhs = em_expr(e, s->b, NULL);
+            const char *op = aug_op(s->op, true);
+            if (!nt) {
+                nval self = {0}, r = {0};
+                self.name = "self";
+                self.value = sliced;
+                r.value = rhs;
+                em_builtin_call(e, op, &r, 1, NULL, 0, &self, s->start, s->end);
+            } else {
+                ir_value *lst = em_list(e, em_hold(e, cts_type_optional(T_TENSOR)), tidx, nt);
+                nval a[2] = {{0}, {0}};
+                a[0].value = sliced;
+                a[1].value = lst;
+                ir_value *indexed = em_builtin_call(e, "aten::index", a, 2, NULL, 0, NULL, s->start, s->end);
+                nval self = {0}, r = {0};
+                self.name = "self";
+                self.value = indexed;
+                r.value = rhs;
+                ir_value *aug = em_builtin_call(e, op, &r, 1, NULL, 0, &self, s->start, s->end);
+                nval b[3] = {{0}, {0}, {0}};
+                b[0].value = sliced;
+                b[1].value = lst;
+                b[2].value = aug;
+                em_builtin_call(e, "aten::index_put_", b, 3, NULL, 0, NULL, s->start, s->end);
+            }
+            return;
         }
+        if (lhs->nlist != 1) em_error_at(e, lhs, "Sliced expression not yet supported for augmented assignment");
         cts_type *el = container->type->kind == TY_LIST   ? container->type->elems[0]
                        : container->type->kind == TY_DICT ? container->type->elems[1]
                                                           : NULL;
@@ -1013,7 +1043,38 @@ static void emit_aug_assignment(emitter *e, const ast *s) {
 static void emit_subscript_assign(emitter *e, uint32_t start, uint32_t end, const ast *lhs, ir_value *rhs) {
     ir_value *sliceable = em_expr(e, lhs->a, NULL);
     if (sliceable->type->kind == TY_TENSOR) {
-        em_error(e, start, end, "assignment into a tensor subscript is not supported by cts yet");
+        ir_value **tidx;
+        int nt;
+        ir_value *sliced = emit_int_and_slice_indexing(e, lhs, sliceable, &tidx, &nt);
+        /* a number on the right becomes a tensor of the target's dtype and device */
+        cts_type_kind rk = rhs->type->kind;
+        if (rk == TY_NUMBER || rk == TY_INT || rk == TY_BOOL || rk == TY_FLOAT) {
+            nval a = {0};
+            a.value = sliced;
+            ir_value *dtype = em_builtin_call(e, "prim::dtype", &a, 1, NULL, 0, NULL, start, end);
+            ir_value *device = em_builtin_call(e, "prim::device", &a, 1, NULL, 0, NULL, start, end);
+            nval v = {0}, kw[2] = {{0}, {0}};
+            v.value = rhs;
+            kw[0].name = "dtype";
+            kw[0].value = dtype;
+            kw[1].name = "device";
+            kw[1].value = device;
+            rhs = em_builtin_call(e, "aten::tensor", &v, 1, kw, 2, NULL, start, end);
+        }
+        if (!nt) {
+            nval a[2] = {{0}, {0}};
+            a[0].value = sliced;
+            a[1].value = rhs;
+            em_builtin_call(e, "aten::copy_", a, 2, NULL, 0, NULL, start, end);
+        } else {
+            ir_value *lst = em_list(e, em_hold(e, cts_type_optional(T_TENSOR)), tidx, nt);
+            nval a[3] = {{0}, {0}, {0}};
+            a[0].value = sliced;
+            a[1].value = lst;
+            a[2].value = rhs;
+            em_builtin_call(e, "aten::index_put_", a, 3, NULL, 0, NULL, start, end);
+        }
+        return;
     }
     if (lhs->nlist != 1 || lhs->list[0]->kind == A_SLICE)
         em_error(e, start, end, "Sliced expression not yet supported for subscripted assignment. File a bug if you want this");
@@ -1791,6 +1852,21 @@ static ir_value *emit_slice_op(emitter *e, uint32_t start, uint32_t end, ir_valu
  * and its dimension computed; then selects, slices and unsqueezes are
  * applied in order, each with its dimension as a fresh constant. */
 static ir_value *emit_tensor_indexing(emitter *e, const ast *n, ir_value *t) {
+    ir_value **tensor_indices;
+    int k;
+    t = emit_int_and_slice_indexing(e, n, t, &tensor_indices, &k);
+    if (!k) return t;
+    ir_value *lst = em_list(e, em_hold(e, cts_type_optional(T_TENSOR)), tensor_indices, k);
+    nval a[2] = {{0}, {0}};
+    a[0].value = t;
+    a[1].value = lst;
+    return em_builtin_call(e, "aten::index", a, 2, NULL, 0, NULL, n->start, n->end);
+}
+
+/* the int/slice/None part; tensor indices are returned (None-padded to the
+ * last one) for aten::index / aten::index_put_ */
+static ir_value *emit_int_and_slice_indexing(emitter *e, const ast *n, ir_value *t, ir_value ***tidx_out,
+                                             int *ntidx_out) {
     int k = n->nlist;
     int64_t *dims = em_alloc(e, (size_t)(k + 1) * sizeof *dims);
     ir_value **exprs = em_alloc(e, (size_t)(k + 1) * sizeof *exprs);
@@ -1869,18 +1945,17 @@ static ir_value *emit_tensor_indexing(emitter *e, const ast *n, ir_value *t) {
             any_tensor = true;
         }
     }
+    *ntidx_out = 0;
+    *tidx_out = NULL;
     if (!any_tensor) return t;
-    /* advanced indexing: aten::index with a Tensor?[] padded with None */
     int last = 0;
     for (int i = 0; i < k; i++)
         if (tensor_indices[i]) last = i + 1;
     ir_value **items = em_alloc(e, (size_t)(last + 1) * sizeof *items);
     for (int i = 0; i < last; i++) items[i] = tensor_indices[i] ? tensor_indices[i] : em_const(e, cv_none(), n->start, n->end);
-    ir_value *lst = em_list(e, em_hold(e, cts_type_optional(T_TENSOR)), items, last);
-    nval a[2] = {{0}, {0}};
-    a[0].value = t;
-    a[1].value = lst;
-    return em_builtin_call(e, "aten::index", a, 2, NULL, 0, NULL, n->start, n->end);
+    *tidx_out = items;
+    *ntidx_out = last;
+    return t;
 }
 
 static sv *emit_subscript(emitter *e, const ast *n, cts_type *hint) {
