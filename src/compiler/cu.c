@@ -218,6 +218,7 @@ static const struct { const char *name; cts_type_kind kind; } SIMPLE_TYPES[] = {
     {"NoneType", TY_NONE}, {"None", TY_NONE},           {"Any", TY_ANY},     {"typing.Any", TY_ANY},
     {"Device", TY_DEVICE}, {"torch.device", TY_DEVICE}, {"Storage", TY_STORAGE}, {"Generator", TY_GENERATOR},
     {"Layout", TY_INT},    {"torch.dtype", TY_INT},     {"ScalarType", TY_INT}, {"Function", TY_FUNCTION},
+    {"list", TY_ANY_LIST}, {"tuple", TY_ANY_TUPLE},
 };
 
 static const char *strip_typing(const char *n) {

@@ -720,36 +720,77 @@ static void gather_types(emitter *e, const ast *ci, cts_type **types, int *n) {
     types[(*n)++] = em_parse_type(e, ci);
 }
 
+/* standardizeVectorForUnion: unions and optionals as their members */
+static void flatten_union(cts_type *t, cts_type **out, int *n) {
+    if (t->kind == TY_UNION) {
+        for (int i = 0; i < t->n; i++) flatten_union(t->elems[i], out, n);
+    } else if (t->kind == TY_OPTIONAL) {
+        flatten_union(t->elems[0], out, n);
+        flatten_union(T_NONE, out, n);
+    } else {
+        for (int i = 0; i < *n; i++)
+            if (cts_type_equal(out[i], t)) return;
+        if (*n < 32) out[(*n)++] = t;
+    }
+}
+
+/* unifyTypeList with default_to_union */
+static cts_type *unify_to_union(emitter *e, cts_type **ts, int n) {
+    cts_type *u = ts[0];
+    for (int i = 1; i < n && u; i++) u = em_unify(e, u, ts[i]);
+    if (u) return u;
+    return em_hold(e, cts_type_union(n, ts));
+}
+
+/* PyTorch 1.13's emitIsInstance: refinements for unions and optionals */
 static cond_value emit_isinstance(emitter *e, const ast *obj, const ast *classinfo) {
-    cts_type *types[16];
-    int nt = 0;
-    gather_types(e, classinfo, types, &nt);
     ir_value *v = em_expr(e, obj, NULL);
+    cts_type *rhs0[16], *rhs[32], *lhs[32];
+    int nr0 = 0, nr = 0, nl = 0;
+    gather_types(e, classinfo, rhs0, &nr0);
+    for (int i = 0; i < nr0; i++) flatten_union(rhs0[i], rhs, &nr);
+    flatten_union(v->type, lhs, &nl);
+    cts_type *yes[32], *no[32];
+    int ny = 0, nn = 0;
+    bool all_lhs_subtype = true;
+    for (int i = 0; i < nl; i++) {
+        cts_type *l = lhs[i];
+        if (l->kind == TY_ANY) {
+            for (int j = 0; j < nr && ny < 32; j++) yes[ny++] = rhs[j];
+            no[nn++] = T_ANY;
+            if (!(ny == 1 && yes[0]->kind == TY_ANY)) all_lhs_subtype = false;
+            break;
+        }
+        cts_type *found = NULL;
+        for (int j = 0; j < nr; j++) {
+            cts_type *smaller = cts_type_subtype(l, rhs[j]) ? l : cts_type_subtype(rhs[j], l) ? rhs[j] : NULL;
+            if (!smaller) continue;
+            if (cts_type_equal(smaller, l)) found = l;
+            else found = found ? em_unify(e, found, rhs[j]) : rhs[j];
+        }
+        if (found) {
+            if (ny < 32) yes[ny++] = found;
+        } else {
+            if (nn < 32) no[nn++] = l;
+            all_lhs_subtype = false;
+        }
+    }
     refset r = {0};
-    if (nt == 1 && cts_type_subtype(types[0], v->type) && obj->kind == A_NAME) {
-        r.t[0] = (refinement){obj->str, types[0]};
-        r.nt = 1;
+    if (obj->kind == A_NAME) {
+        if (ny) r.t[r.nt++] = (refinement){obj->str, unify_to_union(e, yes, ny)};
+        if (nn) r.f[r.nf++] = (refinement){obj->str, unify_to_union(e, no, nn)};
     }
-    for (int i = 0; i < nt; i++)
-        if (cts_type_subtype(v->type, types[i])) return cond_static(e, true, r, obj->start, obj->end);
-    bool may = false;
-    for (int i = 0; i < nt; i++) {
-        if (cts_type_subtype(types[i], v->type)) may = true;
-        int want = types[i]->kind;
-        if ((want == TY_LIST || want == TY_TUPLE) &&
-            (v->type->kind == TY_ANY || (v->type->kind == TY_OPTIONAL && (int)v->type->elems[0]->kind == want)))
-            may = true;
-    }
-    if (!may) return cond_static(e, false, r, obj->start, obj->end);
+    if (all_lhs_subtype) return cond_static(e, true, r, obj->start, obj->end);
+    if (!ny) return cond_static(e, false, r, obj->start, obj->end);
     ir_node *n = em_insert(e, "prim::isinstance", 1, obj->start, obj->end);
     ir_add_input(n, v);
-    n->types = calloc((size_t)nt, sizeof *n->types);
+    n->types = calloc((size_t)nr, sizeof *n->types);
     if (!n->types) ir_oom(e->g);
-    for (int i = 0; i < nt; i++) {
-        cts_type_retain(types[i]);
-        n->types[i] = types[i];
+    for (int i = 0; i < nr; i++) {
+        cts_type_retain(rhs[i]);
+        n->types[i] = rhs[i];
     }
-    n->ntypes = nt;
+    n->ntypes = nr;
     ir_set_type(n->outputs[0], T_BOOL);
     cond_value c = {n->outputs[0], r, -1};
     return c;
@@ -1634,6 +1675,13 @@ static ir_value *emit_list_literal(emitter *e, const ast *n, cts_type *hint) {
     ir_value **vals;
     int nv = gather_values(e, n->list, n->nlist, &vals);
     cts_type *elem = T_TENSOR;
+    if (hint && (hint->kind == TY_UNION || hint->kind == TY_OPTIONAL)) {
+        /* a union hint: use its list member, if it has one */
+        cts_type *lh = NULL;
+        for (int i = 0; i < hint->n; i++)
+            if (hint->elems[i]->kind == TY_LIST) lh = hint->elems[i];
+        hint = lh;
+    }
     if (hint) {
         if (hint->kind != TY_LIST) em_error_at(e, n, "Expected a List type hint but instead got %s", em_type_str(e, hint));
         elem = hint->elems[0];
@@ -1650,7 +1698,9 @@ static ir_value *emit_list_literal(emitter *e, const ast *n, cts_type *hint) {
         if (!cts_type_subtype(vals[i]->type, elem))
             em_error_at(e, n, "Lists must contain only a single type, expected: %s but found %s instead.",
                         em_type_str(e, elem), em_type_str(e, vals[i]->type));
-    return em_list(e, elem, vals, nv);
+    ir_value *l = em_list(e, elem, vals, nv);
+    if (!nv && !hint) l->node->empty_list_literal = true;
+    return l;
 }
 
 static ir_value *emit_dict_literal(emitter *e, const ast *n, cts_type *hint) {

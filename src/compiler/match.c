@@ -165,6 +165,9 @@ static ir_value **tuple_unpack(emitter *e, ir_value *v) {
 ir_value *em_convert(emitter *e, cts_type *to, ir_value *v, bool allow_conv, uint32_t start, uint32_t end) {
     if (to->kind == TY_OPTIONAL && v->type->kind != TY_OPTIONAL && v->type->kind != TY_NONE)
         return em_convert(e, to->elems[0], v, allow_conv, start, end);
+    /* an unannotated `[]` becomes a list of whatever element type is wanted */
+    if (v->node->empty_list_literal && unwrap_optional(to)->kind == TY_LIST && !cts_type_subtype(v->type, to))
+        v = em_list(e, unwrap_optional(to)->elems[0], NULL, 0);
     if (v->type->kind == TY_TUPLE) {
         cts_type *ul = unwrap_optional(to);
         if (convertible_to_list(v->type, ul)) {

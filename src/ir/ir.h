@@ -116,6 +116,7 @@ struct ir_node {
     const cts_schema *schema; /* matched operator schema (owned by the compilation unit) */
     void *fn;              /* prim::CallFunction / function constants: the callee */
     int warn_id;
+    bool empty_list_literal;  /* `[]` with no type hint: converts to any list type when matched */
     /* source range for `# file:line:col` comments and errors */
     const cts_source *src;
     uint32_t src_start, src_end;

@@ -245,34 +245,102 @@ typedef struct conv_prob {
     int64_t G;                   /* groups */
 } conv_prob;
 
-/* y[0..n) += a * x[0..n) */
-static void axpy_scalar(int64_t n, float a, const float *x, float *y) {
-    for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
-}
+/* Depthwise rows.  For one output row, `rows[ki]` is the input row tap ki
+ * reads (NULL where it falls in the padding).  Output columns [lo, hi) have
+ * every horizontal tap inside the input; the rest is the border. */
+typedef struct dw_row {
+    const float *const *rows;
+    const float *w;       /* kh x kw taps of this channel */
+    int64_t kh, kw, W, sw, pw, dw;
+    float bias;
+} dw_row;
 
-#ifdef CONV_X86
-__attribute__((target("avx2,fma"))) static void axpy_avx2(int64_t n, float a, const float *x, float *y) {
-    __m256 va = _mm256_set1_ps(a);
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m256 y0 = _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        __m256 y1 = _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
-        _mm256_storeu_ps(y + i, y0);
-        _mm256_storeu_ps(y + i + 8, y1);
+/* One output column with bounds checks (borders, strides, scalar path). */
+static inline float dw_point(const dw_row *r, int64_t ow) {
+    float acc = r->bias;
+    for (int64_t ki = 0; ki < r->kh; ki++) {
+        const float *xr = r->rows[ki];
+        if (!xr) continue;
+        for (int64_t kj = 0; kj < r->kw; kj++) {
+            int64_t iw = ow * r->sw - r->pw + kj * r->dw;
+            if (iw >= 0 && iw < r->W) acc += r->w[ki * r->kw + kj] * xr[iw];
+        }
     }
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; i++) y[i] += a * x[i];
+    return acc;
+}
+
+static void dw_row_scalar(const dw_row *r, float *y, int64_t OW, int64_t lo, int64_t hi) {
+    (void)lo;
+    (void)hi;
+    for (int64_t ow = 0; ow < OW; ow++) y[ow] = dw_point(r, ow);
+}
+
+#ifdef CONV_X86
+/* stride 1: 8 output columns per step, all taps accumulated in a register */
+__attribute__((target("avx2,fma"))) static void dw_row_avx2(const dw_row *r, float *y, int64_t OW, int64_t lo,
+                                                           int64_t hi) {
+    if (r->sw != 1) {
+        dw_row_scalar(r, y, OW, lo, hi);
+        return;
+    }
+    int64_t ow = 0;
+    for (; ow < lo; ow++) y[ow] = dw_point(r, ow);
+    if (r->kh == 3 && r->kw == 3 && r->rows[0] && r->rows[1] && r->rows[2]) {
+        /* the common 3x3 interior row: taps in registers */
+        const float *w = r->w;
+        __m256 w0 = _mm256_set1_ps(w[0]), w1 = _mm256_set1_ps(w[1]), w2 = _mm256_set1_ps(w[2]);
+        __m256 w3 = _mm256_set1_ps(w[3]), w4 = _mm256_set1_ps(w[4]), w5 = _mm256_set1_ps(w[5]);
+        __m256 w6 = _mm256_set1_ps(w[6]), w7 = _mm256_set1_ps(w[7]), w8 = _mm256_set1_ps(w[8]);
+        const float *x0 = r->rows[0] - r->pw, *x1 = r->rows[1] - r->pw, *x2 = r->rows[2] - r->pw;
+        int64_t d = r->dw;
+        __m256 b = _mm256_set1_ps(r->bias);
+        for (;;) {
+            if (ow + 8 > hi) {
+                /* the last partial vector: recompute an overlapping one */
+                if (ow >= hi || hi - lo < 8) break;
+                ow = hi - 8;
+            }
+            __m256 a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x0 + ow), b);
+            __m256 a1 = _mm256_mul_ps(w1, _mm256_loadu_ps(x0 + ow + d));
+            __m256 a2 = _mm256_mul_ps(w2, _mm256_loadu_ps(x0 + ow + 2 * d));
+            a0 = _mm256_fmadd_ps(w3, _mm256_loadu_ps(x1 + ow), a0);
+            a1 = _mm256_fmadd_ps(w4, _mm256_loadu_ps(x1 + ow + d), a1);
+            a2 = _mm256_fmadd_ps(w5, _mm256_loadu_ps(x1 + ow + 2 * d), a2);
+            a0 = _mm256_fmadd_ps(w6, _mm256_loadu_ps(x2 + ow), a0);
+            a1 = _mm256_fmadd_ps(w7, _mm256_loadu_ps(x2 + ow + d), a1);
+            a2 = _mm256_fmadd_ps(w8, _mm256_loadu_ps(x2 + ow + 2 * d), a2);
+            _mm256_storeu_ps(y + ow, _mm256_add_ps(a0, _mm256_add_ps(a1, a2)));
+            ow += 8;
+        }
+    }
+    for (;;) {
+        if (ow + 8 > hi) {
+            if (ow >= hi || hi - lo < 8) break;
+            ow = hi - 8;
+        }
+        __m256 acc = _mm256_set1_ps(r->bias);
+        for (int64_t ki = 0; ki < r->kh; ki++) {
+            const float *xr = r->rows[ki];
+            if (!xr) continue;
+            const float *xp = xr + ow - r->pw;
+            const float *wk = r->w + ki * r->kw;
+            for (int64_t kj = 0; kj < r->kw; kj++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(wk[kj]), _mm256_loadu_ps(xp + kj * r->dw), acc);
+        }
+        _mm256_storeu_ps(y + ow, acc);
+        ow += 8;
+    }
+    for (; ow < OW; ow++) y[ow] = dw_point(r, ow);
 }
 #endif
 
-typedef void (*axpy_fn)(int64_t n, float a, const float *x, float *y);
+typedef void (*dw_row_fn)(const dw_row *r, float *y, int64_t OW, int64_t lo, int64_t hi);
 
-static axpy_fn pick_axpy(void) {
+static dw_row_fn pick_dw_row(void) {
 #ifdef CONV_X86
-    if (cts_cpu_isa() >= CTS_ISA_AVX2) return axpy_avx2;
+    if (cts_cpu_isa() >= CTS_ISA_AVX2) return dw_row_avx2;
 #endif
-    return axpy_scalar;
+    return dw_row_scalar;
 }
 
 /* Output columns ow in [lo, hi) read input column ow*s + off inside [0, W). */
@@ -289,8 +357,10 @@ typedef struct dw_job {
     const conv_prob *p;
     const float *x, *w, *bias;
     float *y;
-    axpy_fn axpy;
+    dw_row_fn row;
 } dw_job;
+
+#define DW_MAX_KH 64
 
 /* Depthwise: one (image, channel) plane per task. */
 static void dw_plane(void *ctx, int64_t task, int thread) {
@@ -299,33 +369,31 @@ static void dw_plane(void *ctx, int64_t task, int thread) {
     const conv_prob *p = j->p;
     int64_t c = task % p->C;
     const float *x = j->x + task * p->H * p->W;
-    const float *w = j->w + c * p->kh * p->kw;
     float *y = j->y + task * p->OH * p->OW;
-    float b = j->bias ? j->bias[c] : 0.0f;
+    /* columns where every tap is inside the row */
+    int64_t lo = 0, hi = p->OW;
+    for (int64_t kj = 0; kj < p->kw; kj++) {
+        int64_t l, h;
+        col_range(p->OW, p->W, p->sw, kj * p->dw - p->pw, &l, &h);
+        if (l > lo) lo = l;
+        if (h < hi) hi = h;
+    }
+    if (hi < lo) hi = lo;
+    const float *rows[DW_MAX_KH];
+    dw_row r = {rows, j->w + c * p->kh * p->kw, p->kh, p->kw, p->W, p->sw, p->pw, p->dw,
+                j->bias ? j->bias[c] : 0.0f};
     for (int64_t oh = 0; oh < p->OH; oh++) {
-        float *yr = y + oh * p->OW;
-        for (int64_t ow = 0; ow < p->OW; ow++) yr[ow] = b;
         for (int64_t ki = 0; ki < p->kh; ki++) {
             int64_t ih = oh * p->sh - p->ph + ki * p->dh;
-            if (ih < 0 || ih >= p->H) continue;
-            const float *xr = x + ih * p->W;
-            for (int64_t kj = 0; kj < p->kw; kj++) {
-                float wv = w[ki * p->kw + kj];
-                int64_t off = kj * p->dw - p->pw, lo, hi;
-                col_range(p->OW, p->W, p->sw, off, &lo, &hi);
-                if (p->sw == 1) {
-                    j->axpy(hi - lo, wv, xr + lo + off, yr + lo);
-                } else {
-                    for (int64_t ow = lo; ow < hi; ow++) yr[ow] += wv * xr[ow * p->sw + off];
-                }
-            }
+            rows[ki] = ih >= 0 && ih < p->H ? x + ih * p->W : NULL;
         }
+        j->row(&r, y + oh * p->OW, p->OW, lo, hi);
     }
 }
 
 static void conv_depthwise(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
                            float *y) {
-    dw_job j = {p, x, w, bias, y, pick_axpy()};
+    dw_job j = {p, x, w, bias, y, pick_dw_row()};
     double flops = 2.0 * (double)(p->N * p->C) * (double)(p->OH * p->OW) * (double)(p->kh * p->kw);
     cts_pool *pool = flops < CTS_POOL_MIN_FLOPS ? NULL : k->pool;
     cts_pool_parallel_for(pool, p->N * p->C, dw_plane, &j);
@@ -598,7 +666,7 @@ static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *b
         const float *xf = ct_data(x), *wf = ct_data(w), *bf = (const float *)bp;
         float *yf = ct_data(y);
         if (cp->transposed) rc = conv_transposed_f32(k, &p, xf, wf, bf, yf);
-        else if (p.G == p.C && p.K == p.C && p.G > 1) conv_depthwise(k, &p, xf, wf, bf, yf);
+        else if (p.G == p.C && p.K == p.C && p.G > 1 && p.kh <= DW_MAX_KH) conv_depthwise(k, &p, xf, wf, bf, yf);
         else rc = conv_im2col_gemm(k, &p, xf, wf, bf, yf);
     } else {
         void *acc = calloc((size_t)ny, 8);

@@ -47,14 +47,20 @@ typedef struct gemm_epi {
     bool first, last, relu;
 } gemm_epi;
 
-typedef void (*ukernel_fn)(int mr, int nr, int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
-                           int64_t ldc, const gemm_epi *e);
+/* a: a packed A panel (ars == 0: a[k*MR + r]) or A read in place
+ * (a[r*ars + k]); b: a packed B panel or B in place, row stride ldb. */
+typedef void (*ukernel_fn)(int mr, int nr, int64_t kc, const float *a, int64_t ars, const float *b, int64_t ldb,
+                           float *c, int64_t ldc, const gemm_epi *e);
+
+/* one row of C against up to 4 packed B panels; see DEFINE_UKERNEL */
+typedef void (*row4_fn)(int np, int64_t kc, const float *a, int64_t as, const float *b, int64_t ps, float *out);
 
 typedef struct gemm_cfg {
     cts_gemm_kernel kind;
     int mr, nr;
     int64_t kc, mc, nc;
     ukernel_fn kernel;
+    row4_fn row4; /* NULL: single rows use `kernel` */
 } gemm_cfg;
 
 struct cts_gemm_packed {
@@ -95,14 +101,15 @@ static void epi_store_scalar(int mr, int nr, const float *t, int64_t ldt, float 
 #define SC_MR 4
 #define SC_NR 16
 
-static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
-                          int64_t ldc, const gemm_epi *e) {
+static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, int64_t ars, const float *b, int64_t ldb,
+                          float *c, int64_t ldc, const gemm_epi *e) {
     float acc[SC_MR][SC_NR];
     memset(acc, 0, sizeof acc);
+    int64_t rs = ars ? ars : 1, ks = ars ? 1 : SC_MR;
     for (int64_t k = 0; k < kc; k++) {
         const float *bk = b + k * ldb;
         for (int r = 0; r < mr; r++) {
-            float ar = a[k * SC_MR + r];
+            float ar = a[k * ks + r * rs];
             for (int j = 0; j < SC_NR; j++) acc[r][j] += ar * bk[j];
         }
     }
@@ -153,19 +160,63 @@ static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, const floa
         V_STORE(tmp + (r) * 2 * V_W + V_W, acc##r##_1);        \
     }
 
+#define UK_APTR(r) const float *ap##r = a + (MRc > r ? r : 0) * ars;
+#define UK_FMA_S(r)                                   \
+    if (MRc > r) {                                    \
+        V_T av = V_BCAST(ap##r + k);                  \
+        acc##r##_0 = V_FMA(av, b0, acc##r##_0);       \
+        acc##r##_1 = V_FMA(av, b1, acc##r##_1);       \
+    }
+
 /* NAME##_tile: MRc (a constant after inlining) rows of C, 2*V_W columns.
+ * ars == 0: packed A; else A in place with row stride ars.
  * tmp == NULL: full tile, epilogue into C; else raw sums into tmp. */
 #define DEFINE_UKERNEL(NAME, TGT, MRMAX)                                                                   \
     static inline __attribute__((always_inline, target(TGT))) void NAME##_tile(                           \
-        const int MRc, int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,     \
-        const gemm_epi *e, float *tmp) {                                                                   \
+        const int MRc, int64_t kc, const float *a, int64_t ars, const float *b, int64_t ldb, float *c,     \
+        int64_t ldc, const gemm_epi *e, float *tmp) {                                                      \
         UK_ROWS(UK_DECL)                                                                                   \
         if (!tmp) { UK_ROWS(UK_PREFETCH_C) }                                                               \
-        for (int64_t k = 0; k < kc; k++) {                                                                 \
-            V_T b0 = V_LOAD(b), b1 = V_LOAD(b + V_W);                                                      \
-            UK_ROWS(UK_FMA)                                                                                \
-            a += (MRMAX);                                                                                  \
-            b += ldb;                                                                                      \
+        if (MRc == 1) {                                                                                    \
+            /* one row: four partial sums per vector hide the FMA latency */                              \
+            const int64_t as = ars ? 1 : (MRMAX);                                                          \
+            V_T p0 = V_ZERO(), p1 = V_ZERO(), q0 = V_ZERO(), q1 = V_ZERO();                                \
+            V_T r0 = V_ZERO(), r1 = V_ZERO(), s0 = V_ZERO(), s1 = V_ZERO();                                \
+            int64_t k = 0;                                                                                 \
+            for (; k + 4 <= kc; k += 4) {                                                                  \
+                V_T x0 = V_BCAST(a + k * as), x1 = V_BCAST(a + (k + 1) * as);                              \
+                V_T x2 = V_BCAST(a + (k + 2) * as), x3 = V_BCAST(a + (k + 3) * as);                        \
+                p0 = V_FMA(x0, V_LOAD(b), p0);                                                             \
+                p1 = V_FMA(x0, V_LOAD(b + V_W), p1);                                                       \
+                q0 = V_FMA(x1, V_LOAD(b + ldb), q0);                                                       \
+                q1 = V_FMA(x1, V_LOAD(b + ldb + V_W), q1);                                                 \
+                r0 = V_FMA(x2, V_LOAD(b + 2 * ldb), r0);                                                   \
+                r1 = V_FMA(x2, V_LOAD(b + 2 * ldb + V_W), r1);                                             \
+                s0 = V_FMA(x3, V_LOAD(b + 3 * ldb), s0);                                                   \
+                s1 = V_FMA(x3, V_LOAD(b + 3 * ldb + V_W), s1);                                             \
+                b += 4 * ldb;                                                                              \
+            }                                                                                              \
+            for (; k < kc; k++, b += ldb) {                                                                \
+                V_T x0 = V_BCAST(a + k * as);                                                              \
+                p0 = V_FMA(x0, V_LOAD(b), p0);                                                             \
+                p1 = V_FMA(x0, V_LOAD(b + V_W), p1);                                                       \
+            }                                                                                              \
+            acc0_0 = V_ADD(V_ADD(p0, q0), V_ADD(r0, s0));                                                  \
+            acc0_1 = V_ADD(V_ADD(p1, q1), V_ADD(r1, s1));                                                  \
+        } else if (ars == 0) {                                                                             \
+            for (int64_t k = 0; k < kc; k++) {                                                             \
+                V_T b0 = V_LOAD(b), b1 = V_LOAD(b + V_W);                                                  \
+                UK_ROWS(UK_FMA)                                                                            \
+                a += (MRMAX);                                                                              \
+                b += ldb;                                                                                  \
+            }                                                                                              \
+        } else {                                                                                           \
+            UK_ROWS(UK_APTR)                                                                               \
+            for (int64_t k = 0; k < kc; k++) {                                                             \
+                V_T b0 = V_LOAD(b), b1 = V_LOAD(b + V_W);                                                  \
+                UK_ROWS(UK_FMA_S)                                                                          \
+                b += ldb;                                                                                  \
+            }                                                                                              \
         }                                                                                                  \
         if (tmp) {                                                                                         \
             UK_ROWS(UK_RAW)                                                                                \
@@ -174,28 +225,57 @@ static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, const floa
         }                                                                                                  \
     }                                                                                                      \
     __attribute__((target(TGT))) static void NAME##_kernel(int mr, int nr, int64_t kc, const float *a,     \
-                                                           const float *b, int64_t ldb, float *c,          \
-                                                           int64_t ldc, const gemm_epi *e) {               \
+                                                           int64_t ars, const float *b, int64_t ldb,       \
+                                                           float *c, int64_t ldc, const gemm_epi *e) {     \
         float tbuf[(MRMAX) * 2 * V_W] __attribute__((aligned(64)));                                        \
         float *tmp = nr < 2 * V_W ? tbuf : NULL;                                                           \
         switch (mr) {                                                                                      \
-        case 1: NAME##_tile(1, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 2: NAME##_tile(2, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 3: NAME##_tile(3, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 4: NAME##_tile(4, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 5: NAME##_tile(5, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 6: NAME##_tile(6, kc, a, b, ldb, c, ldc, e, tmp); break;                                      \
-        case 7: if ((MRMAX) >= 7) NAME##_tile(7, kc, a, b, ldb, c, ldc, e, tmp); break;                    \
-        case 8: if ((MRMAX) >= 8) NAME##_tile(8, kc, a, b, ldb, c, ldc, e, tmp); break;                    \
-        case 9: if ((MRMAX) >= 9) NAME##_tile(9, kc, a, b, ldb, c, ldc, e, tmp); break;                    \
-        case 10: if ((MRMAX) >= 10) NAME##_tile(10, kc, a, b, ldb, c, ldc, e, tmp); break;                 \
-        case 11: if ((MRMAX) >= 11) NAME##_tile(11, kc, a, b, ldb, c, ldc, e, tmp); break;                 \
-        case 12: if ((MRMAX) >= 12) NAME##_tile(12, kc, a, b, ldb, c, ldc, e, tmp); break;                 \
-        case 13: if ((MRMAX) >= 13) NAME##_tile(13, kc, a, b, ldb, c, ldc, e, tmp); break;                 \
-        case 14: if ((MRMAX) >= 14) NAME##_tile(14, kc, a, b, ldb, c, ldc, e, tmp); break;                 \
+        case 1: NAME##_tile(1, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 2: NAME##_tile(2, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 3: NAME##_tile(3, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 4: NAME##_tile(4, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 5: NAME##_tile(5, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 6: NAME##_tile(6, kc, a, ars, b, ldb, c, ldc, e, tmp); break;                                 \
+        case 7: if ((MRMAX) >= 7) NAME##_tile(7, kc, a, ars, b, ldb, c, ldc, e, tmp); break;               \
+        case 8: if ((MRMAX) >= 8) NAME##_tile(8, kc, a, ars, b, ldb, c, ldc, e, tmp); break;               \
+        case 9: if ((MRMAX) >= 9) NAME##_tile(9, kc, a, ars, b, ldb, c, ldc, e, tmp); break;               \
+        case 10: if ((MRMAX) >= 10) NAME##_tile(10, kc, a, ars, b, ldb, c, ldc, e, tmp); break;            \
+        case 11: if ((MRMAX) >= 11) NAME##_tile(11, kc, a, ars, b, ldb, c, ldc, e, tmp); break;            \
+        case 12: if ((MRMAX) >= 12) NAME##_tile(12, kc, a, ars, b, ldb, c, ldc, e, tmp); break;            \
+        case 13: if ((MRMAX) >= 13) NAME##_tile(13, kc, a, ars, b, ldb, c, ldc, e, tmp); break;            \
+        case 14: if ((MRMAX) >= 14) NAME##_tile(14, kc, a, ars, b, ldb, c, ldc, e, tmp); break;            \
         default: return;                                                                                   \
         }                                                                                                  \
         if (tmp) epi_store_scalar(mr, nr, tmp, 2 * V_W, c, ldc, e);                                        \
+    }                                                                                                      \
+    /* One row of C against np <= 4 packed B panels (panel stride ps): four                              \
+     * independent streams and eight accumulator chains; raw sums to out. */                              \
+    __attribute__((target(TGT))) static void NAME##_row4(int np, int64_t kc, const float *a, int64_t as,   \
+                                                         const float *b, int64_t ps, float *out) {         \
+        const float *b0 = b, *b1 = b + (np > 1 ? ps : 0), *b2 = b + (np > 2 ? 2 * ps : 0),                 \
+                    *b3 = b + (np > 3 ? 3 * ps : 0);                                                       \
+        V_T c00 = V_ZERO(), c01 = V_ZERO(), c10 = V_ZERO(), c11 = V_ZERO();                                \
+        V_T c20 = V_ZERO(), c21 = V_ZERO(), c30 = V_ZERO(), c31 = V_ZERO();                                \
+        for (int64_t k = 0; k < kc; k++) {                                                                 \
+            V_T x = V_BCAST(a + k * as);                                                                   \
+            int64_t o = k * 2 * V_W;                                                                       \
+            c00 = V_FMA(x, V_LOAD(b0 + o), c00);                                                           \
+            c01 = V_FMA(x, V_LOAD(b0 + o + V_W), c01);                                                     \
+            c10 = V_FMA(x, V_LOAD(b1 + o), c10);                                                           \
+            c11 = V_FMA(x, V_LOAD(b1 + o + V_W), c11);                                                     \
+            c20 = V_FMA(x, V_LOAD(b2 + o), c20);                                                           \
+            c21 = V_FMA(x, V_LOAD(b2 + o + V_W), c21);                                                     \
+            c30 = V_FMA(x, V_LOAD(b3 + o), c30);                                                           \
+            c31 = V_FMA(x, V_LOAD(b3 + o + V_W), c31);                                                     \
+        }                                                                                                  \
+        V_STORE(out, c00);                                                                                 \
+        V_STORE(out + V_W, c01);                                                                           \
+        V_STORE(out + 2 * V_W, c10);                                                                       \
+        V_STORE(out + 3 * V_W, c11);                                                                       \
+        V_STORE(out + 4 * V_W, c20);                                                                       \
+        V_STORE(out + 5 * V_W, c21);                                                                       \
+        V_STORE(out + 6 * V_W, c30);                                                                       \
+        V_STORE(out + 7 * V_W, c31);                                                                       \
     }
 
 /* --- AVX2 + FMA: 6 x 16 --- */
@@ -310,17 +390,11 @@ DEFINE_UKERNEL(wide, W_TGT, 14)
 
 /* Block sizes: the B micro-panel (KC x NR) stays in L1, the packed A block
  * (MC x KC) in L2, the packed B block (KC x NC) in L3. */
-static const gemm_cfg CFG_SCALAR = {CTS_GEMM_SCALAR, SC_MR, SC_NR, 256, 128, 4096, scalar_kernel};
+static const gemm_cfg CFG_SCALAR = {CTS_GEMM_SCALAR, SC_MR, SC_NR, 256, 128, 4096, scalar_kernel, NULL};
 #ifdef GEMM_X86
-#ifndef AVX2_KC
-#define AVX2_KC 256
-#endif
-#ifndef AVX2_MC
-#define AVX2_MC 144
-#endif
-static const gemm_cfg CFG_AVX2 = {CTS_GEMM_AVX2, 6, 16, AVX2_KC, AVX2_MC, 4096, avx2_kernel};
-static const gemm_cfg CFG_AVX512 = {CTS_GEMM_AVX512, 14, 32, 256, 168, 4096, avx512_kernel};
-static const gemm_cfg CFG_WIDE = {CTS_GEMM_AVX2_WIDE, 14, 32, 256, 168, 4096, wide_kernel};
+static const gemm_cfg CFG_AVX2 = {CTS_GEMM_AVX2, 6, 16, 256, 144, 4096, avx2_kernel, avx2_row4};
+static const gemm_cfg CFG_AVX512 = {CTS_GEMM_AVX512, 14, 32, 256, 168, 4096, avx512_kernel, avx512_row4};
+static const gemm_cfg CFG_WIDE = {CTS_GEMM_AVX2_WIDE, 14, 32, 256, 168, 4096, wide_kernel, wide_row4};
 #endif
 
 cts_gemm_kernel cts_gemm_kernel_auto(void) {
@@ -424,46 +498,304 @@ static void pack_a(const float *A, int64_t lda, bool trans, int64_t ic, int64_t 
 /* ------------------------------------------------------------------------ */
 /* driver                                                                    */
 
-/* One item's block C[m0:m1, n0:n1]; n0 is a multiple of NR. */
+/* One item's block C[m0:m1, n0:n1]; n0 is a multiple of NR.
+ * a_inplace: the microkernel reads A's rows where they are (no A packing).
+ * B is read in place when the block has a single row panel (no reuse that
+ * would pay for packing), except for the zero-padded last column panel. */
 static void gemm_block(const gemm_cfg *cf, const cts_sgemm_args *g, const float *A, const float *B, float *C,
-                       int64_t m0, int64_t m1, int64_t n0, int64_t n1, float *apack, float *bpack) {
+                       int64_t m0, int64_t m1, int64_t n0, int64_t n1, float *apack, float *bpack, bool a_inplace) {
     const int MR = cf->mr, NR = cf->nr;
     const int64_t K = g->K;
     const cts_gemm_packed *pk = g->packed_b;
+    bool b_inplace = !pk && !g->trans_b && m1 - m0 <= MR;
+    const int64_t KC = cf->kc;
     gemm_epi e;
     e.alpha = g->alpha;
     e.beta = g->beta;
     e.relu = g->relu;
     for (int64_t jc = n0; jc < n1; jc += cf->nc) {
         int64_t nc = min64(cf->nc, n1 - jc);
-        for (int64_t pc = 0; pc < K; pc += cf->kc) {
-            int64_t kc = min64(cf->kc, K - pc);
-            const float *bp;
-            if (pk) {
-                bp = pk->data + pc * pk->npad + jc * kc;
-            } else {
-                pack_b(B, g->ldb, g->trans_b, pc, kc, jc, nc, NR, bpack);
-                bp = bpack;
-            }
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            int64_t kc = min64(KC, K - pc);
+            const float *bp = bpack;
+            if (pk) bp = pk->data + pc * pk->npad + jc * kc;
+            else if (!b_inplace) pack_b(B, g->ldb, g->trans_b, pc, kc, jc, nc, NR, bpack);
             e.first = pc == 0;
             e.last = pc + kc >= K;
             for (int64_t ic = m0; ic < m1; ic += cf->mc) {
                 int64_t mc = min64(cf->mc, m1 - ic);
-                pack_a(A, g->lda, g->trans_a, ic, mc, pc, kc, MR, apack);
+                const float *ap = apack;
+                int64_t ars = 0, astep = kc;
+                if (a_inplace) {
+                    ap = A + ic * g->lda + pc;
+                    ars = astep = g->lda;
+                } else {
+                    pack_a(A, g->lda, g->trans_a, ic, mc, pc, kc, MR, apack);
+                }
+                if (mc == 1 && !b_inplace && cf->row4) {
+                    /* one row: four panels at a time, streamed side by side */
+                    int64_t as = a_inplace ? 1 : MR;
+                    e.bias_m = g->bias_m ? g->bias_m + ic : NULL;
+                    for (int64_t jr = 0; jr < nc; jr += 4 * NR) {
+                        int np = (int)min64(4, (nc - jr + NR - 1) / NR);
+                        float out[4 * 64] __attribute__((aligned(64)));
+                        cf->row4(np, kc, ap, as, bp + jr * kc, NR * kc, out);
+                        for (int q = 0; q < np; q++) {
+                            int64_t j = jr + q * NR;
+                            e.bias_n = g->bias_n ? g->bias_n + jc + j : NULL;
+                            epi_store_scalar(1, (int)min64(NR, nc - j), out + q * NR, NR, C + ic * g->ldc + jc + j,
+                                             g->ldc, &e);
+                        }
+                    }
+                    continue;
+                }
                 for (int64_t jr = 0; jr < nc; jr += NR) {
                     int nr = (int)min64(NR, nc - jr);
                     e.bias_n = g->bias_n ? g->bias_n + jc + jr : NULL;
                     const float *bpj = bp + jr * kc;
+                    int64_t ldbj = NR;
+                    if (b_inplace) {
+                        if (nr == NR) {
+                            bpj = B + pc * g->ldb + jc + jr;
+                            ldbj = g->ldb;
+                        } else {
+                            pack_b(B, g->ldb, false, pc, kc, jc + jr, nr, NR, bpack);
+                            bpj = bpack;
+                        }
+                    }
                     float *cj = C + jc + jr;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         int mr = (int)min64(MR, mc - ir);
                         e.bias_m = g->bias_m ? g->bias_m + ic + ir : NULL;
-                        cf->kernel(mr, nr, kc, apack + ir * kc, bpj, NR, cj + (ic + ir) * g->ldc, g->ldc, &e);
+                        cf->kernel(mr, nr, kc, ap + ir * astep, ars, bpj, ldbj, cj + (ic + ir) * g->ldc, g->ldc, &e);
                     }
                 }
             }
         }
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* small M with B transposed: dot products                                  */
+
+/* C[i, j] for i < M <= 4, j < jw <= 4: t[i][jj] = sum_k A[i*lda + k] *
+ * W[jj*ldw + k].  Each row of W (a linear layer's weight) is read once,
+ * which for M <= 4 beats packing it. */
+#define GV_M 4
+#define GV_J 4
+
+static void gemvt_tile_scalar(int M, int jw, int64_t K, const float *A, int64_t lda, const float *W, int64_t ldw,
+                              float t[GV_M][GV_J]) {
+    for (int i = 0; i < M; i++)
+        for (int jj = 0; jj < jw; jj++) {
+            float s = 0;
+            for (int64_t k = 0; k < K; k++) s += A[i * lda + k] * W[jj * ldw + k];
+            t[i][jj] = s;
+        }
+}
+
+#ifdef GEMM_X86
+__attribute__((target("avx2,fma"))) static inline float hsum256(__m256 v) {
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    x = _mm_add_ss(x, _mm_movehdup_ps(x));
+    return _mm_cvtss_f32(x);
+}
+
+static inline __attribute__((always_inline, target("avx2,fma"))) void gemvt_tile_avx2_m(
+    const int M, int jw, int64_t K, const float *A, int64_t lda, const float *W, int64_t ldw, float t[GV_M][GV_J]) {
+    __m256 acc[GV_M][GV_J];
+    for (int i = 0; i < GV_M; i++)
+        for (int jj = 0; jj < GV_J; jj++) acc[i][jj] = _mm256_setzero_ps();
+    /* rows past jw alias row 0: computed, never stored */
+    const float *w0 = W, *w1 = W + (jw > 1 ? ldw : 0), *w2 = W + (jw > 2 ? 2 * ldw : 0),
+                *w3 = W + (jw > 3 ? 3 * ldw : 0);
+    int64_t k = 0;
+    for (; k + 8 <= K; k += 8) {
+        __m256 b0 = _mm256_loadu_ps(w0 + k), b1 = _mm256_loadu_ps(w1 + k), b2 = _mm256_loadu_ps(w2 + k),
+               b3 = _mm256_loadu_ps(w3 + k);
+        for (int i = 0; i < M; i++) {
+            __m256 a = _mm256_loadu_ps(A + i * lda + k);
+            acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+            acc[i][2] = _mm256_fmadd_ps(a, b2, acc[i][2]);
+            acc[i][3] = _mm256_fmadd_ps(a, b3, acc[i][3]);
+        }
+    }
+    for (int i = 0; i < M; i++)
+        for (int jj = 0; jj < GV_J; jj++) {
+            const float *wr = jj == 0 ? w0 : jj == 1 ? w1 : jj == 2 ? w2 : w3;
+            float s = hsum256(acc[i][jj]);
+            for (int64_t q = k; q < K; q++) s += A[i * lda + q] * wr[q];
+            t[i][jj] = s;
+        }
+}
+
+__attribute__((target("avx2,fma"))) static void gemvt_tile_avx2(int M, int jw, int64_t K, const float *A,
+                                                               int64_t lda, const float *W, int64_t ldw,
+                                                               float t[GV_M][GV_J]) {
+    switch (M) {
+    case 1: gemvt_tile_avx2_m(1, jw, K, A, lda, W, ldw, t); break;
+    case 2: gemvt_tile_avx2_m(2, jw, K, A, lda, W, ldw, t); break;
+    case 3: gemvt_tile_avx2_m(3, jw, K, A, lda, W, ldw, t); break;
+    default: gemvt_tile_avx2_m(4, jw, K, A, lda, W, ldw, t); break;
+    }
+}
+#endif
+
+typedef struct gemvt_job {
+    const cts_sgemm_args *g;
+    const float *A; /* M x K row-major, row stride lda */
+    int64_t lda;
+    int64_t sa, sb, sc, ntask;
+    bool avx2;
+} gemvt_job;
+
+static void gemvt_task(void *ctx, int64_t task, int thread) {
+    (void)thread;
+    const gemvt_job *j = ctx;
+    const cts_sgemm_args *g = j->g;
+    int64_t b = task / j->ntask, t = task % j->ntask;
+    int64_t groups = (g->N + GV_J - 1) / GV_J;
+    int64_t j0 = groups * t / j->ntask * GV_J, j1 = min64(groups * (t + 1) / j->ntask * GV_J, g->N);
+    const float *A = j->A + b * j->sa, *B = g->B + b * j->sb;
+    float *C = g->C + b * j->sc;
+    gemm_epi e;
+    e.alpha = g->alpha;
+    e.beta = g->beta;
+    e.relu = g->relu;
+    e.first = e.last = true;
+    e.bias_m = g->bias_m;
+    for (int64_t jn = j0; jn < j1; jn += GV_J) {
+        int jw = (int)min64(GV_J, j1 - jn);
+        float tile[GV_M][GV_J];
+#ifdef GEMM_X86
+        if (j->avx2) gemvt_tile_avx2((int)g->M, jw, g->K, A, j->lda, B + jn * g->ldb, g->ldb, tile);
+        else
+#endif
+            gemvt_tile_scalar((int)g->M, jw, g->K, A, j->lda, B + jn * g->ldb, g->ldb, tile);
+        e.bias_n = g->bias_n ? g->bias_n + jn : NULL;
+        epi_store_scalar((int)g->M, jw, &tile[0][0], GV_J, C + jn, g->ldc, &e);
+    }
+}
+
+/* The dot-product path: M <= 4, B transposed and not prepacked. */
+static int gemvt_run(const gemm_cfg *cf, const cts_sgemm_args *g, int64_t batch, int64_t sa, int64_t sb, int64_t sc,
+                     int nt, cts_pool *pool, cts_err *err) {
+    gemvt_job j;
+    j.g = g;
+    j.sb = sb;
+    j.sc = sc;
+    j.avx2 = cf->kind != CTS_GEMM_SCALAR;
+    float *copy = NULL;
+    if (g->trans_a) {
+        /* make A's rows contiguous */
+        size_t n = (size_t)(batch * g->M * g->K);
+        if (!(copy = malloc(n * sizeof(float)))) return cts_err_oom(err, "sgemm operand copy", n * sizeof(float));
+        for (int64_t b = 0; b < batch; b++)
+            for (int64_t i = 0; i < g->M; i++)
+                for (int64_t k = 0; k < g->K; k++) copy[(b * g->M + i) * g->K + k] = g->A[b * sa + k * g->lda + i];
+        j.A = copy;
+        j.lda = g->K;
+        j.sa = g->M * g->K;
+    } else {
+        j.A = g->A;
+        j.lda = g->lda;
+        j.sa = sa;
+    }
+    int64_t groups = (g->N + GV_J - 1) / GV_J;
+    j.ntask = nt > 1 ? min64(nt, groups) : 1;
+    if (nt > 1) cts_pool_parallel_for(pool, batch * j.ntask, gemvt_task, &j);
+    else
+        for (int64_t t = 0; t < batch * j.ntask; t++) gemvt_task(&j, t, 0);
+    free(copy);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* small M with B row-major: B's rows streamed once (axpy form)             */
+
+#define GN_CHUNK 512 /* columns accumulated in L1 at a time */
+
+/* y[0..w) += a0*x0 + a1*x1 + a2*x2 + a3*x3 */
+static void axpy4_scalar(int64_t w, const float *a, const float *x0, const float *x1, const float *x2,
+                         const float *x3, float *y) {
+    for (int64_t j = 0; j < w; j++) y[j] += a[0] * x0[j] + a[1] * x1[j] + a[2] * x2[j] + a[3] * x3[j];
+}
+
+#ifdef GEMM_X86
+__attribute__((target("avx2,fma"))) static void axpy4_avx2(int64_t w, const float *a, const float *x0,
+                                                          const float *x1, const float *x2, const float *x3,
+                                                          float *y) {
+    __m256 a0 = _mm256_set1_ps(a[0]), a1 = _mm256_set1_ps(a[1]), a2 = _mm256_set1_ps(a[2]),
+           a3 = _mm256_set1_ps(a[3]);
+    int64_t j = 0;
+    for (; j + 8 <= w; j += 8) {
+        __m256 v = _mm256_fmadd_ps(a0, _mm256_loadu_ps(x0 + j), _mm256_loadu_ps(y + j));
+        __m256 u = _mm256_mul_ps(a1, _mm256_loadu_ps(x1 + j));
+        v = _mm256_fmadd_ps(a2, _mm256_loadu_ps(x2 + j), v);
+        u = _mm256_fmadd_ps(a3, _mm256_loadu_ps(x3 + j), u);
+        _mm256_storeu_ps(y + j, _mm256_add_ps(v, u));
+    }
+    for (; j < w; j++) y[j] += a[0] * x0[j] + a[1] * x1[j] + a[2] * x2[j] + a[3] * x3[j];
+}
+#endif
+
+typedef struct gemvn_job {
+    const cts_sgemm_args *g;
+    int64_t sa, sb, sc, ntask;
+    bool avx2;
+} gemvn_job;
+
+static void gemvn_task(void *ctx, int64_t task, int thread) {
+    (void)thread;
+    const gemvn_job *j = ctx;
+    const cts_sgemm_args *g = j->g;
+    int64_t b = task / j->ntask, t = task % j->ntask;
+    int64_t chunks = (g->N + GN_CHUNK - 1) / GN_CHUNK;
+    int64_t j0 = chunks * t / j->ntask * GN_CHUNK, j1 = min64(chunks * (t + 1) / j->ntask * GN_CHUNK, g->N);
+    const float *A = g->A + b * j->sa, *B = g->B + b * j->sb;
+    float *C = g->C + b * j->sc;
+    float acc[GV_M][GN_CHUNK];
+    static const float zeros[4] = {0, 0, 0, 0};
+    gemm_epi e;
+    e.alpha = g->alpha;
+    e.beta = g->beta;
+    e.relu = g->relu;
+    e.first = e.last = true;
+    e.bias_m = g->bias_m;
+    for (int64_t jb = j0; jb < j1; jb += GN_CHUNK) {
+        int64_t w = min64(GN_CHUNK, j1 - jb);
+        for (int64_t i = 0; i < g->M; i++) memset(acc[i], 0, sizeof(float) * (size_t)w);
+        for (int64_t k = 0; k < g->K; k += 4) {
+            int kw = (int)min64(4, g->K - k);
+            const float *x[4];
+            for (int q = 0; q < 4; q++) x[q] = q < kw ? B + (k + q) * g->ldb + jb : B + k * g->ldb + jb;
+            for (int64_t i = 0; i < g->M; i++) {
+                float a[4];
+                for (int q = 0; q < 4; q++)
+                    a[q] = q >= kw ? zeros[q] : g->trans_a ? A[(k + q) * g->lda + i] : A[i * g->lda + k + q];
+#ifdef GEMM_X86
+                if (j->avx2) axpy4_avx2(w, a, x[0], x[1], x[2], x[3], acc[i]);
+                else
+#endif
+                    axpy4_scalar(w, a, x[0], x[1], x[2], x[3], acc[i]);
+            }
+        }
+        e.bias_n = g->bias_n ? g->bias_n + jb : NULL;
+        epi_store_scalar((int)g->M, (int)w, &acc[0][0], GN_CHUNK, C + jb, g->ldc, &e);
+    }
+}
+
+/* The streaming path: M <= 4, B row-major and not prepacked. */
+static void gemvn_run(const gemm_cfg *cf, const cts_sgemm_args *g, int64_t batch, int64_t sa, int64_t sb, int64_t sc,
+                      int nt, cts_pool *pool) {
+    gemvn_job j = {g, sa, sb, sc, 1, cf->kind != CTS_GEMM_SCALAR};
+    int64_t chunks = (g->N + GN_CHUNK - 1) / GN_CHUNK;
+    j.ntask = nt > 1 ? min64(nt, chunks) : 1;
+    if (nt > 1) cts_pool_parallel_for(pool, batch * j.ntask, gemvn_task, &j);
+    else
+        for (int64_t t = 0; t < batch * j.ntask; t++) gemvn_task(&j, t, 0);
 }
 
 /* K == 0: C = beta*C + biases, relu. */
@@ -486,6 +818,7 @@ typedef struct sgemm_job {
     int64_t sa, sb, sc;
     int64_t ntask;    /* tasks per item */
     bool split_n;     /* split along N (else M) */
+    bool a_inplace;   /* read A's rows in place */
     int64_t panels;   /* NR panels (split_n) or MR panels */
     float *scratch;
     size_t per_thread, asz;
@@ -510,7 +843,7 @@ static void sgemm_task(void *ctx, int64_t task, int thread) {
     const float *A = g->A + b * j->sa;
     const float *B = g->B ? g->B + b * j->sb : NULL;
     float *C = g->C + b * j->sc;
-    gemm_block(j->cf, g, A, B, C, m0, m1, n0, n1, apack, bpack);
+    gemm_block(j->cf, g, A, B, C, m0, m1, n0, n1, apack, bpack, j->a_inplace);
 }
 
 int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c,
@@ -533,6 +866,11 @@ int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, 
     int nt = cts_pool_nthreads(pool);
     double flops = 2.0 * (double)g->M * (double)g->N * (double)g->K;
     if (flops * (double)batch < CTS_POOL_MIN_FLOPS) nt = 1;
+    if (!pk && g->M <= GV_LIMIT) {
+        if (g->trans_b) return gemvt_run(cf, g, batch, stride_a, stride_b, stride_c, nt, pool, err);
+        gemvn_run(cf, g, batch, stride_a, stride_b, stride_c, nt, pool);
+        return 0;
+    }
 
     sgemm_job j;
     j.cf = cf;
@@ -541,6 +879,9 @@ int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, 
     j.sb = stride_b;
     j.sc = stride_c;
     int64_t np = (g->N + cf->nr - 1) / cf->nr, mp = (g->M + cf->mr - 1) / cf->mr;
+    /* A in place unless transposed, broadcast (lda 0) or with a row stride
+     * of a multiple of 4 KiB, where its rows would share L1 sets */
+    j.a_inplace = !g->trans_a && g->lda > 0 && g->lda % 1024 != 0;
     j.ntask = 1;
     j.split_n = true;
     j.panels = np;

@@ -468,6 +468,8 @@ static bool isinstance(cv_value v, cts_type *t) {
         if (v.tag != CV_LIST) return false;
         return t->elems[0]->kind == TY_ANY || cts_type_subtype(v.u.l->elem, t->elems[0]);
     case TY_DICT: return v.tag == CV_DICT;
+    case TY_ANY_LIST: return v.tag == CV_LIST;
+    case TY_ANY_TUPLE: return v.tag == CV_TUPLE;
     case TY_TUPLE:
         if (v.tag != CV_TUPLE) return false;
         if (t->n == 0 && !t->name) return true;

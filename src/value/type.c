@@ -253,6 +253,10 @@ bool cts_type_subtype(const cts_type *a, const cts_type *b) {
         return a->kind == TY_FUTURE && cts_type_subtype(a->elems[0], b->elems[0]);
     case TY_ANY_CLASS:
         return a->kind == TY_CLASS;
+    case TY_ANY_LIST:
+        return a->kind == TY_LIST;
+    case TY_ANY_TUPLE:
+        return a->kind == TY_TUPLE;
     default:
         return false;
     }

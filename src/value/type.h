@@ -35,6 +35,8 @@
     X(CAPSULE,    "Capsule")       \
     X(ANY_CLASS,  "AnyClassType")  \
     X(ANY_ENUM,   "AnyEnumType")   \
+    X(ANY_LIST,   "list")          \
+    X(ANY_TUPLE,  "tuple")         \
     X(QSCHEME,    "QScheme")       \
     X(FUNCTION,   "Function")      \
     X(OPTIONAL,   "Optional")      \
