@@ -2063,6 +2063,19 @@ static nval *emit_args(emitter *e, ast **items, int n, int *nout) {
     return out;
 }
 
+static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_type *hint);
+
+static sv *emit_tensor_cast(emitter *e, sv *callee, const ast *n) {
+    if (n->nlist || n->nlist2) em_error_at(e, n, "tensor casts take no arguments");
+    ir_value *dt = em_const(e, cv_int(callee->static_len), n->start, n->end);
+    nval kw[2] = {{0}, {0}};
+    kw[0].name = "self";
+    kw[0].value = callee->value;
+    kw[1].name = "dtype";
+    kw[1].value = dt;
+    return sv_simple(e, em_builtin_call(e, "aten::to", NULL, 0, kw, 2, NULL, n->start, n->end));
+}
+
 static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_type *hint) {
     if (strcmp(form, "prim::annotate") == 0) {
         if (n->nlist != 2) em_error_at(e, n, "annotate expected exactly 2 arguments but found %d", n->nlist);
@@ -2189,7 +2202,22 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
             a.value = in->value;
             return sv_simple(e, em_builtin_call(e, "aten::list", &a, 1, NULL, 0, NULL, n->start, n->end));
         }
-        em_error_at(e, n, "list() of this iterable is not supported by cts yet");
+        /* list(iter) is [_elem for _elem in iter] over temporaries, as PyTorch does */
+        char iter_name[32], elem_name[32];
+        snprintf(iter_name, sizeof iter_name, "$_iter%d", e->temp_count++);
+        snprintf(elem_name, sizeof elem_name, "$_elem%d", e->temp_count++);
+        set_sugared_var(e, em_strdup(e, iter_name), in, NULL, n->start, n->end);
+        ast *ident = em_alloc(e, sizeof *ident), *iter = em_alloc(e, sizeof *iter), *lc = em_alloc(e, sizeof *lc);
+        ident->kind = iter->kind = A_NAME;
+        ident->str = em_strdup(e, elem_name);
+        iter->str = em_strdup(e, iter_name);
+        ident->start = iter->start = lc->start = n->start;
+        ident->end = iter->end = lc->end = n->end;
+        lc->kind = A_LISTCOMP;
+        lc->a = ident;
+        lc->b = ident;
+        lc->c = iter;
+        return sv_simple(e, emit_comprehension(e, lc, hint, false));
     }
     if (strcmp(form, "prim::dict") == 0) {
         if (n->nlist == 0 && n->nlist2 == 0) {
@@ -2223,6 +2251,7 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
 
 static sv *emit_apply(emitter *e, const ast *n, int n_binders, cts_type *hint) {
     sv *callee = em_sugared_expr(e, n->a, 1, NULL);
+    if (callee->kind == SV_SPECIAL && strcmp(callee->name, "tensor_cast") == 0) return emit_tensor_cast(e, callee, n);
     if (callee->kind == SV_SPECIAL) return emit_special_form(e, callee->name, n, hint);
     int na;
     nval *args = emit_args(e, n->list, n->nlist, &na);

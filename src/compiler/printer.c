@@ -133,6 +133,7 @@ typedef struct pp {
     pmap ident;            /* value -> name (takes precedence over expr) */
     pmap expr;             /* value -> inline expression */
     pmap seen_consts;      /* constants already listed */
+    pmap annotated;        /* annotated_unions_: Optional/Union values already declared with their type */
     cts_map used;          /* names used in the current function */
     cts_err *err;
     bool failed;
@@ -187,6 +188,7 @@ static void pp_reset_function(pp *p) {
     pmap_free(&p->ident);
     pmap_free(&p->expr);
     pmap_free(&p->seen_consts);
+    pmap_free(&p->annotated);
     cts_map_free(&p->used);
     cts_map_init(&p->used);
 }
@@ -370,11 +372,31 @@ static void scan_type_deps(pp *p, const ir_node *n) {
     for (int i = 0; i < n->ntypes; i++) register_deps(p, n->types[i]);
 }
 
+/* Operators whose semantics changed, with the file format version that
+ * introduced the change (1.13's operator version map; div and full have
+ * the same legacy kind versions), keyed by full schema name. */
+static const struct {
+    const char *name;
+    int64_t version;
+} OP_VERSIONS[] = {
+    {"aten::div.Tensor", 4},   {"aten::div.Tensor_mode", 4},  {"aten::div.Scalar", 4},
+    {"aten::div.Scalar_mode", 4}, {"aten::div.out", 4},        {"aten::div.out_mode", 4},
+    {"aten::div_.Tensor", 4},  {"aten::div_.Tensor_mode", 4}, {"aten::div_.Scalar", 4},
+    {"aten::div_.Scalar_mode", 4}, {"aten::full", 5},          {"aten::full.names", 5},
+    {"aten::full.out", 5},     {"aten::linspace", 8},         {"aten::linspace.out", 8},
+    {"aten::logspace", 9},     {"aten::logspace.out", 9},     {"aten::gelu", 10},
+    {"aten::gelu.out", 10},
+};
+
 static void check_version(pp *p, const ir_node *n) {
-    int64_t v = 0;
-    if (!strcmp(n->kind, "aten::div") || !strcmp(n->kind, "aten::div_")) v = 4;
-    else if (!strcmp(n->kind, "aten::full")) v = 5;
-    if (v > p->ctx->min_version) p->ctx->min_version = v;
+    const cts_schema *s = n->schema;
+    if (!s || !s->name) return;
+    char full[256];
+    snprintf(full, sizeof full, "%s%s%s", s->name, s->overload && s->overload[0] ? "." : "",
+             s->overload ? s->overload : "");
+    for (size_t i = 0; i < sizeof OP_VERSIONS / sizeof *OP_VERSIONS; i++)
+        if (!strcmp(OP_VERSIONS[i].name, full) && OP_VERSIONS[i].version > p->ctx->min_version)
+            p->ctx->min_version = OP_VERSIONS[i].version;
 }
 
 /* ---- constants ------------------------------------------------------------------------ */
@@ -1002,18 +1024,43 @@ static void print_rhs(pp *p, cts_strbuf *s, ir_node *n) {
 static void print_block(pp *p, ir_block *b, bool has_other_statements);
 static void print_node(pp *p, ir_node *n, bool print_const);
 
+static bool is_union_like(const cts_type *t) { return t->kind == TY_OPTIONAL || t->kind == TY_UNION; }
+
+/* Marks v as declared with its type; true if it was not yet. */
+static bool mark_annotated(pp *p, const ir_value *v) {
+    if (pmap_has(&p->annotated, v)) return false;
+    pp_put(p, &p->annotated, v, 1);
+    return true;
+}
+
+/* An Optional/Union variable carries its annotation once, where it is
+ * first assigned (`x : Optional[int] = n`); not in a tuple assignment,
+ * nor for values standing for others (loop-carried block inputs). */
 static void print_assignment(pp *p, ir_value *const *lhs, ir_value *const *rhs, int n) {
     if (n == 0) return;
     indent(p);
-    print_value_list(p, p->body, lhs, n, "", " = ");
+    print_value_list(p, p->body, lhs, n, "", "");
+    if (n == 1 && !pmap_has(&p->annotated, lhs[0]) && !pmap_has(&p->expr, lhs[0]) && is_union_like(lhs[0]->type)) {
+        cts_sb_puts(p->body, " : ");
+        annot(p->body, lhs[0]->type);
+        mark_annotated(p, lhs[0]);
+    }
+    cts_sb_puts(p->body, " = ");
     print_value_list(p, p->body, rhs, n, "", "\n");
+}
+
+/* requiresAnnotation: Optional/Union values once, others when the type
+ * differs from the initial value's (note `x: T =` here, `x : T =` above) */
+static bool requires_annotation(pp *p, const ir_value *lhs, const ir_value *rhs) {
+    if (is_union_like(lhs->type)) return mark_annotated(p, lhs);
+    return !cts_type_equal(lhs->type, rhs->type);
 }
 
 static void print_annotated_assignment(pp *p, ir_value *const *lhs, ir_value *const *rhs, int n) {
     for (int i = 0; i < n; i++) {
         indent(p);
         cts_sb_puts(p->body, use_of(p, lhs[i]));
-        if (!cts_type_equal(lhs[i]->type, rhs[i]->type)) {
+        if (requires_annotation(p, lhs[i], rhs[i])) {
             cts_sb_puts(p->body, ": ");
             annot(p->body, lhs[i]->type);
         }
@@ -1256,10 +1303,12 @@ static void print_function(pp *p, const ir_function *fn, bool annotate_first) {
             if (annotate_first) {
                 cts_sb_puts(o, ": ");
                 annot(o, a->type);
+                mark_annotated(p, ir_block_input(top, i));
             }
         } else {
             cts_sb_printf(o, ",\n    %s: ", name);
             annot(o, a->type);
+            mark_annotated(p, ir_block_input(top, i));
         }
         if (a->has_default) print_default_value(p, o, a);
         assign_ident(p, ir_block_input(top, i), name);

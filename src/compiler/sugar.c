@@ -301,6 +301,20 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
             return sv_simple(e, n->outputs[0]);
         }
     }
+    /* x.float(), x.long(), ...: aten::to with the dtype (TensorCastValue) */
+    if (t->kind == TY_TENSOR) {
+        static const struct { const char *n; int dt; } casts[] = {
+            {"byte", 0}, {"char", 1}, {"short", 2}, {"int", 3}, {"long", 4}, {"half", 5},
+            {"float", 6}, {"double", 7}, {"bool", 11}, {"bfloat16", 15}};
+        for (size_t i = 0; i < sizeof casts / sizeof *casts; i++) {
+            if (strcmp(field, casts[i].n)) continue;
+            sv *c = sv_new(e, SV_SPECIAL);
+            c->name = "tensor_cast";
+            c->value = v;
+            c->static_len = casts[i].dt;
+            return c;
+        }
+    }
     /* a builtin method: aten::<field> with self bound */
     char op[128];
     snprintf(op, sizeof op, "aten::%s", field);
