@@ -174,11 +174,25 @@ int cts_cu_add_source(cts_cu *cu, const char *qualifier, const char *display_nam
 
 static int load_qualifier(cts_cu *cu, const char *qualifier, cts_err *err) {
     if (cts_map_get(&cu->loaded_files, qualifier)) return 0;
-    if (!cu->loader) return 0;
-    const char *text, *disp;
-    size_t len;
-    int r = cu->loader(cu->loader_ctx, qualifier, &text, &len, &disp, err);
-    if (r < 0) return -1;
+    const char *text = NULL, *disp = NULL;
+    size_t len = 0;
+    int r = 0;
+    if (cu->loader) {
+        r = cu->loader(cu->loader_ctx, qualifier, &text, &len, &disp, err);
+        if (r < 0) return -1;
+    }
+    if (r == 0 && (text = cts_library_source(qualifier)) != NULL) {
+        len = strlen(text);
+        disp = "<cts library>";
+        r = 1;
+        int saved = cu->python_frontend;
+        cu->python_frontend = 0;
+        char *q = cu_strdup(cu, qualifier, err);
+        if (!q || cts_map_put(&cu->loaded_files, q, (void *)1)) return -1;
+        int rc = cts_cu_add_source(cu, qualifier, disp, text, len, err);
+        cu->python_frontend = saved;
+        return rc;
+    }
     char *q = cu_strdup(cu, qualifier, err);
     if (!q || cts_map_put(&cu->loaded_files, q, (void *)1)) return -1;
     if (r == 0) return 0;

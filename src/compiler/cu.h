@@ -83,6 +83,9 @@ cts_type *cts_cu_parse_type_str(cts_cu *cu, const char *text, cts_err *err);
  * ("F.relu" -> "torch.nn.functional.relu"); returns buf or name. */
 const char *cts_cu_unalias(cts_cu *cu, const char *name, char *buf, size_t n);
 
+/* TorchScript source cts ships for a qualifier (library.c), or NULL. */
+const char *cts_library_source(const char *qualifier);
+
 /* Keeps a reference alive as long as the unit. */
 int cts_cu_hold_type(cts_cu *cu, cts_type *t);
 

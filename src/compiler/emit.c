@@ -1422,6 +1422,37 @@ static void emit_delete(emitter *e, const ast *s) {
     }
 }
 
+/* with a as b: prim::Enter / prim::Exit around the body (PyTorch's emitWith) */
+static void emit_with(emitter *e, const ast *s) {
+    ir_value *entered[16];
+    int ne = 0;
+    for (int i = 0; i < s->nlist; i++) {
+        const ast *item = s->list[i];
+        ir_value *rhs = em_expr(e, item->a, NULL);
+        ir_node *n = em_insert(e, "prim::Enter", 1, item->start, item->end);
+        ir_add_input(n, rhs);
+        if (ne < 16) entered[ne++] = rhs;
+        if (rhs->type->kind != TY_CLASS) em_error_at(e, item->a, "With item expression must return an object");
+        ir_function *en = cts_cu_get_method(e->cu, rhs->type, "__enter__", e->err);
+        ir_function *ex = cts_cu_get_method(e->cu, rhs->type, "__exit__", e->err);
+        if (!en || !ex)
+            em_error_at(e, item->a, "Object returned by with item expression does not define __enter__ and __exit__ methods");
+        if (cts_cu_ensure_schema(e->cu, en, e->err) || cts_cu_ensure_schema(e->cu, ex, e->err)) em_fail(e);
+        if (en->schema->nargs != 1) em_error_at(e, item->a, "__enter__ must have only one argument and one return value");
+        if (ex->schema->nargs != 4) em_error_at(e, item->a, "__exit__ must have four arguments");
+        ir_set_type(n->outputs[0], en->schema->rets[0].type->kind == TY_ANY ? T_NONE : en->schema->rets[0].type);
+        if (item->b) {
+            if (item->b->kind != A_NAME) em_error_at(e, item->b, "with ... as target must be a name");
+            set_var(e, item->b->str, n->outputs[0], item->b->start, item->b->end);
+        }
+    }
+    emit_statements(e, s->list2, s->nlist2);
+    while (ne > 0) {
+        ir_node *x = em_insert(e, "prim::Exit", 1, s->start, s->end);
+        ir_add_input(x, entered[--ne]);
+    }
+}
+
 static void emit_statements(emitter *e, ast **stmts, int n) {
     for (int i = 0; i < n; i++) {
         const ast *s = stmts[i];
@@ -1447,7 +1478,7 @@ static void emit_statements(emitter *e, ast **stmts, int n) {
         case S_PASS: break;
         case S_DEL: emit_delete(e, s); break;
         case S_DEF: em_error_at(e, s, "nested function definitions are not supported by cts yet"); break;
-        case S_WITH: em_error_at(e, s, "with statements are not supported by cts yet"); break;
+        case S_WITH: emit_with(e, s); break;
         case S_GLOBAL:
         case S_NONLOCAL: em_error_at(e, s, "global and nonlocal are not supported in TorchScript"); break;
         case S_IMPORT:

@@ -334,6 +334,20 @@ static int ctx_push_dep(cts_printer_ctx *ctx, cts_type *t, const ir_function *fn
     return 0;
 }
 
+int cts_printer_ctx_add_dep(cts_printer_ctx *ctx, cts_type *type, const ir_function *fn) {
+    for (int i = 0; i < ctx->ndeps; i++) {
+        if (fn && ctx->deps[i].fn == fn) return 0;
+        if (type && ctx->deps[i].type && cts_type_equal(ctx->deps[i].type, type)) return 0;
+    }
+    return ctx_push_dep(ctx, type, fn);
+}
+
+const char *cts_print_dep_qualname(const cts_print_dep *d) {
+    if (d->fn) return d->fn->qualname;
+    if (d->type->kind == TY_CLASS && d->type->cls) return d->type->cls->qualname;
+    return d->type->name ? d->type->name : "";
+}
+
 /* Returns 1 if newly added. */
 static int add_type_dep(pp *p, cts_type *t) {
     cts_printer_ctx *ctx = p->ctx;
@@ -481,6 +495,14 @@ static bool elem_type_inferable(const cts_type *t) {
     }
 }
 
+/* IValue::repr of a double: cv_float_repr, except that a NaN keeps its
+ * sign as C++ streams print it (`-nan`: x86 arithmetic makes negative
+ * NaNs, e.g. (-8) ** 0.5 folded to a constant). */
+static void print_float(cts_strbuf *s, double d) {
+    if (isnan(d)) cts_sb_puts(s, signbit(d) ? "-nan" : "nan");
+    else cv_float_repr(d, s);
+}
+
 static void print_device(cts_strbuf *s, cv_value v) {
     cts_strbuf d;
     cts_sb_init(&d);
@@ -502,7 +524,7 @@ static void print_constant(pp *p, cts_strbuf *s, cv_value v) {
     case CV_NONE: cts_sb_puts(s, "None"); break;
     case CV_BOOL: cts_sb_puts(s, v.u.b ? "True" : "False"); break;
     case CV_INT: cts_sb_printf(s, "%lld", (long long)v.u.i); break;
-    case CV_FLOAT: cv_float_repr(v.u.f, s); break;
+    case CV_FLOAT: print_float(s, v.u.f); break;
     case CV_STR: cv_str_quote(v.u.s->data, v.u.s->len, s); break;
     case CV_DEVICE: print_device(s, v); break;
     case CV_TUPLE: {

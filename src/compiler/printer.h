@@ -60,6 +60,13 @@ typedef struct cts_printer_ctx {
 
 void cts_printer_ctx_init(cts_printer_ctx *ctx, cts_cu *cu);
 void cts_printer_ctx_free(cts_printer_ctx *ctx);
+/* Adds a dependency unless already present (types compare equal by name);
+ * an archive writer seeds the table with the root module class, then
+ * prints deps[i] for i = 0, 1, ... (printing appends more), each into the
+ * printer of its qualifier's file.  Returns -1 on out-of-memory. */
+int cts_printer_ctx_add_dep(cts_printer_ctx *ctx, cts_type *type, const ir_function *fn);
+/* The qualified name of a dependency ("__torch__.foo.Bar"). */
+const char *cts_print_dep_qualname(const cts_print_dep *d);
 
 /* One output text (PythonPrint): an archive code/ file or a `.code` string. */
 typedef struct cts_printer {

@@ -203,6 +203,13 @@ static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t
     }
     int64_t dt;
     if (strcmp(path, "torch") == 0 && dtype_constant(field, &dt)) return sv_simple(e, em_const(e, cv_int(dt), start, end));
+    if (strcmp(path, "torch") == 0 && strcmp(field, "no_grad") == 0) {
+        cts_type *cls = cts_cu_get_class(e->cu, "__torch__.torch.autograd.grad_mode.no_grad", e->err);
+        if (!cls) em_fail(e);
+        sv *c = sv_new(e, SV_CLASS);
+        c->type = cls;
+        return c;
+    }
     if (strcmp(field, "jit") == 0 || strcmp(field, "nn") == 0 || strcmp(field, "functional") == 0 ||
         strcmp(field, "linalg") == 0 || strcmp(field, "fft") == 0 || strcmp(field, "special") == 0 ||
         strcmp(field, "autograd") == 0) {

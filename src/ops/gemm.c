@@ -5,9 +5,19 @@
  *
  *   for jc in N step NC                      B block KC x NC  (L3)
  *     for pc in K step KC                    pack B -> KC x NR panels (or use prepacked)
- *       for ic in M step MC                  pack A -> MR x KC panels  (L2)
+ *       for ic in M step MC                  pack A -> MR x KC panels  (L2), or read A in place
  *         for jr in NC step NR               one B micro-panel          (L1)
  *           for ir in MC step MR             microkernel: MR x NR tile of C in registers
+ *
+ * A is read in place (no packing) unless it is transposed, broadcast, or has
+ * a row stride that is a multiple of 4 KiB (its rows would share L1 sets):
+ * for skinny N, packing A cost as much as the arithmetic.  B is always
+ * packed (its rows are long-strided) unless prepacked.  Small M takes its own
+ * paths, where B is read once and has nothing to amortise packing over:
+ *   - M <= 4, B row-major:    axpy form, B's rows streamed (gemvn_*);
+ *   - M <= 4, B transposed:   dot products against B's rows (gemvt_*), the
+ *                             shape of linear at batch 1 with a plain weight;
+ *   - M == 1, B prepacked:    four panels streamed side by side (*_row4).
  *
  * The microkernel is written once (UK_* macros) over a small vector-op
  * vocabulary (V_* macros) and instantiated for AVX2 (6x16 tile, 8-lane
@@ -866,7 +876,7 @@ int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, 
     int nt = cts_pool_nthreads(pool);
     double flops = 2.0 * (double)g->M * (double)g->N * (double)g->K;
     if (flops * (double)batch < CTS_POOL_MIN_FLOPS) nt = 1;
-    if (!pk && g->M <= GV_LIMIT) {
+    if (!pk && g->M <= GV_M) {
         if (g->trans_b) return gemvt_run(cf, g, batch, stride_a, stride_b, stride_c, nt, pool, err);
         gemvn_run(cf, g, batch, stride_a, stride_b, stride_c, nt, pool);
         return 0;

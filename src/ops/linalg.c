@@ -593,8 +593,6 @@ static ct_tensor *view_or_fail(cts_kctx *k, ct_tensor *t, int n, const int64_t *
 /* Swaps the last two dims (a view). */
 static ct_tensor *mT(cts_kctx *k, ct_tensor *t) { return ct_transpose(t, -2, -1, k->err); }
 
-static ct_tensor *matmul_impl(cts_kctx *k, ct_tensor *a, ct_tensor *b, const float *bias_n);
-
 /* The folded paths: one operand has >= 3 dims and the other 1 or 2. */
 static ct_tensor *matmul_fold(cts_kctx *k, ct_tensor *a, ct_tensor *b, const float *bias_n) {
     int d1 = a->ndim, d2 = b->ndim;

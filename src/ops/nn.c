@@ -1,6 +1,6 @@
 /* nn.c - kernel family 'nn': pooling, normalization, dropout, embedding and
  * index gathers, padding, upsampling, relu6, and the prim:: queries models
- * make of tensors and of the runtime (dtype, device, is_grad_enabled, ...).
+ * make of tensors and of the runtime (dtype, device, is_autocast_enabled, ...).
  *
  * PyTorch 1.13 is the specification: its argument checks run in its order
  * with its messages (including its quirks, e.g. the "2input (W: 4)is too
@@ -33,6 +33,7 @@
 #include "kutil.h"
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
 #define NN_X86 1
 #define NN_AVX2 __attribute__((target("avx2,fma")))
 #endif
@@ -89,9 +90,37 @@ static int64_t prod(const int64_t *s, int n) {
     return p;
 }
 
-/* Runs fn(ctx, begin, end) over [0, n), split over the pool when the work
- * (n times work_per_item operations) is big enough to pay for it. */
-typedef void (*nn_range_fn)(void *ctx, int64_t begin, int64_t end);
+/* float? argument: None -> *present = false. */
+static int opt_float(const ku_args *A, int i, double *out, bool *present) {
+    if (i >= A->n) return cts_err_set(A->k->err, "kernel expected at least %d arguments but got %d", i + 1, A->n);
+    *present = A->v[i].tag != CV_NONE;
+    return *present ? ku_float(A, i, out) : 0;
+}
+
+/* Float list argument (float[]?): None -> *n = -1. */
+static int opt_float_list(const ku_args *A, int i, double *out, int max, int *n) {
+    if (i >= A->n) return cts_err_set(A->k->err, "kernel expected at least %d arguments but got %d", i + 1, A->n);
+    const cv_value *v = &A->v[i];
+    if (v->tag == CV_NONE) {
+        *n = -1;
+        return 0;
+    }
+    if (v->tag != CV_LIST || !v->u.l) return cts_err_set(A->k->err, "argument %d: expected float[]", i);
+    if (v->u.l->len > (size_t)max) return cts_err_set(A->k->err, "argument %d: list too long", i);
+    for (size_t j = 0; j < v->u.l->len; j++) {
+        const cv_value *it = &v->u.l->items[j];
+        if (it->tag == CV_FLOAT) out[j] = it->u.f;
+        else if (it->tag == CV_INT) out[j] = (double)it->u.i;
+        else return cts_err_set(A->k->err, "argument %d: expected float[]", i);
+    }
+    *n = (int)v->u.l->len;
+    return 0;
+}
+
+/* Runs fn(ctx, begin, end, thread) over [0, n), split over the pool when
+ * the work (n times work_per_item operations) is big enough to pay for it;
+ * thread < cts_pool_nthreads(pool) indexes per-thread scratch. */
+typedef void (*nn_range_fn)(void *ctx, int64_t begin, int64_t end, int thread);
 typedef struct par_job {
     nn_range_fn fn;
     void *ctx;
@@ -99,17 +128,16 @@ typedef struct par_job {
 } par_job;
 
 static void par_task(void *vj, int64_t task, int thread) {
-    (void)thread;
     par_job *j = vj;
     int64_t b = task * j->chunk, e = b + j->chunk < j->n ? b + j->chunk : j->n;
-    j->fn(j->ctx, b, e);
+    j->fn(j->ctx, b, e, thread);
 }
 
 static void nn_par(cts_pool *pool, int64_t n, double work_per_item, nn_range_fn fn, void *ctx) {
     int nt = cts_pool_nthreads(pool);
     if (n <= 0) return;
     if (nt <= 1 || n == 1 || (double)n * work_per_item < CTS_POOL_MIN_FLOPS) {
-        fn(ctx, 0, n);
+        fn(ctx, 0, n, 0);
         return;
     }
     int64_t tasks = (int64_t)nt * 4 < n ? (int64_t)nt * 4 : n;
@@ -277,11 +305,52 @@ static inline void col_span(int64_t off, int64_t s, int64_t in, int64_t out, int
 /* ------------------------------------------------------------------------ */
 /* pooling: plane kernels                                                    */
 
+/* Row updates of the pooling kernels: y[j] = max(y[j], x[j * s]) (NaN
+ * wins) and y[j] += x[j * s] for j < n, where x has avail readable
+ * elements; in blocks of 8 lanes so gcc vectorizes them even at -O2;
+ * restrict lets it reorder the loads and stores. */
+#define NN_MAX_UPD(v, m) ((((v) > (m)) | ((v) != (v))) ? (v) : (m))
+#define NN_ROW_OPS(ATTR, SFX, T)                                                                         \
+    ATTR static inline void rmax_##SFX(T *restrict y, const T *restrict x, int64_t n, int64_t s,         \
+                                       int64_t avail) {                                                  \
+        int64_t j = 0;                                                                                   \
+        (void)avail;                                                                                     \
+        if (s == 1) {                                                                                    \
+            for (; j + 8 <= n; j += 8)                                                                   \
+                for (int u = 0; u < 8; u++) {                                                            \
+                    T v = x[j + u], m = y[j + u];                                                        \
+                    y[j + u] = NN_MAX_UPD(v, m);                                                         \
+                }                                                                                        \
+        } else if (s == 2) {                                                                             \
+            for (; j + 8 <= n; j += 8)                                                                   \
+                for (int u = 0; u < 8; u++) {                                                            \
+                    T v = x[2 * (j + u)], m = y[j + u];                                                  \
+                    y[j + u] = NN_MAX_UPD(v, m);                                                         \
+                }                                                                                        \
+        }                                                                                                \
+        for (; j < n; j++) {                                                                             \
+            T v = x[j * s], m = y[j];                                                                    \
+            y[j] = NN_MAX_UPD(v, m);                                                                     \
+        }                                                                                                \
+    }                                                                                                    \
+    ATTR static inline void radd_##SFX(T *restrict y, const T *restrict x, int64_t n, int64_t s,         \
+                                       int64_t avail) {                                                  \
+        int64_t j = 0;                                                                                   \
+        (void)avail;                                                                                     \
+        if (s == 1) {                                                                                    \
+            for (; j + 8 <= n; j += 8)                                                                   \
+                for (int u = 0; u < 8; u++) y[j + u] += x[j + u];                                        \
+        } else if (s == 2) {                                                                             \
+            for (; j + 8 <= n; j += 8)                                                                   \
+                for (int u = 0; u < 8; u++) y[j + u] += x[2 * (j + u)];                                  \
+        }                                                                                                \
+        for (; j < n; j++) y[j] += x[j * s];                                                             \
+    }
+
 /* Max pooling of one plane without indices, in (kh, kw) order per output
  * row: every output sees its window in row-major order, as PyTorch's scan,
- * and NaN wins.  Rows of outputs update in blocks of 8 lanes. */
-#define NN_MAX_UPD(v, m) ((((v) > (m)) | ((v) != (v))) ? (v) : (m))
-#define NN_MAXPOOL_PLANE(ATTR, NAME, T)                                                                  \
+ * and NaN wins. */
+#define NN_MAXPOOL_PLANE(ATTR, NAME, SFX, T)                                                             \
     ATTR static void NAME(const pool2d *g, const T *x, T *y) {                                           \
         const int64_t OW = g->ow, SW = g->sw;                                                            \
         for (int64_t oh = 0; oh < g->oh; oh++) {                                                         \
@@ -293,19 +362,8 @@ static inline void col_span(int64_t off, int64_t s, int64_t in, int64_t out, int
                 for (int64_t b = 0; b < g->kw; b++) {                                                    \
                     int64_t off = b * g->dw - g->pw, lo, hi;                                             \
                     col_span(off, SW, g->iw, OW, &lo, &hi);                                              \
-                    if (lo >= hi) continue;                                                              \
-                    const T *xs = x + ih * g->iw + lo * SW + off;                                        \
-                    T *ys = yr + lo;                                                                     \
-                    int64_t n = hi - lo, j = 0;                                                          \
-                    if (SW == 1) {                                                                       \
-                        for (; j + 8 <= n; j += 8)                                                       \
-                            for (int u = 0; u < 8; u++) ys[j + u] = NN_MAX_UPD(xs[j + u], ys[j + u]);    \
-                    } else if (SW == 2) {                                                                \
-                        for (; j + 8 <= n; j += 8)                                                       \
-                            for (int u = 0; u < 8; u++)                                                  \
-                                ys[j + u] = NN_MAX_UPD(xs[2 * (j + u)], ys[j + u]);                      \
-                    }                                                                                    \
-                    for (; j < n; j++) ys[j] = NN_MAX_UPD(xs[j * SW], ys[j]);                            \
+                    if (lo < hi)                                                                         \
+                        rmax_##SFX(yr + lo, x + ih * g->iw + lo * SW + off, hi - lo, SW, g->iw - lo * SW - off); \
                 }                                                                                        \
             }                                                                                            \
         }                                                                                                \
@@ -313,7 +371,7 @@ static inline void col_span(int64_t off, int64_t s, int64_t in, int64_t out, int
 
 /* Average pooling of one plane: sums in the window's row-major order (as
  * PyTorch, in T), then PyTorch's divisor. */
-#define NN_AVGPOOL_PLANE(ATTR, NAME, T)                                                                  \
+#define NN_AVGPOOL_PLANE(ATTR, NAME, SFX, T)                                                             \
     ATTR static void NAME(const pool2d *g, const T *x, T *y, bool cip, int64_t divisor) {                \
         const int64_t OW = g->ow, SW = g->sw;                                                            \
         for (int64_t oh = 0; oh < g->oh; oh++) {                                                         \
@@ -326,18 +384,8 @@ static inline void col_span(int64_t off, int64_t s, int64_t in, int64_t out, int
                 for (int64_t b = 0; b < g->kw; b++) {                                                    \
                     int64_t off = b - g->pw, lo, hi;                                                     \
                     col_span(off, SW, g->iw, OW, &lo, &hi);                                              \
-                    if (lo >= hi) continue;                                                              \
-                    const T *xs = x + ih * g->iw + lo * SW + off;                                        \
-                    T *ys = yr + lo;                                                                     \
-                    int64_t n = hi - lo, j = 0;                                                          \
-                    if (SW == 1) {                                                                       \
-                        for (; j + 8 <= n; j += 8)                                                       \
-                            for (int u = 0; u < 8; u++) ys[j + u] += xs[j + u];                          \
-                    } else if (SW == 2) {                                                                \
-                        for (; j + 8 <= n; j += 8)                                                       \
-                            for (int u = 0; u < 8; u++) ys[j + u] += xs[2 * (j + u)];                    \
-                    }                                                                                    \
-                    for (; j < n; j++) ys[j] += xs[j * SW];                                              \
+                    if (lo < hi)                                                                         \
+                        radd_##SFX(yr + lo, x + ih * g->iw + lo * SW + off, hi - lo, SW, g->iw - lo * SW - off); \
                 }                                                                                        \
             }                                                                                            \
             for (int64_t ow = 0; ow < OW; ow++) {                                                        \
@@ -354,13 +402,82 @@ static inline void col_span(int64_t off, int64_t s, int64_t in, int64_t out, int
         }                                                                                                \
     }
 
-NN_MAXPOOL_PLANE(, maxpool_f, float)
-NN_MAXPOOL_PLANE(, maxpool_d, double)
-NN_AVGPOOL_PLANE(, avgpool_f, float)
-NN_AVGPOOL_PLANE(, avgpool_d, double)
+NN_ROW_OPS(, d, double)
+#ifndef NN_X86
+NN_ROW_OPS(, f, float)
+#else
+/* float rows with SSE (baseline on x86-64) and AVX2: stride 2 takes the
+ * even lanes of two loads, which gcc does not do by itself.  A stride-2
+ * block of k lanes reads 2k elements, so it runs while they are readable. */
+static inline __m128 nn_max4(__m128 v, __m128 m) {
+    __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, m), _mm_cmpunord_ps(v, v));
+    return _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, m));
+}
+static inline __m128 nn_evens4(const float *x) {
+    return _mm_shuffle_ps(_mm_loadu_ps(x), _mm_loadu_ps(x + 4), _MM_SHUFFLE(2, 0, 2, 0));
+}
+static inline void rmax_f(float *restrict y, const float *restrict x, int64_t n, int64_t s, int64_t avail) {
+    int64_t j = 0;
+    if (s == 1)
+        for (; j + 4 <= n; j += 4) _mm_storeu_ps(y + j, nn_max4(_mm_loadu_ps(x + j), _mm_loadu_ps(y + j)));
+    else if (s == 2)
+        for (; j + 4 <= n && 2 * j + 8 <= avail; j += 4)
+            _mm_storeu_ps(y + j, nn_max4(nn_evens4(x + 2 * j), _mm_loadu_ps(y + j)));
+    for (; j < n; j++) {
+        float v = x[j * s], m = y[j];
+        y[j] = NN_MAX_UPD(v, m);
+    }
+}
+static inline void radd_f(float *restrict y, const float *restrict x, int64_t n, int64_t s, int64_t avail) {
+    int64_t j = 0;
+    if (s == 1)
+        for (; j + 4 <= n; j += 4) _mm_storeu_ps(y + j, _mm_add_ps(_mm_loadu_ps(y + j), _mm_loadu_ps(x + j)));
+    else if (s == 2)
+        for (; j + 4 <= n && 2 * j + 8 <= avail; j += 4)
+            _mm_storeu_ps(y + j, _mm_add_ps(_mm_loadu_ps(y + j), nn_evens4(x + 2 * j)));
+    for (; j < n; j++) y[j] += x[j * s];
+}
+NN_AVX2 static inline __m256 nn_max8(__m256 v, __m256 m) {
+    __m256 take = _mm256_or_ps(_mm256_cmp_ps(v, m, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    return _mm256_blendv_ps(m, v, take);
+}
+NN_AVX2 static inline __m256 nn_evens8(const float *x) {
+    __m256 t = _mm256_shuffle_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8), _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+NN_AVX2 static inline void rmax_f_avx2(float *restrict y, const float *restrict x, int64_t n, int64_t s,
+                                       int64_t avail) {
+    int64_t j = 0;
+    if (s == 1)
+        for (; j + 8 <= n; j += 8)
+            _mm256_storeu_ps(y + j, nn_max8(_mm256_loadu_ps(x + j), _mm256_loadu_ps(y + j)));
+    else if (s == 2)
+        for (; j + 8 <= n && 2 * j + 16 <= avail; j += 8)
+            _mm256_storeu_ps(y + j, nn_max8(nn_evens8(x + 2 * j), _mm256_loadu_ps(y + j)));
+    for (; j < n; j++) {
+        float v = x[j * s], m = y[j];
+        y[j] = NN_MAX_UPD(v, m);
+    }
+}
+NN_AVX2 static inline void radd_f_avx2(float *restrict y, const float *restrict x, int64_t n, int64_t s,
+                                       int64_t avail) {
+    int64_t j = 0;
+    if (s == 1)
+        for (; j + 8 <= n; j += 8)
+            _mm256_storeu_ps(y + j, _mm256_add_ps(_mm256_loadu_ps(y + j), _mm256_loadu_ps(x + j)));
+    else if (s == 2)
+        for (; j + 8 <= n && 2 * j + 16 <= avail; j += 8)
+            _mm256_storeu_ps(y + j, _mm256_add_ps(_mm256_loadu_ps(y + j), nn_evens8(x + 2 * j)));
+    for (; j < n; j++) y[j] += x[j * s];
+}
+#endif
+NN_MAXPOOL_PLANE(, maxpool_f, f, float)
+NN_MAXPOOL_PLANE(, maxpool_d, d, double)
+NN_AVGPOOL_PLANE(, avgpool_f, f, float)
+NN_AVGPOOL_PLANE(, avgpool_d, d, double)
 #ifdef NN_X86
-NN_MAXPOOL_PLANE(NN_AVX2, maxpool_f_avx2, float)
-NN_AVGPOOL_PLANE(NN_AVX2, avgpool_f_avx2, float)
+NN_MAXPOOL_PLANE(NN_AVX2, maxpool_f_avx2, f_avx2, float)
+NN_AVGPOOL_PLANE(NN_AVX2, avgpool_f_avx2, f_avx2, float)
 #endif
 
 /* Integer average pooling (PyTorch supports int64): int64 sums, C division. */
@@ -430,7 +547,8 @@ typedef struct plane_job {
     int64_t divisor;
 } plane_job;
 
-static void plane_range(void *vj, int64_t b, int64_t e) {
+static void plane_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const plane_job *j = vj;
     const pool2d *g = j->g;
     int64_t isz = g->ih * g->iw, osz = g->oh * g->ow, es = ct_dtype_size(j->dt);
@@ -731,11 +849,16 @@ NN_ADAPT_PLANE(adapt_d, double)
 
 /* Global average of one plane (output 1x1, PyTorch's mean): double sums. */
 static double plane_sum_f(const float *x, int64_t n) {
-    double p[8] = {0};
+    /* float lanes over chunks of 1024, chunk sums in double */
+    double s = 0;
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int u = 0; u < 8; u++) p[u] += x[i + u];
-    double s = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    for (; i + 16 <= n;) {
+        float p[16] = {0};
+        int64_t e = i + 1024 < n ? i + 1024 : n - n % 16;
+        for (; i < e; i += 16)
+            for (int u = 0; u < 16; u++) p[u] += x[i + u];
+        for (int u = 0; u < 16; u++) s += p[u];
+    }
     for (; i < n; i++) s += x[i];
     return s;
 }
@@ -749,7 +872,8 @@ static double plane_sum_d(const double *x, int64_t n) {
     return s;
 }
 
-static void adapt_range(void *vj, int64_t b, int64_t e) {
+static void adapt_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const adapt_job *j = vj;
     int64_t isz = j->ih * j->iw, osz = j->oh * j->ow;
     for (int64_t p = b; p < e; p++) {
@@ -907,7 +1031,7 @@ static int k_adaptive_max_pool1d(cts_kctx *k, const cv_value *args, int nargs, c
 /* y = x * a + b over n contiguous elements (the batch_norm/group_norm
  * transform of one plane). */
 #define NN_AFFINE(ATTR, NAME, T)                                                                         \
-    ATTR static void NAME(const T *x, T *y, int64_t n, T a, T b) {                                       \
+    ATTR static void NAME(const T *restrict x, T *restrict y, int64_t n, T a, T b) {                                       \
         int64_t i = 0;                                                                                   \
         for (; i + 8 <= n; i += 8)                                                                       \
             for (int u = 0; u < 8; u++) y[i + u] = x[i + u] * a + b;                                     \
@@ -915,7 +1039,8 @@ static int k_adaptive_max_pool1d(cts_kctx *k, const cv_value *args, int nargs, c
     }
 /* y = (x * s + t) * w + c over a row (layer_norm). */
 #define NN_ROWNORM(ATTR, NAME, T)                                                                        \
-    ATTR static void NAME(const T *x, T *y, int64_t n, T s, T t, const T *w, const T *c) {               \
+    ATTR static void NAME(const T *restrict x, T *restrict y, int64_t n, T s, T t, const T *restrict w,  \
+                          const T *restrict c) {               \
         int64_t i = 0;                                                                                   \
         if (w && c) {                                                                                    \
             for (; i + 8 <= n; i += 8)                                                                   \
@@ -1002,7 +1127,8 @@ typedef struct bn_job {
     bool avx2;
 } bn_job;
 
-static void bn_stats_range(void *vj, int64_t b, int64_t e) {
+static void bn_stats_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     bn_job *j = vj;
     for (int64_t c = b; c < e; c++) {
         double s = 0;
@@ -1027,7 +1153,8 @@ static void bn_stats_range(void *vj, int64_t b, int64_t e) {
     }
 }
 
-static void bn_apply_range(void *vj, int64_t b, int64_t e) {
+static void bn_apply_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const bn_job *j = vj;
     for (int64_t p = b; p < e; p++) {
         int64_t c = p % j->c, off = p * j->hw;
@@ -1220,7 +1347,8 @@ typedef struct ln_job {
     bool avx2;
 } ln_job;
 
-static void ln_range(void *vj, int64_t b, int64_t e) {
+static void ln_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const ln_job *j = vj;
     for (int64_t r = b; r < e; r++) {
         double mean, m2;
@@ -1311,7 +1439,8 @@ typedef struct gn_job {
     bool avx2;
 } gn_job;
 
-static void gn_range(void *vj, int64_t b, int64_t e) {
+static void gn_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const gn_job *j = vj;
     int64_t cpg = j->c / j->g, n = cpg * j->hw;
     for (int64_t r = b; r < e; r++) { /* r = batch * G + group */
@@ -1915,11 +2044,9 @@ static int k_pad(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     const char *mode;
     double value = 0;
     bool has_value = false;
-    if (ku_tensor(&A, 0, &x) || PAD_LIST(&A, 1, p, &np) || ku_str(&A, 2, &mode)) return -1;
-    if (args[3].tag != CV_NONE) {
-        has_value = true;
-        if (ku_float(&A, 3, &value)) return -1;
-    }
+    if (ku_tensor(&A, 0, &x) || PAD_LIST(&A, 1, p, &np) || ku_str(&A, 2, &mode) ||
+        opt_float(&A, 3, &value, &has_value))
+        return -1;
     int64_t m = -1;
     for (int i = 0; i < 4; i++)
         if (!strcmp(mode, PAD_MODES[i])) m = i;
@@ -1934,11 +2061,9 @@ static int k_pad_enum(cts_kctx *k, const cv_value *args, int nargs, cv_value *ou
     int np;
     double value = 0;
     bool has_value = false;
-    if (ku_tensor(&A, 0, &x) || PAD_LIST(&A, 1, p, &np) || ku_int(&A, 2, &mode)) return -1;
-    if (args[3].tag != CV_NONE) {
-        has_value = true;
-        if (ku_float(&A, 3, &value)) return -1;
-    }
+    if (ku_tensor(&A, 0, &x) || PAD_LIST(&A, 1, p, &np) || ku_int(&A, 2, &mode) ||
+        opt_float(&A, 3, &value, &has_value))
+        return -1;
     return ku_ret(outs, pad_enum(k, x, p, np, mode, has_value, value));
 }
 
@@ -1962,31 +2087,6 @@ PAD_KERNEL(k_pad_circular, circular_pad(k, x, p, np))
 /* ------------------------------------------------------------------------ */
 /* upsampling                                                                */
 
-/* Float list argument (float[]?): None -> *n = -1. */
-static int opt_float_list(const ku_args *A, int i, double *out, int max, int *n) {
-    if (i >= A->n) return cts_err_set(A->k->err, "kernel expected at least %d arguments but got %d", i + 1, A->n);
-    const cv_value *v = &A->v[i];
-    if (v->tag == CV_NONE) {
-        *n = -1;
-        return 0;
-    }
-    if (v->tag != CV_LIST || !v->u.l) return cts_err_set(A->k->err, "argument %d: expected float[]", i);
-    if (v->u.l->len > (size_t)max) return cts_err_set(A->k->err, "argument %d: list too long", i);
-    for (size_t j = 0; j < v->u.l->len; j++) {
-        const cv_value *it = &v->u.l->items[j];
-        if (it->tag == CV_FLOAT) out[j] = it->u.f;
-        else if (it->tag == CV_INT) out[j] = (double)it->u.i;
-        else return cts_err_set(A->k->err, "argument %d: expected float[]", i);
-    }
-    *n = (int)v->u.l->len;
-    return 0;
-}
-
-static int opt_float(const ku_args *A, int i, double *out, bool *present) {
-    if (i >= A->n) return cts_err_set(A->k->err, "kernel expected at least %d arguments but got %d", i + 1, A->n);
-    *present = A->v[i].tag != CV_NONE;
-    return *present ? ku_float(A, i, out) : 0;
-}
 
 static const char *unimproved(const char *what) {
     return strcmp(what, "output") == 0
@@ -2006,7 +2106,10 @@ typedef struct up_job {
     ct_dtype dt;
     const char *x;
     char *y;
-    const int64_t *hidx, *widx; /* nearest: source index per output row/col */
+    const int64_t *hidx, *widx; /* source index per output row/col (bilinear: first of two) */
+    const int64_t *hidx1, *widx1;
+    const void *hw0, *hw1, *ww0, *ww1; /* bilinear weights, in the compute type */
+    void *scratch;                     /* bilinear: 2 rows of ow per thread */
 } up_job;
 
 static float bf16r(float v) { return ct_bf16_to_float(ct_float_to_bf16(v)); }
@@ -2051,7 +2154,8 @@ static bool cl_contiguous(const ct_tensor *x) {
     return true;
 }
 
-static void up_nearest_range(void *vj, int64_t b, int64_t e) {
+static void up_nearest_range(void *vj, int64_t b, int64_t e, int thread) {
+    (void)thread;
     const up_job *j = vj;
     for (int64_t p = b; p < e; p++) {
         const char *x = j->x + p * j->ih * j->iw * j->es;
@@ -2103,32 +2207,65 @@ static void up_nearest_range(void *vj, int64_t b, int64_t e) {
 NN_LINEAR_IDX(linear_idx_f, float)
 NN_LINEAR_IDX(linear_idx_d, double)
 
-#define NN_BILINEAR_PLANE(NAME, T, IDX)                                                                  \
-    static void NAME(const up_job *j, const T *x, T *y) {                                                \
+/* Bilinear interpolation, separably: an input row interpolated along W
+ * (t = x[w0] * lw0 + x[w1] * lw1, PyTorch's inner step) is cached, two at a
+ * time, and output rows combine two of them (t0 * lh0 + t1 * lh1): the
+ * same operations in the same order as PyTorch's kernel, done once per
+ * input row instead of once per output pixel. */
+#define NN_BILINEAR_PLANE(NAME, T)                                                                       \
+    static void NAME##_hrow(const up_job *j, const T *xr, T *restrict t) {                               \
+        const T *l0 = j->ww0, *l1 = j->ww1;                                                              \
+        for (int64_t ow = 0; ow < j->ow; ow++) t[ow] = xr[j->widx[ow]] * l0[ow] + xr[j->widx1[ow]] * l1[ow]; \
+    }                                                                                                    \
+    static void NAME##_vrow(T *restrict y, const T *restrict t0, const T *restrict t1, int64_t n, T a,   \
+                            T b) {                                                                       \
+        int64_t i = 0;                                                                                   \
+        for (; i + 8 <= n; i += 8)                                                                       \
+            for (int u = 0; u < 8; u++) y[i + u] = t0[i + u] * a + t1[i + u] * b;                        \
+        for (; i < n; i++) y[i] = t0[i] * a + t1[i] * b;                                                 \
+    }                                                                                                    \
+    static void NAME(const up_job *j, const T *x, T *y, T *buf) {                                        \
+        int64_t tag[2] = {-1, -1};                                                                       \
+        const T *hl0 = j->hw0, *hl1 = j->hw1;                                                            \
         for (int64_t oh = 0; oh < j->oh; oh++) {                                                         \
-            int64_t h0, h1;                                                                              \
-            T lh0, lh1;                                                                                  \
-            IDX(oh, j->ih, j->oh, j->align, j->has_sh, j->sh, &h0, &h1, &lh0, &lh1);                     \
-            for (int64_t ow = 0; ow < j->ow; ow++) {                                                     \
-                int64_t w0, w1;                                                                          \
-                T lw0, lw1;                                                                              \
-                IDX(ow, j->iw, j->ow, j->align, j->has_sw, j->sw, &w0, &w1, &lw0, &lw1);                 \
-                T t0 = x[h0 * j->iw + w0] * lw0 + x[h0 * j->iw + w1] * lw1;                              \
-                T t1 = x[h1 * j->iw + w0] * lw0 + x[h1 * j->iw + w1] * lw1;                              \
-                y[oh * j->ow + ow] = t0 * lh0 + t1 * lh1;                                                \
+            int64_t want[2] = {j->hidx[oh], j->hidx1[oh]};                                               \
+            T *rows[2];                                                                                  \
+            for (int r = 0; r < 2; r++) {                                                                \
+                int slot = tag[0] == want[r] ? 0 : tag[1] == want[r] ? 1 : -1;                           \
+                if (slot < 0) { /* evict the slot the other row does not use */                        \
+                    slot = (r == 1 && tag[0] == want[0]) ? 1 : 0;                                        \
+                    if (r == 0 && tag[0] == want[1]) slot = 1;                                           \
+                    NAME##_hrow(j, x + want[r] * j->iw, buf + slot * j->ow);                             \
+                    tag[slot] = want[r];                                                                 \
+                }                                                                                        \
+                rows[r] = buf + slot * j->ow;                                                            \
             }                                                                                            \
+            NAME##_vrow(y + oh * j->ow, rows[0], rows[1], j->ow, hl0[oh], hl1[oh]);                      \
         }                                                                                                \
     }
-NN_BILINEAR_PLANE(bilinear_f, float, linear_idx_f)
-NN_BILINEAR_PLANE(bilinear_d, double, linear_idx_d)
+NN_BILINEAR_PLANE(bilinear_f, float)
+NN_BILINEAR_PLANE(bilinear_d, double)
 
-static void up_bilinear_range(void *vj, int64_t b, int64_t e) {
+static void up_bilinear_range(void *vj, int64_t b, int64_t e, int thread) {
     const up_job *j = vj;
     for (int64_t p = b; p < e; p++) {
         if (j->dt == CT_FLOAT64)
-            bilinear_d(j, (const double *)j->x + p * j->ih * j->iw, (double *)j->y + p * j->oh * j->ow);
+            bilinear_d(j, (const double *)j->x + p * j->ih * j->iw, (double *)j->y + p * j->oh * j->ow,
+                       (double *)j->scratch + (int64_t)thread * 2 * j->ow);
         else
-            bilinear_f(j, (const float *)j->x + p * j->ih * j->iw, (float *)j->y + p * j->oh * j->ow);
+            bilinear_f(j, (const float *)j->x + p * j->ih * j->iw, (float *)j->y + p * j->oh * j->ow,
+                       (float *)j->scratch + (int64_t)thread * 2 * j->ow);
+    }
+}
+
+/* Source indices and weights of bilinear upsampling along one dim. */
+static void linear_table(ct_dtype cd, int64_t in, int64_t out, bool align, bool has_scale, double scale, int64_t *i0,
+                         int64_t *i1, void *w0, void *w1) {
+    for (int64_t o = 0; o < out; o++) {
+        if (cd == CT_FLOAT64)
+            linear_idx_d(o, in, out, align, has_scale, scale, &i0[o], &i1[o], (double *)w0 + o, (double *)w1 + o);
+        else
+            linear_idx_f(o, in, out, align, has_scale, scale, &i0[o], &i1[o], (float *)w0 + o, (float *)w1 + o);
     }
 }
 
@@ -2156,14 +2293,24 @@ static ct_tensor *upsample2d(cts_kctx *k, ct_tensor *x, const int64_t *os, int n
     ct_dtype cd = bilinear ? comp_dtype(x->dtype) : x->dtype;
     ct_tensor *xc = as_dtype(k, x, cd);
     ct_tensor *y = xc ? ct_tensor_empty(cd, 4, shape, k->err) : NULL;
-    int64_t *idx = y ? malloc(sizeof(int64_t) * (size_t)(oh + ow)) : NULL;
-    if (y && !idx) cts_err_oom(k->err, "upsample", sizeof(int64_t) * (size_t)(oh + ow));
+    /* indices (2 per output row and column), weights (as many, in the
+     * compute type) and 2 scratch rows per thread */
+    int nt = cts_pool_nthreads(k->pool);
+    size_t ni = (size_t)(oh + ow) * 2, nsc = (size_t)nt * 2 * (size_t)ow;
+    size_t bytes = ni * sizeof(int64_t) + (bilinear ? (ni + nsc) * sizeof(double) : 0);
+    int64_t *idx = y ? malloc(bytes) : NULL;
+    if (y && !idx) cts_err_oom(k->err, "upsample", bytes);
     if (idx) {
+        double *wts = (double *)(idx + ni);
         up_job j = {ih, iw, oh, ow, bilinear, align, has_sh, has_sw, sh, sw, ct_dtype_size(cd), cd, ct_data(xc),
-                    ct_data(y), idx, idx + oh};
+                    ct_data(y), idx, idx + oh, idx + oh + ow, idx + 2 * oh + ow, NULL, NULL, NULL, NULL, NULL};
         int64_t planes = x->sizes[0] * x->sizes[1];
         if (bilinear) {
-            nn_par(k->pool, planes, (double)(oh * ow) * 12, up_bilinear_range, &j);
+            j.hw0 = wts, j.hw1 = wts + oh, j.ww0 = wts + 2 * oh, j.ww1 = wts + 2 * oh + ow;
+            j.scratch = wts + ni;
+            linear_table(cd, ih, oh, align, has_sh, sh, idx, idx + oh + ow, wts, wts + oh);
+            linear_table(cd, iw, ow, align, has_sw, sw, idx + oh, idx + 2 * oh + ow, wts + 2 * oh, wts + 2 * oh + ow);
+            nn_par(k->pool, planes, (double)(oh * ow) * 4 + (double)(ih * ow) * 4, up_bilinear_range, &j);
         } else {
             for (int64_t i = 0; i < oh; i++) idx[i] = nearest_src(i, ih, oh, has_sh, sh, x->dtype, cl);
             for (int64_t i = 0; i < ow; i++) idx[oh + i] = nearest_src(i, iw, ow, has_sw, sw, x->dtype, cl);
@@ -2440,8 +2587,7 @@ const cts_op_def cts_ops_nn[] = {
     {"prim::NumToTensor.Scalar(Scalar a) -> Tensor", k_num_to_tensor},
     {"prim::NumToTensor.bool(bool a) -> Tensor", k_num_to_tensor},
     {"aten::_shape_as_tensor(Tensor self) -> Tensor", k_shape_as_tensor},
-    /* cts has no autograd and no autocast: as PyTorch under torch.no_grad() */
-    {"aten::is_grad_enabled() -> bool", k_false},
+    /* cts has no autocast (aten::is_grad_enabled is in scalar.c, with grad mode) */
     {"aten::is_autocast_enabled() -> bool", k_false},
     {"aten::warn(str message, int stacklevel=2) -> ()", k_warn},
 };

@@ -33,8 +33,13 @@ typedef struct cts_pool cts_pool;
 typedef struct cts_kctx {
     cts_err *err;
     cts_pool *pool;  /* thread pool for parallel loops; NULL = serial */
-    void *frame;     /* interpreter frame (used by prim ops), opaque here */
+    void *frame;     /* cts_call_state of the running call (set by the interpreter), or NULL */
 } cts_kctx;
+
+/* State of one top-level call, shared by the functions it calls. */
+typedef struct cts_call_state {
+    bool grad_disabled; /* inside torch.no_grad() */
+} cts_call_state;
 
 typedef int (*cts_kernel_fn)(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs);
 

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/cpu.h"
 #include "../core/pool.h"
 #include "gemm.h"
 #include "kutil.h"
@@ -178,58 +179,115 @@ static int gemm_wt(cts_kctx *k, int64_t M, int64_t N, int64_t K, const float *A,
 }
 
 /* ------------------------------------------------------------------------ */
-/* gate loops: one batch row each, written so that gcc vectorizes them       */
+/* gate loops                                                                */
 
+/* The gate arithmetic of one batch row as a few passes of simple loops over
+ * contiguous floats, each in blocks of 8 through a temporary: gcc -O2's
+ * very-cheap vectorizer wants a known trip count.  The passes are compiled
+ * twice, plain and as AVX2+FMA clones chosen at run time; -std=c11 keeps
+ * contraction off, so both give the same bits.  gh (W_hh h + b_hh) is
+ * scratch and is overwritten; gi (W_ih x + b_ih) is only read. */
 static inline float sigm(float x) { return 1.0f / (1.0f + ku_expf(-x)); }
+static inline float relu1(float v) { return v < 0.0f ? 0.0f : v; } /* NaN passes, as clamp_min */
 
-/* c and h in/out (h may alias nothing else); gh includes b_hh, gi b_ih. */
-static void lstm_row(int64_t H, const float *restrict gh, const float *restrict gi, float *restrict c,
-                     float *restrict h) {
-    for (int64_t j = 0; j < H; j++) {
-        float i = sigm(gh[j] + gi[j]);
-        float f = sigm(gh[H + j] + gi[H + j]);
-        float g = ku_tanhf(gh[2 * H + j] + gi[2 * H + j]);
-        float o = sigm(gh[3 * H + j] + gi[3 * H + j]);
-        float cy = f * c[j] + i * g;
-        c[j] = cy;
-        h[j] = o * ku_tanhf(cy);
+/* a[j] = F(a[j] + b[j]) for j < n */
+#define GATE_PASS(ATTR, NAME, F)                                                                   \
+    ATTR static void NAME(float *restrict a, const float *restrict b, int64_t n) {                 \
+        int64_t j = 0;                                                                              \
+        for (; j + 8 <= n; j += 8) {                                                                \
+            float t[8];                                                                             \
+            for (int u = 0; u < 8; u++) t[u] = F(a[j + u] + b[j + u]);                              \
+            for (int u = 0; u < 8; u++) a[j + u] = t[u];                                            \
+        }                                                                                           \
+        for (; j < n; j++) a[j] = F(a[j] + b[j]);                                                   \
     }
-}
 
-static void gru_row(int64_t H, const float *restrict gh, const float *restrict gi, float *restrict h) {
-    for (int64_t j = 0; j < H; j++) {
-        float r = sigm(gh[j] + gi[j]);
-        float z = sigm(gh[H + j] + gi[H + j]);
-        float n = ku_tanhf(gi[2 * H + j] + gh[2 * H + j] * r);
-        h[j] = (h[j] - n) * z + n;
+#define RNN_ROWS(ATTR, SUF)                                                                                         \
+    GATE_PASS(ATTR, sig_pass_##SUF, sigm)                                                                          \
+    GATE_PASS(ATTR, tanh_pass_##SUF, ku_tanhf)                                                                     \
+    GATE_PASS(ATTR, relu_pass_##SUF, relu1)                                                                        \
+    /* g = [i f g o] activated; c' = f c + i g, h' = o tanh(c') */                                                 \
+    ATTR static void lstm_out_##SUF(const float *restrict g, int64_t H, float *restrict c, float *restrict h) {   \
+        int64_t j = 0;                                                                                              \
+        for (; j + 8 <= H; j += 8) {                                                                                \
+            float tc[8], th[8];                                                                                     \
+            for (int u = 0; u < 8; u++) {                                                                           \
+                tc[u] = g[H + j + u] * c[j + u] + g[j + u] * g[2 * H + j + u];                                      \
+                th[u] = g[3 * H + j + u] * ku_tanhf(tc[u]);                                                         \
+            }                                                                                                       \
+            for (int u = 0; u < 8; u++) {                                                                           \
+                c[j + u] = tc[u];                                                                                   \
+                h[j + u] = th[u];                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+        for (; j < H; j++) {                                                                                        \
+            float cy = g[H + j] * c[j] + g[j] * g[2 * H + j];                                                       \
+            c[j] = cy;                                                                                              \
+            h[j] = g[3 * H + j] * ku_tanhf(cy);                                                                     \
+        }                                                                                                           \
+    }                                                                                                               \
+    /* g = [r z | W_hn h + b_hn]; gi_n = W_in x + b_in; n = tanh(gi_n + r ghn), h' = (h - n) z + n */              \
+    ATTR static void gru_out_##SUF(const float *restrict g, const float *restrict gin, int64_t H, float *restrict h) { \
+        int64_t j = 0;                                                                                              \
+        for (; j + 8 <= H; j += 8) {                                                                                \
+            float t[8];                                                                                             \
+            for (int u = 0; u < 8; u++) {                                                                           \
+                float n = ku_tanhf(gin[j + u] + g[2 * H + j + u] * g[j + u]);                                       \
+                t[u] = (h[j + u] - n) * g[H + j + u] + n;                                                           \
+            }                                                                                                       \
+            for (int u = 0; u < 8; u++) h[j + u] = t[u];                                                            \
+        }                                                                                                           \
+        for (; j < H; j++) {                                                                                        \
+            float n = ku_tanhf(gin[j] + g[2 * H + j] * g[j]);                                                       \
+            h[j] = (h[j] - n) * g[H + j] + n;                                                                       \
+        }                                                                                                           \
+    }                                                                                                               \
+    ATTR static void cell_rows_##SUF(cell_kind kind, int64_t n, int64_t H, int64_t G, float *gh, const float *gi, \
+                                     int64_t gi_row0, int64_t gi_rstride, float *c, float *hdst, int64_t ldh) {    \
+        for (int64_t b = 0; b < n; b++) {                                                                          \
+            float *g = gh + b * G;                                                                                 \
+            const float *x = gi + (gi_row0 + b * gi_rstride) * G;                                                  \
+            float *hr = hdst + b * ldh;                                                                            \
+            switch (kind) {                                                                                        \
+            case CELL_LSTM:                                                                                        \
+                sig_pass_##SUF(g, x, 2 * H);                                                                       \
+                tanh_pass_##SUF(g + 2 * H, x + 2 * H, H);                                                          \
+                sig_pass_##SUF(g + 3 * H, x + 3 * H, H);                                                           \
+                lstm_out_##SUF(g, H, c + b * H, hr);                                                               \
+                break;                                                                                             \
+            case CELL_GRU:                                                                                         \
+                sig_pass_##SUF(g, x, 2 * H);                                                                       \
+                gru_out_##SUF(g, x + 2 * H, H, hr);                                                                \
+                break;                                                                                             \
+            case CELL_TANH:                                                                                        \
+                tanh_pass_##SUF(g, x, H);                                                                          \
+                memcpy(hr, g, (size_t)H * sizeof(float));                                                          \
+                break;                                                                                             \
+            case CELL_RELU:                                                                                        \
+                relu_pass_##SUF(g, x, H);                                                                          \
+                memcpy(hr, g, (size_t)H * sizeof(float));                                                          \
+                break;                                                                                             \
+            }                                                                                                      \
+        }                                                                                                          \
     }
-}
 
-static void tanh_row(int64_t H, const float *restrict gh, const float *restrict gi, float *restrict h) {
-    for (int64_t j = 0; j < H; j++) h[j] = ku_tanhf(gh[j] + gi[j]);
-}
+RNN_ROWS(, c)
+#if defined(__x86_64__) || defined(__i386__)
+RNN_ROWS(__attribute__((target("avx2,fma"))), avx2)
+#endif
 
-static void relu_row(int64_t H, const float *restrict gh, const float *restrict gi, float *restrict h) {
-    for (int64_t j = 0; j < H; j++) {
-        float v = gh[j] + gi[j];
-        h[j] = v < 0.0f ? 0.0f : v; /* NaN passes, as clamp_min does */
-    }
-}
-
-/* One step for n rows: h (n x Hh) and c (n x H) in/out; gi row b at
- * gi + girow[b] * G ... given as a row pointer function of b. */
-static void cell_rows(cell_kind kind, int64_t n, int64_t H, int64_t G, const float *gh, const float *gi,
+/* One step's gates for rows 0..n-1: gh row b at gh + b*G, gi row b at
+ * gi + (gi_row0 + b*gi_rstride)*G; the LSTM's cell state c is [n, H]; the
+ * new hidden rows go to hdst (row stride ldh). */
+static void cell_rows(cell_kind kind, int64_t n, int64_t H, int64_t G, float *gh, const float *gi,
                       int64_t gi_row0, int64_t gi_rstride, float *c, float *hdst, int64_t ldh) {
-    for (int64_t b = 0; b < n; b++) {
-        const float *ghr = gh + b * G, *gir = gi + (gi_row0 + b * gi_rstride) * G;
-        float *hr = hdst + b * ldh;
-        switch (kind) {
-        case CELL_LSTM: lstm_row(H, ghr, gir, c + b * H, hr); break;
-        case CELL_GRU: gru_row(H, ghr, gir, hr); break;
-        case CELL_TANH: tanh_row(H, ghr, gir, hr); break;
-        case CELL_RELU: relu_row(H, ghr, gir, hr); break;
-        }
+#if defined(__x86_64__) || defined(__i386__)
+    if (cts_cpu_isa() >= CTS_ISA_AVX2) {
+        cell_rows_avx2(kind, n, H, G, gh, gi, gi_row0, gi_rstride, c, hdst, ldh);
+        return;
     }
+#endif
+    cell_rows_c(kind, n, H, G, gh, gi, gi_row0, gi_rstride, c, hdst, ldh);
 }
 
 /* ------------------------------------------------------------------------ */

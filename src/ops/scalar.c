@@ -672,7 +672,24 @@ KDEF(k_isnot) {
 
 /* ---- the table ---- */
 
+/* cts is an inference runtime without autograd: grad mode has nothing to switch */
+static int k_set_grad_enabled(cts_kctx *k, const cv_value *a, int n, cv_value *out) {
+    (void)out;
+    if (n != 1 || a[0].tag != CV_BOOL) return cts_err_set(k->err, "set_grad_enabled() expects a bool");
+    if (k->frame) ((cts_call_state *)k->frame)->grad_disabled = !a[0].u.b;
+    return 0;
+}
+
+static int k_is_grad_enabled(cts_kctx *k, const cv_value *a, int n, cv_value *out) {
+    (void)a;
+    (void)n;
+    out[0] = cv_bool(!(k->frame && ((cts_call_state *)k->frame)->grad_disabled));
+    return 0;
+}
+
 const cts_op_def cts_ops_scalar[] = {
+    {"aten::set_grad_enabled(bool val) -> ()", k_set_grad_enabled},
+    {"aten::is_grad_enabled() -> bool", k_is_grad_enabled},
     {"aten::add.int(int a, int b) -> int", k_add_int},
     {"aten::add.float(float a, float b) -> float", k_add_float},
     {"aten::add.int_float(int a, float b) -> float", k_add_int_float},

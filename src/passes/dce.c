@@ -31,9 +31,13 @@ bool cts_node_has_side_effects(const ir_node *n) {
         return false;
     default: break;
     }
-    if (strcmp(n->kind, "aten::warn") == 0 || strcmp(n->kind, "aten::manual_seed") == 0 ||
-        strcmp(n->kind, "aten::save") == 0 || strcmp(n->kind, "aten::wait") == 0)
-        return true;
+    /* operators PyTorch registers with conservative alias analysis (they read
+     * or write runtime state): never folded, never removed */
+    static const char *const stateful[] = {"aten::warn", "aten::manual_seed", "aten::save", "aten::wait",
+                                           "aten::is_grad_enabled", "aten::set_grad_enabled",
+                                           "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled"};
+    for (size_t i = 0; i < sizeof stateful / sizeof *stateful; i++)
+        if (strcmp(n->kind, stateful[i]) == 0) return true;
     /* mutation: an operator that writes one of its arguments */
     if (n->schema)
         for (int i = 0; i < n->schema->nargs; i++)

@@ -300,6 +300,25 @@ static int lower_node(lowerer *l, ir_node *n) {
         memcpy(ins->types, n->types, (size_t)n->ntypes * sizeof *n->types);
         ins->ntypes = n->ntypes;
         return set_operands(l, ins, n->inputs, 1, n->outputs, 1);
+    case K_ENTER:
+    case K_EXIT: {
+        cts_type *cls = n->inputs[0]->type;
+        ir_function *f = cls->kind == TY_CLASS ? cts_class_find_method(cls->cls, n->k == K_ENTER ? "__enter__" : "__exit__") : NULL;
+        if (!f) return cts_err_set(l->err, "with: %s has no %s", n->kind, n->k == K_ENTER ? "__enter__" : "__exit__");
+        if (cts_lower_function(l->cu, f, l->err)) return -1;
+        if (!(ins = emit(l, OP_CALL))) return oom(l);
+        ins->callee = f;
+        ins->node = n;
+        if (n->k == K_ENTER) return set_operands(l, ins, n->inputs, 1, n->outputs, 1);
+        /* __exit__(self, None, None, None) */
+        if (set_operands(l, ins, n->inputs, 1, n->outputs, 1)) return -1;
+        int *in = realloc(ins->in, 4 * sizeof *in);
+        if (!in) return oom(l);
+        ins->in = in;
+        for (int i = 1; i < 4; i++) in[i] = add_const(l, cv_none());
+        ins->nin = 4;
+        return 0;
+    }
     case K_CREATEOBJECT:
         if (!(ins = emit(l, OP_CREATE))) return oom(l);
         ins->type = n->outputs[0]->type;
@@ -698,5 +717,10 @@ static int run(ir_function *fn, const cv_value *args, int nargs, cv_value *out, 
 }
 
 int cts_run_function(ir_function *fn, const cv_value *args, int nargs, cv_value *out, cts_kctx *k) {
-    return run(fn, args, nargs, out, k, 0);
+    cts_call_state state = {false};
+    void *saved = k->frame;
+    if (!saved) k->frame = &state;
+    int rc = run(fn, args, nargs, out, k, 0);
+    k->frame = saved;
+    return rc;
 }
