@@ -1397,6 +1397,7 @@ static void emit_delete(emitter *e, const ast *s) {
                 ir_add_input(n, val);
                 ir_add_input(n, idx);
                 n->k = K_OP;
+                em_resolve_schema(e, n);
             }
         } else if (t->kind == A_NAME) {
             bool removed = false;
@@ -1839,6 +1840,7 @@ static ir_value *emit_simple_expr(emitter *e, const ast *n, cts_type *hint) {
                 ir_add_input(f, l);
                 ir_add_input(f, r);
                 ir_set_type(f->outputs[0], T_STR);
+                em_resolve_schema(e, f);
                 return f->outputs[0];
             }
             /* l already emitted: finish as a binary op on values */

@@ -153,6 +153,7 @@ int em_match_schemas(emitter *e, const cts_schema *const *schemas, int n, nval *
                      int nkwargs, nval *self, matched *m, uint32_t start, uint32_t end);
 ir_value *em_convert(emitter *e, cts_type *to, ir_value *v, bool allow_conv, uint32_t start, uint32_t end);
 ir_value *em_insert_op(emitter *e, const char *opname, ir_value **inputs, int n, uint32_t start, uint32_t end);
+void em_resolve_schema(emitter *e, ir_node *n);
 ir_value *em_pack_outputs(emitter *e, ir_node *n, matched *m);
 ir_value *em_list(emitter *e, cts_type *elem, ir_value **vals, int n);
 ir_value *em_tuple(emitter *e, ir_value **vals, int n, cts_type *named);

@@ -462,3 +462,32 @@ ir_value *em_insert_op(emitter *e, const char *opname, ir_value **inputs, int n,
     for (int i = 0; i < n; i++) a[i].value = inputs[i];
     return em_builtin_call(e, opname, a, n, NULL, 0, NULL, start, end);
 }
+
+/* Node::maybeOperator: the first schema of the node's kind whose formals
+ * its inputs match (for nodes the emitter creates directly, such as
+ * aten::percentFormat and aten::Delete). */
+void em_resolve_schema(emitter *e, ir_node *n) {
+    int idx[64];
+    int total = cts_schema_find(n->kind, idx, 64);
+    if (total > 64) total = 64;
+    for (int c = 0; c < total; c++) {
+        const cts_schema *s = cts_cu_schema(e->cu, cts_schema_text(idx[c]), e->err);
+        if (!s) em_fail(e);
+        if (n->ninputs < s->nargs || (!s->is_vararg && n->ninputs != s->nargs)) continue;
+        tenv te = {0};
+        bool ok = true;
+        for (int i = 0; i < s->nargs && ok; i++) {
+            cts_type *formal = s->args[i].type;
+            if (!match_type_vars(e, formal, n->inputs[i]->type, &te)) ok = false;
+            else {
+                cts_type *r = eval_type_vars(e, formal, &te);
+                if (r) formal = r;
+                if (!cts_type_subtype(n->inputs[i]->type, formal)) ok = false;
+            }
+        }
+        if (ok) {
+            n->schema = s;
+            return;
+        }
+    }
+}

@@ -79,9 +79,12 @@ static int check_double_in_range(cts_kctx *k, double d) {
     return 0;
 }
 
+/* two results of a `-> (T, U)` schema: one output each (op.h) */
 static int tuple2(cts_kctx *k, cv_value x, cv_value y, cv_value *o) {
-    cv_value it[2] = {x, y};
-    return cv_tuple_new(NULL, 2, it, o, k->err);
+    (void)k;
+    o[0] = x;
+    o[1] = y;
+    return 0;
 }
 
 /* ---- binary ops: an int/int body and a float/float body per op ---- */
@@ -687,8 +690,16 @@ static int k_is_grad_enabled(cts_kctx *k, const cv_value *a, int n, cv_value *ou
     return 0;
 }
 
+/* prim::abs on a tensor is aten::abs */
+static int k_prim_abs_tensor(cts_kctx *k, const cv_value *a, int n, cv_value *out) {
+    cts_kernel_fn abs_fn = cts_op_find_kernel("aten::abs", NULL);
+    if (!abs_fn) return cts_err_set(k->err, "operator not implemented in cts: aten::abs");
+    return abs_fn(k, a, n, out);
+}
+
 const cts_op_def cts_ops_scalar[] = {
     {"aten::set_grad_enabled(bool val) -> ()", k_set_grad_enabled},
+    {"prim::abs(Tensor x) -> Tensor", k_prim_abs_tensor},
     {"aten::is_grad_enabled() -> bool", k_is_grad_enabled},
     {"aten::add.int(int a, int b) -> int", k_add_int},
     {"aten::add.float(float a, float b) -> float", k_add_float},
