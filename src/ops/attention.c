@@ -27,16 +27,24 @@
  * values in each mask row, which is what PyTorch uses even when the mask is
  * not left-aligned and mask_check is off) and the padded shape; positions
  * at or past a sequence's length hold zeros.  The tag is recognised only on
- * the whole tensor (offset 0, that shape, contiguous): a view or any other
- * op's result is an ordinary dense tensor (holding zeros in the padding).
+ * a tensor over that storage with offset 0, the padded shape and contiguous
+ * strides (the tensor itself or an identical alias): a narrower view, a
+ * copy or any other op's result is an ordinary dense tensor holding zeros
+ * in the padding.  An in-place op of another family keeps the tag; what it
+ * writes into the padding is ignored, as PyTorch has no elements there.
  * The kernels here that receive a tagged tensor treat it as PyTorch treats
- * the nested one: attention looks at the first len[n] keys of sequence n
- * only, the results are tagged with the same lengths and zero in the
- * padding, and to_padded_tensor(padding, output_size) returns a plain
+ * the nested one: attention looks at the first len[n] queries and keys of
+ * sequence n only, the results are tagged with the same lengths and zero in
+ * the padding, and to_padded_tensor(padding, output_size) returns a plain
  * tensor of [N, max(len), D] (or output_size) with `padding` past each
- * sequence's end, which is exactly PyTorch's padded output.  Given an
+ * sequence's end, which is PyTorch's padded output, shape included (it is
+ * narrower than the input when every sequence ends early).  Given an
  * untagged (dense) tensor, to_padded_tensor copies it (padded to
- * output_size); PyTorch has no dense kernel for it.
+ * output_size); PyTorch has no dense kernel for it.  prim::is_nested is not
+ * this file's: it may report false for a tagged tensor; the scripted
+ * TransformerEncoder's path does not depend on the answer after converting
+ * (its layers ask `src.is_nested and src_key_padding_mask is not None` with
+ * the mask None).
  *
  * Speed: the projections are single GEMMs with the bias fused (and relu
  * fused into the first feed-forward GEMM); the per-(batch, head) attention
@@ -247,7 +255,7 @@ static void zero_padding(float *x, int64_t B, int64_t T, int64_t D, const int64_
         if (len[b] < T) memset(x + (b * T + len[b]) * D, 0, (size_t)((T - len[b]) * D) * sizeof(float));
 }
 
-/* The checks shared by the two mask helpers; *n_out: the mask's rows. */
+/* The checks shared by the two mask helpers. */
 static int nested_mask_checks(cts_kctx *k, const ct_tensor *t, const ct_tensor *mask) {
     if (mask->dtype != CT_BOOL)
         return cts_err_set(k->err, "Expected mask to be of ScalarType Bool, but got %s instead.",
@@ -295,6 +303,10 @@ static int k_nested_from_mask(cts_kctx *k, const cv_value *args, int nargs, cv_v
         free(len);
         return cts_err_set(k->err, "Mask must be left-aligned without gaps");
     }
+    if (N == 0) { /* PyTorch stacks the per-sequence sizes */
+        free(len);
+        return cts_err_set(k->err, "stack expects a non-empty TensorList");
+    }
     ct_tensor *src = ku_contiguous(t, k->err);
     ct_tensor *r = src ? nested_new(k, t->dtype, N, L, D, len) : NULL;
     if (r) {
@@ -332,7 +344,6 @@ static int k_to_padded_tensor(cts_kctx *k, const cv_value *args, int nargs, cv_v
     int64_t padded[CT_MAX_DIMS];
     memcpy(padded, t->sizes, sizeof(int64_t) * (size_t)nd);
     if (m) {
-        if (m->n == 0) return cts_err_set(k->err, "stack expects a non-empty TensorList");
         int64_t mx = 0;
         for (int64_t i = 0; i < m->n; i++) mx = m->len[i] > mx ? m->len[i] : mx;
         padded[1] = mx;

@@ -173,8 +173,10 @@ int ku_check_out_shape(const ct_tensor *out, int ndim, const int64_t *shape, cts
 
 /* ---- float32 math that gcc vectorizes ---- */
 
-/* Branch-free approximations written so that a loop calling them vectorizes
- * at -O2 (libm's expf/tanhf are opaque calls).  Accuracy: ku_expf within 2
+/* Branch-free approximations written so that a loop calling them can
+ * vectorize (libm's expf/tanhf are opaque calls).  gcc's -O2 "very cheap"
+ * cost model does not vectorize a plain loop over them: write the loop in
+ * fixed blocks of 8 with a scalar tail, as pointwise.c and rnn.c do.  Accuracy: ku_expf within 2
  * ulp over the whole range (denormal results included, NaN and +-inf
  * handled); ku_tanhf within 3 ulp; ku_erff is the Abramowitz-Stegun 7.1.26
  * formula PyTorch's AVX2 Vectorized<float>::erf uses (absolute error below

@@ -619,7 +619,10 @@ static int rnn_run(rnn_call *rc, cv_value *outs) {
         bool last = l == rc->num_layers - 1;
         float *y = last ? (float *)ct_data(out) : NULL;
         if (!last) {
-            if (!ybuf[l % 2] && !(ybuf[l % 2] = xmalloc(k, (size_t)(N * ncol) * sizeof(float), "rnn layer output"))) break;
+            if (!ybuf[l % 2] && !(ybuf[l % 2] = xmalloc(k, (size_t)(N * ncol) * sizeof(float), "rnn layer output"))) {
+                ct_tensor_release(xc);
+                goto done;
+            }
             y = ybuf[l % 2];
         }
         int d;
