@@ -322,29 +322,8 @@ cts_type *em_parse_type(emitter *e, const ast *n) {
 }
 
 cts_type *em_unify(emitter *e, cts_type *a, cts_type *b) {
-    if (cts_type_subtype(a, b)) return b;
-    if (cts_type_subtype(b, a)) return a;
-    /* None with T -> Optional[T] */
-    if (a->kind == TY_NONE && b->kind != TY_OPTIONAL) return em_hold(e, cts_type_optional(b));
-    if (b->kind == TY_NONE && a->kind != TY_OPTIONAL) return em_hold(e, cts_type_optional(a));
-    if (a->kind == TY_OPTIONAL && b->kind != TY_NONE) {
-        cts_type *inner = em_unify(e, a->elems[0], b);
-        return inner ? em_hold(e, cts_type_optional(inner)) : NULL;
-    }
-    if (b->kind == TY_OPTIONAL && a->kind != TY_NONE) {
-        cts_type *inner = em_unify(e, a, b->elems[0]);
-        return inner ? em_hold(e, cts_type_optional(inner)) : NULL;
-    }
-    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n && !a->name && !b->name) {
-        cts_type *el[64];
-        if (a->n > 64) return NULL;
-        for (int i = 0; i < a->n; i++) {
-            el[i] = em_unify(e, a->elems[i], b->elems[i]);
-            if (!el[i]) return NULL;
-        }
-        return em_hold(e, cts_type_tuple(a->n, el));
-    }
-    return NULL;
+    cts_type *u = cts_type_unify(a, b, false);
+    return u ? em_hold(e, u) : NULL;
 }
 
 /* ---- statements ---- */

@@ -116,13 +116,9 @@ static void add_node_input(ir_graph *g, ir_node *n, cts_type *t, const char *nam
     ir_add_input(n, l->outputs[0]);
 }
 
-/* type unification for the pass: identical or subtype (types here come
- * from a program that already type-checked) */
-static cts_type *unify(cts_type *a, cts_type *b) {
-    if (cts_type_subtype(a, b)) return b;
-    if (cts_type_subtype(b, a)) return a;
-    return NULL;
-}
+/* PyTorch's ControlFlowLoadStores unifies with default_to_union; the
+ * result is a new reference */
+static cts_type *unify(cts_type *a, cts_type *b) { return cts_type_unify(a, b, true); }
 
 static mini_env *cf_block(cfls *c, ir_block *b);
 
@@ -153,6 +149,7 @@ static void cf_if(cfls *c, ir_node *n) {
         add_block_output(c->g, tb, tt, mut[i]);
         add_block_output(c->g, fb, ft, mut[i]);
         add_node_output(c->g, n, u, mut[i]);
+        cts_type_release(u);
     }
     free(tn);
     free(fnm);
@@ -171,11 +168,15 @@ static void cf_loop(cfls *c, ir_node *n) {
         if (!parent) continue;
         cts_type *bt = cts_map_get(&lv->table, names[i]);
         cts_type *u = unify(parent, bt);
-        if (!u) u = parent;
+        if (!u) {
+            cts_type_retain(parent);
+            u = parent;
+        }
         add_node_input(c->g, n, parent, names[i]);
         add_block_input(c->g, body, u, names[i]);
         add_block_output(c->g, body, bt, names[i]);
         add_node_output(c->g, n, u, names[i]);
+        cts_type_release(u);
     }
     free(names);
     env_free(lv);

@@ -406,3 +406,39 @@ int cts_class_find_const(const cts_class *c, const char *name) {
         if (strcmp(c->consts[i].name, name) == 0) return i;
     return -1;
 }
+
+cts_type *cts_type_unify(cts_type *a, cts_type *b, bool to_union) {
+    if (cts_type_subtype(a, b)) {
+        cts_type_retain(b);
+        return b;
+    }
+    if (cts_type_subtype(b, a)) {
+        cts_type_retain(a);
+        return a;
+    }
+    if (a->kind == TY_NONE && b->kind != TY_OPTIONAL) return cts_type_optional(b);
+    if (b->kind == TY_NONE && a->kind != TY_OPTIONAL) return cts_type_optional(a);
+    cts_type *r = NULL;
+    if (a->kind == TY_OPTIONAL || b->kind == TY_OPTIONAL) {
+        cts_type *inner = a->kind == TY_OPTIONAL ? cts_type_unify(a->elems[0], b, false)
+                                                 : cts_type_unify(a, b->elems[0], false);
+        if (inner) {
+            r = cts_type_optional(inner);
+            cts_type_release(inner);
+            return r;
+        }
+    } else if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n && !a->name && !b->name && a->n <= 64) {
+        cts_type *el[64];
+        int i = 0;
+        for (; i < a->n; i++)
+            if (!(el[i] = cts_type_unify(a->elems[i], b->elems[i], false))) break;
+        if (i == a->n) r = cts_type_tuple(a->n, el);
+        for (int j = 0; j < i; j++) cts_type_release(el[j]);
+        if (r) return r;
+    }
+    if (to_union) {
+        cts_type *two[2] = {a, b};
+        return cts_type_union(2, two);
+    }
+    return NULL;
+}

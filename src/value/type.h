@@ -132,6 +132,11 @@ cts_type *cts_type_class(const char *qualname, bool is_module); /* new empty cla
 bool cts_type_equal(const cts_type *a, const cts_type *b);
 /* a <: b, PyTorch's isSubtypeOf (int </: float, bool </: int, lists invariant). */
 bool cts_type_subtype(const cts_type *a, const cts_type *b);
+/* PyTorch's unifyTypes: the supertype if one is a subtype of the other;
+ * None with T -> Optional[T]; Optional[A] with B -> Optional[unify(A, B)];
+ * tuples elementwise; otherwise Union[a, b] when to_union, else NULL.
+ * Returns a new reference (NULL also when out of memory). */
+cts_type *cts_type_unify(cts_type *a, cts_type *b, bool to_union);
 bool cts_type_is_optional_like(const cts_type *t); /* Optional or Union containing None */
 
 /* IR spelling (`int[]`, `Tensor?`, `(int, str)`, `Dict(str, int)`). */
