@@ -5,7 +5,7 @@
  *
  * Every function and class decorated with @torch.jit.script is compiled
  * (functions they call are compiled with them, as torch.jit.script does).
- * --graph prints a function's graph, --run calls it with the positional
+ * --graph prints a function's graph (fn.graph), --code its code (fn.code), --run calls it with the positional
  * arguments stored in ARGS.pt and prints the result (unless
  * --no-print-result: then only what the program itself prints appears). */
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../src/compiler/cu.h"
+#include "../src/compiler/printer.h"
 #include "../src/runtime/interp.h"
 #include "../src/serialize/torch_save.h"
 #include "../src/serialize/zip.h"
@@ -125,8 +126,16 @@ int cmd_script(int argc, char **argv) {
             fputs(cts_sb_str(&sb), stdout);
             cts_sb_free(&sb);
         } else {
-            cts_err_set(&err, "--code is not supported by cts yet (the code printer is still to come)");
-            goto fail;
+            /* ScriptFunction.code: every argument annotated */
+            cts_printer_ctx pctx;
+            cts_printer_ctx_init(&pctx, cu);
+            cts_strbuf sb;
+            cts_sb_init(&sb);
+            int prc = cts_print_function_code(f, false, &sb, &pctx, &err);
+            if (!prc) fputs(cts_sb_str(&sb), stdout);
+            cts_sb_free(&sb);
+            cts_printer_ctx_free(&pctx);
+            if (prc) goto fail;
         }
     }
     if (run) {

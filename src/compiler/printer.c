@@ -20,7 +20,6 @@
  * the entry point returns -1 with the first message. */
 #include "printer.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -429,8 +428,9 @@ static bool tensors_equal(const ct_tensor *a, const ct_tensor *b) {
     bool f = ct_dtype_is_float(a->dtype);
     do {
         const void *x = pa + ia.pos * es, *y = pb + ib.pos * es;
-        if (f ? ct_load_f64(x, a->dtype) != ct_load_f64(y, b->dtype) : ct_load_i64(x, a->dtype) != ct_load_i64(y, b->dtype))
-            return false;
+        bool ne = f ? ct_load_f64(x, a->dtype) != ct_load_f64(y, b->dtype)
+                    : ct_load_i64(x, a->dtype) != ct_load_i64(y, b->dtype);
+        if (ne) return false;
         ct_iter_next(&ib);
     } while (ct_iter_next(&ia));
     return true;
@@ -1106,8 +1106,10 @@ static void print_if(pp *p, ir_node *n) {
         }
         p->level++;
         print_block(p, b, n->noutputs > 0);
-        if (ir_block_noutputs(b) != n->noutputs) pp_fail(p, "code printer: Python printer expected 2 lists of same size");
-        else print_assignment(p, n->outputs, b->ret->inputs, n->noutputs);
+        if (ir_block_noutputs(b) != n->noutputs)
+            pp_fail(p, "code printer: Python printer expected 2 lists of same size");
+        else
+            print_assignment(p, n->outputs, b->ret->inputs, n->noutputs);
         p->level--;
     }
 }
@@ -1118,7 +1120,7 @@ enum { LOOP_WHILE, LOOP_FOR, LOOP_MODIFIED };
  * which one the source used is recovered from the constants. */
 static int loop_type(const ir_node *n) {
     const ir_block *body = n->blocks[0];
-    cv_value trip, cin, cnext;
+    cv_value trip = cv_none(), cin = cv_none(), cnext = cv_none();
     bool has_trip = const_value_of(n->inputs[0], &trip);
     bool has_cin = const_value_of(n->inputs[1], &cin);
     bool has_cnext = ir_block_noutputs(body) > 0 && const_value_of(ir_block_output(body, 0), &cnext);
@@ -1130,7 +1132,8 @@ static int loop_type(const ir_node *n) {
 }
 
 static void print_loop(pp *p, ir_node *n) {
-    if (n->nblocks != 1 || n->ninputs < 2 || ir_block_ninputs(n->blocks[0]) < 1 || ir_block_noutputs(n->blocks[0]) < 1) {
+    if (n->nblocks != 1 || n->ninputs < 2 || ir_block_ninputs(n->blocks[0]) < 1 ||
+        ir_block_noutputs(n->blocks[0]) < 1) {
         pp_fail(p, "code printer: malformed prim::Loop");
         return;
     }
@@ -1143,7 +1146,8 @@ static void print_loop(pp *p, ir_node *n) {
     }
     bool as_for = lt == LOOP_FOR;
     int ncarried = n->noutputs;
-    if (ir_block_ninputs(body) - 1 != ncarried || n->ninputs - 2 != ncarried || ir_block_noutputs(body) - 1 != ncarried) {
+    if (ir_block_ninputs(body) - 1 != ncarried || n->ninputs - 2 != ncarried ||
+        ir_block_noutputs(body) - 1 != ncarried) {
         pp_fail(p, "code printer: Python printer expected 2 lists of same size");
         return;
     }

@@ -732,20 +732,22 @@ KDEF(k_replace) {
     return ret_sb(k, &sb, o);
 }
 
+/* "-> (str, str, str)": three results, one output each */
 static int triple(cts_kctx *k, const cv_str *s, size_t pre, size_t sep_at, size_t sep_len, cv_value *o) {
-    cv_value it[3];
-    if (cv_str_new(s->data, pre, &it[0], k->err)) return -1;
-    if (cv_str_new(s->data + sep_at, sep_len, &it[1], k->err)) {
-        cv_release(it[0]);
+    if (cv_str_new(s->data, pre, &o[0], k->err)) return -1;
+    if (cv_str_new(s->data + sep_at, sep_len, &o[1], k->err)) {
+        cv_release(o[0]);
+        o[0] = cv_none();
         return -1;
     }
     size_t post = sep_at + sep_len;
-    if (cv_str_new(s->data + post, s->len - post, &it[2], k->err)) {
-        cv_release(it[0]);
-        cv_release(it[1]);
+    if (cv_str_new(s->data + post, s->len - post, &o[2], k->err)) {
+        cv_release(o[0]);
+        cv_release(o[1]);
+        o[0] = o[1] = cv_none();
         return -1;
     }
-    return cv_tuple_new(NULL, 3, it, o, k->err);
+    return 0;
 }
 
 KDEF(k_partition) {

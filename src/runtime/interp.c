@@ -139,6 +139,7 @@ static int lower_node(lowerer *l, ir_node *n) {
     cts_instr *ins;
     switch (n->k) {
     case K_CONSTANT: return 0;
+    case K_NUMTOTENSOR: /* an ordinary operator with a kernel (nn.c) */
     case K_OP: {
         cts_kernel_fn fn;
         if (!n->schema) return cts_err_set(l->err, "node %s has no schema", n->kind);

@@ -428,7 +428,7 @@ cts_type *cts_type_unify(cts_type *a, cts_type *b, bool to_union) {
             return r;
         }
     } else if (a->kind == TY_TUPLE && b->kind == TY_TUPLE && a->n == b->n && !a->name && !b->name && a->n <= 64) {
-        cts_type *el[64];
+        cts_type *el[64] = {0};
         int i = 0;
         for (; i < a->n; i++)
             if (!(el[i] = cts_type_unify(a->elems[i], b->elems[i], false))) break;

@@ -1110,7 +1110,7 @@ TEST(test_lexer_token_dump) {
     cts_arena_init(&a);
     cts_err err = {0};
     const char *text = "if x:\n  y = 'a\\n' + 1.5\n";
-    cts_source src = {"t.py", text, strlen(text)};
+    cts_source src = {"t.py", text, strlen(text), 0};
     cts_token *toks;
     int n;
     CHECK_EQ_INT(cts_lex_all(&a, &src, &toks, &n, &err), 0);
@@ -1205,12 +1205,12 @@ TEST(test_parser_null_and_empty_sources) {
     cts_arena a;
     cts_arena_init(&a);
     cts_err err = {0};
-    cts_source src = {"e.py", NULL, 0};
+    cts_source src = {"e.py", NULL, 0, 0};
     ast *m = cts_parse(&a, &src, &err);
     CHECK(m != NULL && m->kind == A_MODULE && m->nlist == 0);
     CHECK(cts_parse_expr(&a, &src, &err) == NULL);
     CHECK_CONTAINS(err.msg, "expected an expression but found 'end of file'");
-    cts_source bad = {"b.py", NULL, 5};
+    cts_source bad = {"b.py", NULL, 5, 0};
     CHECK(cts_parse(&a, &bad, &err) == NULL);
     cts_arena_free(&a);
 }

@@ -24,7 +24,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    cts_source src = {"fuzz.py", (const char *)data, size};
+    cts_source src = {"fuzz.py", (const char *)data, size, 0};
     cts_arena arena;
     cts_err err;
     cts_strbuf sb;

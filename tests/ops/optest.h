@@ -34,13 +34,42 @@ static inline cts_kernel_fn optest_find(const char *key) {
     return NULL;
 }
 
-/* Runs key on args (borrowed); 0 or -1, with *out or err set. */
+/* The number of results of key's schema: "-> (float, int)" is 2 (a
+ * kernel writes one output per result), anything else 1. */
+static inline int optest_nret(const char *key) {
+    size_t kl = strlen(key);
+    for (int i = 0; i < optest_n_; i++) {
+        const char *s = optest_defs_[i].schema;
+        if (strncmp(s, key, kl) || s[kl] != '(') continue;
+        const char *r = strstr(s, ") -> (");
+        if (!r) return 1;
+        int n = 1, depth = 0;
+        for (r += 6; *r && !(depth == 0 && *r == ')'); r++) {
+            if (*r == '(' || *r == '[') depth++;
+            else if (*r == ')' || *r == ']') depth--;
+            else if (*r == ',' && depth == 0) n++;
+        }
+        return n;
+    }
+    return 1;
+}
+
+/* Runs key on args (borrowed); 0 or -1, with *out or err set.  A kernel
+ * with several results writes one output each: *out is then their tuple. */
 static inline int optest_call(const char *key, cv_value *args, int nargs, cv_value *out, cts_err *err) {
     cts_kernel_fn fn = optest_find(key);
     if (!fn) return cts_err_set(err, "no kernel for %s", key);
     cts_kctx k = {err, NULL, NULL};
-    *out = cv_none();
-    return fn(&k, args, nargs, out);
+    cv_value outs[8];
+    int nret = optest_nret(key);
+    if (nret > 8) return cts_err_set(err, "%s: too many results for the test", key);
+    for (int i = 0; i < 8; i++) outs[i] = cv_none();
+    int rc = fn(&k, args, nargs, outs);
+    if (rc || nret == 1) {
+        *out = outs[0];
+        return rc;
+    }
+    return cv_tuple_new(NULL, (size_t)nret, outs, out, err);
 }
 
 static char optest_ring_[16][4096];
