@@ -750,6 +750,11 @@ static int triple(cts_kctx *k, const cv_str *s, size_t pre, size_t sep_at, size_
     return 0;
 }
 
+KDEF(k_device_str) {
+    STR_ARG(0, d);
+    return cv_device_parse(d->data, d->len, o, k->err);
+}
+
 KDEF(k_partition) {
     STR_ARG(0, s);
     STR_ARG(1, sep);
@@ -933,6 +938,7 @@ const cts_op_def cts_ops_str[] = {
     {"aten::startswith(str self, str substr, int start=0, int end=-1) -> bool", k_startswith},
     {"aten::endswith(str self, str substr, int start=0, int end=-1) -> bool", k_endswith},
     {"aten::replace(str self, str old, str new, int max=-1) -> str", k_replace},
+    {"aten::device(str a) -> Device", k_device_str},
     {"aten::partition(str self, str separator) -> (str, str, str)", k_partition},
     {"aten::rpartition(str self, str separator) -> (str, str, str)", k_rpartition},
     {"aten::isdigit(str self) -> bool", k_isdigit},

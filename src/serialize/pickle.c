@@ -980,20 +980,11 @@ static int build_device(U *u, const pk_item *a, cv_value *out) {
     cv_value s, ix = cv_int(-1);
     if (arg_count(u, a, fn, 1, 2) || arg_val(u, a, 0, CV_STR, fn, &s)) return -1;
     if (arg_len(a) == 2 && arg_val(u, a, 1, CV_INT, fn, &ix)) return -1;
-    const char *d = s.u.s->data;
-    int type;
-    const char *rest;
-    if (strncmp(d, "cpu", 3) == 0) type = 0, rest = d + 3;
-    else if (strncmp(d, "cuda", 4) == 0) type = 1, rest = d + 4;
-    else return fail(u, "device '%.60s' is not supported", d);
-    long index = -1;
-    if (*rest == ':') {
-        char *end;
-        index = strtol(rest + 1, &end, 10);
-        if (end == rest + 1 || *end || index < 0 || index > 32767) return fail(u, "invalid device '%.60s'", d);
-    } else if (*rest) {
-        return fail(u, "device '%.60s' is not supported", d);
-    }
+    cts_err perr = {0};
+    cv_value dev;
+    if (cv_device_parse(s.u.s->data, s.u.s->len, &dev, &perr)) return fail(u, "torch.device: %s", perr.msg);
+    long index = dev.u.dev.index;
+    int type = dev.u.dev.type;
     if (arg_len(a) == 2) {
         if (ix.u.i < -1 || ix.u.i > 32767 || index >= 0) return fail(u, "invalid device index %lld", (long long)ix.u.i);
         index = (long)ix.u.i;

@@ -468,3 +468,27 @@ void cv_repr(cv_value v, cts_strbuf *sb) {
     case CV_UNINIT: cts_sb_puts(sb, "<uninitialized>"); break;
     }
 }
+
+int cv_device_parse(const char *s, size_t n, cv_value *out, cts_err *err) {
+    int type;
+    size_t at;
+    if (n >= 3 && memcmp(s, "cpu", 3) == 0) type = 0, at = 3;
+    else if (n >= 4 && memcmp(s, "cuda", 4) == 0) type = 1, at = 4;
+    else
+        return cts_err_set(err, "Expected one of cpu, cuda device type at start of device string: %.*s",
+                           (int)(n > 60 ? 60 : n), s);
+    long index = -1;
+    if (at < n) {
+        if (s[at] != ':' || at + 1 == n || n - at > 6)
+            return cts_err_set(err, "Invalid device string: '%.*s'", (int)(n > 60 ? 60 : n), s);
+        index = 0;
+        for (size_t i = at + 1; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9' || (i == at + 1 && s[i] == '0' && n > at + 2))
+                return cts_err_set(err, "Invalid device string: '%.*s'", (int)(n > 60 ? 60 : n), s);
+            index = index * 10 + (s[i] - '0');
+        }
+        if (index > 32767) return cts_err_set(err, "Invalid device string: '%.*s'", (int)(n > 60 ? 60 : n), s);
+    }
+    *out = cv_device(type, (int)index);
+    return 0;
+}

@@ -138,6 +138,8 @@ static inline void cv_assign(cv_value *dst, cv_value src) {
 /* ---- heap constructors: each returns a new reference or sets err ---- */
 int cv_str_new(const char *s, size_t n, cv_value *out, cts_err *err);
 int cv_str_from(const char *s, cv_value *out, cts_err *err);
+/* torch.device's string form: "cpu", "cuda", "cuda:N" (N in 0..32767). */
+int cv_device_parse(const char *s, size_t n, cv_value *out, cts_err *err);
 /* Empty list with capacity; elem is retained. */
 int cv_list_new(cts_type *elem, size_t cap, cv_value *out, cts_err *err);
 /* Appends, taking ownership of item (released on failure). */

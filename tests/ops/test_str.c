@@ -200,6 +200,16 @@ TEST(test_str_search) {
     CHECK_STR(R("aten::rpartition", 2, S("abc"), S("")), "(abc, , )");
 }
 
+/* torch.device("...") in TorchScript (traced code spells devices this way) */
+TEST(test_str_device) {
+    CHECK_STR(R("aten::device", 1, S("cpu")), "cpu");
+    CHECK_STR(R("aten::device", 1, S("cuda:1")), "cuda:1");
+    CHECK_STR(R("aten::device", 1, S("tpu")),
+              "ERR: Expected one of cpu, cuda device type at start of device string: tpu");
+    CHECK_STR(R("aten::device", 1, S("cpu:x")), "ERR: Invalid device string: 'cpu:x'");
+    CHECK_STR(R("aten::device", 1, S("cuda:")), "ERR: Invalid device string: 'cuda:'");
+}
+
 TEST(test_str_classification) {
     CHECK_STR(R("aten::isdigit", 1, S("")), "False");
     CHECK_STR(R("aten::isdigit", 1, S("123")), "True");
@@ -251,6 +261,7 @@ int main(void) {
     RUN(test_str_strip_split_join);
     RUN(test_str_case_and_padding);
     RUN(test_str_search);
+    RUN(test_str_device);
     RUN(test_str_classification);
     RUN(test_str_chars_and_bases);
     RUN(test_str_rejects_wrong_argument_kinds);
