@@ -6,7 +6,7 @@ BUILD     ?= build
 BUILD_SAN ?= build-san
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build run test test-main test-san deps-core deps-test clean
+.PHONY: all build run test test-main test-san test-models deps-core deps-test clean
 
 all: build
 
@@ -28,7 +28,7 @@ run: build
 test: deps-test test-main test-san
 
 test-main:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON -DCTS_MODELS=OFF >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && CTS_REQUIRE_TORCH=1 ctest --output-on-failure -j $(JOBS)
 
@@ -36,6 +36,13 @@ test-san:
 	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCTS_SANITIZE=ON -DCTS_WERROR=ON >/dev/null
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+# The model zoo (tests/models, docs/models.md): 20 torchvision/nn models,
+# scripted and traced, against PyTorch (about 3 GB in $(BUILD)/models).
+test-models: deps-test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON -DCTS_MODELS=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && CTS_REQUIRE_TORCH=1 ctest --output-on-failure -j $(JOBS) -L models
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)
