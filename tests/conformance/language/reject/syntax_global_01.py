@@ -1,0 +1,10 @@
+# The global statement is not supported.
+import torch
+
+counter = 0
+
+
+@torch.jit.script
+def f(x: int) -> int:
+    global counter
+    return x

@@ -1,0 +1,7 @@
+# A default value that does not match the parameter's type.
+import torch
+
+
+@torch.jit.script
+def f(x: int = "a") -> int:
+    return x
