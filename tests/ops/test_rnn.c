@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "core/pool.h"
+#include "ops/case_stream.h"
 #include "ops/op.h"
 #include "ops/rnn_cases.h"
 #include "test.h"
@@ -18,43 +19,7 @@
 extern const cts_op_def cts_ops_rnn[];
 extern const int cts_ops_rnn_count;
 
-static cts_kernel_fn kernel(const char *key) {
-    size_t kl = strlen(key);
-    for (int i = 0; i < cts_ops_rnn_count; i++) {
-        const char *s = cts_ops_rnn[i].schema;
-        if (!strncmp(s, key, kl) && s[kl] == '(') return cts_ops_rnn[i].fn;
-    }
-    fprintf(stderr, "no kernel %s\n", key);
-    abort();
-}
-
-/* ---- the generator's value stream (gen_rnn_cases.py: Stream) ---- */
-
-typedef struct stream {
-    uint64_t s;
-} stream;
-
-static uint64_t next64(stream *st) {
-    uint64_t z = (st->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static ct_tensor *draw(stream *st, int scale, int nd, ...) {
-    int64_t s[CT_MAX_DIMS];
-    va_list ap;
-    va_start(ap, nd);
-    for (int i = 0; i < nd; i++) s[i] = va_arg(ap, int64_t);
-    va_end(ap);
-    cts_err err = {0};
-    ct_tensor *t = ct_tensor_empty(CT_FLOAT32, nd, s, &err);
-    if (!t) abort();
-    float *p = ct_data(t);
-    for (int64_t i = 0; i < ct_numel(t); i++)
-        p[i] = (float)(((double)(int64_t)(next64(st) >> 40) - 8388608.0) / 8388608.0 / (double)(1 << scale));
-    return t;
-}
+static cts_kernel_fn kernel(const char *key) { return table_kernel(cts_ops_rnn, cts_ops_rnn_count, key); }
 
 /* ---- calls ---- */
 
