@@ -5,6 +5,7 @@
 
 #include "../src/ops/op.h"
 #include "../src/runtime/module.h"
+#include "../src/compiler/printer.h"
 #include "cli.h"
 
 static int parse_model_args(int argc, char **argv, const char **model, const char **method) {
@@ -45,56 +46,6 @@ int cmd_graph(int argc, char **argv) {
     return 0;
 }
 
-/* The method's source as `.code` shows it: PyTorch re-prints the compiled
- * graph, which for archive code gives back the archive's text; so cts
- * prints the definition's text with `self`'s annotation dropped and the
- * body dedented to the left margin. */
-static void print_def_code(const ir_function *f, cts_strbuf *sb) {
-    const ast *d = f->def;
-    const char *t = f->src->text;
-    uint32_t start = d->start, end = d->end;
-    /* column of the def keyword: the indentation to remove from body lines */
-    uint32_t bol = start;
-    while (bol > 0 && t[bol - 1] != '\n') bol--;
-    uint32_t indent = start - bol;
-    const char *p = t + start, *e = t + end;
-    bool in_sig = true;
-    bool first = true;
-    while (p < e) {
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        const char *le = nl ? nl : e;
-        const char *line = p;
-        if (!first) {
-            /* continuation lines of the signature keep their 4 spaces; body lines lose the class indent */
-            uint32_t k = 0;
-            while (k < indent && line + k < le && line[k] == ' ') k++;
-            if (!in_sig) line += k;
-        }
-        if (first && f->owner) {
-            /* drop ": <type>" after self */
-            const char *open = memchr(line, '(', (size_t)(le - line));
-            const char *colon = open ? memchr(open, ':', (size_t)(le - open)) : NULL;
-            const char *comma = open ? memchr(open, ',', (size_t)(le - open)) : NULL;
-            const char *close = open ? memchr(open, ')', (size_t)(le - open)) : NULL;
-            const char *stop = comma ? comma : close;
-            if (colon && stop && colon < stop) {
-                cts_sb_putn(sb, line, (size_t)(colon - line));
-                line = stop;
-            }
-        }
-        cts_sb_putn(sb, line, (size_t)(le - line));
-        cts_sb_putc(sb, '\n');
-        /* the signature ends at the line whose last non-space character is ':' */
-        if (in_sig) {
-            const char *q = le;
-            while (q > p && (q[-1] == ' ' || q[-1] == '\r')) q--;
-            if (q > p && q[-1] == ':') in_sig = false;
-        }
-        first = false;
-        p = nl ? nl + 1 : e;
-    }
-}
-
 int cmd_code(int argc, char **argv) {
     const char *model = NULL, *method = "forward";
     int u = parse_model_args(argc, argv, &model, &method);
@@ -107,13 +58,17 @@ int cmd_code(int argc, char **argv) {
         cts_rt_free(m);
         return cli_fail(&err);
     }
+    /* Method.code: printed from the compiled graph by PyTorch's rules */
+    cts_printer_ctx pctx;
+    cts_printer_ctx_init(&pctx, m->cu);
     cts_strbuf sb;
     cts_sb_init(&sb);
-    print_def_code(f, &sb);
-    fputs(cts_sb_str(&sb), stdout);
+    int rc = cts_print_function_code(f, true, &sb, &pctx, &err);
+    if (!rc) fputs(cts_sb_str(&sb), stdout);
     cts_sb_free(&sb);
+    cts_printer_ctx_free(&pctx);
     cts_rt_free(m);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }
 
 static const char *basename_of(const char *qualname) {
