@@ -544,6 +544,10 @@ static ir_value *emit_to_bool(emitter *e, ir_value *v, uint32_t start, uint32_t 
         ms->value = v;
         ms->name = "__bool__";
         out = sv_as_value(e, sv_call(e, ms, NULL, 0, NULL, 0, 1, start, end), start, end);
+    } else if (v->type->kind == TY_LIST || v->type->kind == TY_STR || v->type->kind == TY_DICT) {
+        /* the `bool` builtin (CastValue): len(x) > 0 */
+        sv *b = em_resolve_global(e, "bool", start, end);
+        out = sv_as_value(e, sv_call(e, b, &a, 1, NULL, 0, 1, start, end), start, end);
     } else {
         out = em_builtin_call(e, "aten::Bool", &a, 1, NULL, 0, NULL, start, end);
     }
@@ -729,6 +733,9 @@ static cond_value emit_isinstance(emitter *e, const ast *obj, const ast *classin
     gather_types(e, classinfo, rhs0, &nr0);
     for (int i = 0; i < nr0; i++) flatten_union(rhs0[i], rhs, &nr);
     flatten_union(v->type, lhs, &nl);
+    /* standardizeVectorForUnion sorts both lists as a union's members */
+    cts_type_sort_members(rhs, nr);
+    cts_type_sort_members(lhs, nl);
     cts_type *yes[32], *no[32];
     int ny = 0, nn = 0;
     bool all_lhs_subtype = true;

@@ -147,7 +147,48 @@ cts_type *cts_type_class(const char *qualname, bool is_module) {
 
 /* ---- union normalization ---- */
 
+/* The position of a kind in PyTorch 1.13's TypeKind enum (c10's
+ * C10_FORALL_TYPES), which orders the members of a union. */
+static int torch_kind_rank(cts_type_kind k) {
+    switch (k) {
+    case TY_ANY: return 0;
+    case TY_ANY_ENUM: return 2;
+    case TY_TENSOR: return 3;
+    case TY_STORAGE: return 4;
+    case TY_TUPLE: return 5;
+    case TY_LIST: return 6;
+    case TY_DICT: return 7;
+    case TY_NUMBER: return 8;
+    case TY_FLOAT: return 9;
+    case TY_COMPLEX: return 10;
+    case TY_FUTURE: return 11;
+    case TY_RREF: return 12;
+    case TY_INT: return 13;
+    case TY_NONE: return 14;
+    case TY_STR: return 15;
+    case TY_GENERATOR: return 16;
+    case TY_BOOL: return 18;
+    case TY_OPTIONAL: return 19;
+    case TY_VAR: return 20;
+    case TY_DEVICE: return 21;
+    case TY_STREAM: return 22;
+    case TY_FUNCTION: return 23;
+    case TY_CLASS: return 24;
+    case TY_CAPSULE: return 26;
+    case TY_QSCHEME: return 28;
+    case TY_LAYOUT: return 29;
+    case TY_ANY_LIST: return 31;
+    case TY_ANY_TUPLE: return 32;
+    case TY_ANY_CLASS: return 33;
+    case TY_UNION: return 35;
+    default: return 40;
+    }
+}
+
+/* UnionType's order: by TypeKind, then by the type's text */
 static int annot_cmp(const void *a, const void *b) {
+    int ra = torch_kind_rank((*(cts_type *const *)a)->kind), rb = torch_kind_rank((*(cts_type *const *)b)->kind);
+    if (ra != rb) return ra < rb ? -1 : 1;
     cts_strbuf sa, sb;
     cts_sb_init(&sa);
     cts_sb_init(&sb);
@@ -158,6 +199,8 @@ static int annot_cmp(const void *a, const void *b) {
     cts_sb_free(&sb);
     return r;
 }
+
+void cts_type_sort_members(cts_type **ts, int n) { qsort(ts, (size_t)n, sizeof *ts, annot_cmp); }
 
 cts_type *cts_type_union(int n, cts_type *const *elems) {
     /* flatten nested unions and optionals, drop duplicates */
@@ -224,6 +267,12 @@ bool cts_type_is_optional_like(const cts_type *t) {
 bool cts_type_subtype(const cts_type *a, const cts_type *b) {
     if (cts_type_equal(a, b)) return true;
     if (b->kind == TY_ANY) return true;
+    if (a->kind == TY_UNION && b->kind != TY_UNION) {
+        /* a union is a subtype when every member is (Union[int, float] <: number) */
+        for (int i = 0; i < a->n; i++)
+            if (!cts_type_subtype(a->elems[i], b)) return false;
+        return true;
+    }
     switch (b->kind) {
     case TY_NUMBER:
         return a->kind == TY_INT || a->kind == TY_FLOAT || a->kind == TY_COMPLEX;

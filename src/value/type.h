@@ -126,6 +126,8 @@ cts_type *cts_type_dict(cts_type *k, cts_type *v);
 cts_type *cts_type_tuple(int n, cts_type *const *elems);
 cts_type *cts_type_namedtuple(const char *qualname, int n, cts_type *const *elems, const char *const *fields);
 cts_type *cts_type_union(int n, cts_type *const *elems); /* flattens, dedups, sorts; may return a non-union */
+/* Sorts types in a union's member order (PyTorch's TypeKind, then text). */
+void cts_type_sort_members(cts_type **ts, int n);
 cts_type *cts_type_var(const char *name);
 cts_type *cts_type_class(const char *qualname, bool is_module); /* new empty class */
 
