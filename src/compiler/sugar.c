@@ -292,6 +292,15 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
             n->attr_name = ir_intern(e->g, field);
             ir_add_input(n, v);
             ir_set_type(n->outputs[0], c->attrs[slot].type);
+            /* Graph::createGetAttr names the output after the attribute
+             * (normalizeAttrName: a numeric name gets a leading '_') */
+            if (field[0] >= '0' && field[0] <= '9') {
+                char nm[256];
+                snprintf(nm, sizeof nm, "_%s", field);
+                ir_set_name(n->outputs[0], nm);
+            } else {
+                ir_set_name(n->outputs[0], field);
+            }
             return sv_simple(e, n->outputs[0]);
         }
         int ci = cts_class_find_const(c, field);
