@@ -281,6 +281,229 @@ static int k_arange_start_step(cts_kctx *k, const cv_value *args, int nargs, cv_
     return arange_impl(k, &start, &end, &step, dt, outs);
 }
 
+/* ---- linspace, eye ---- */
+
+/* PyTorch 1.13's CPU linspace: the first half counts up from start, the
+ * second down from end (start + step * i, end - step * (steps - i - 1)),
+ * step = (end - start) / (steps - 1) in the dtype (double for integers).
+ * The vectorized kernel handles blocks of two 32-byte vectors whose lanes
+ * add lane * step to the block's first value; the tail is scalar. */
+static int k_linspace(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ku_scalar start, end;
+    int64_t steps;
+    ct_dtype dt;
+    if (ku_scalar_arg(&A, 0, &start) || ku_scalar_arg(&A, 1, &end) || ku_int(&A, 2, &steps) ||
+        ku_tensor_options(&A, 3, &dt))
+        return -1;
+    if (steps < 0) return cts_err_set(k->err, "number of steps must be non-negative");
+    if (dt == CT_DTYPE_INVALID) dt = CT_FLOAT32;
+    if (dt == CT_BOOL) return cts_err_set(k->err, "\"linspace_cpu\" not implemented for 'Bool'");
+    double fs, fe;
+    int64_t is, ie;
+    if (ku_scalar_as(&start, dt, &fs, &is, k->err) || ku_scalar_as(&end, dt, &fe, &ie, k->err)) return -1;
+    ct_tensor *t = ct_tensor_empty(dt, 1, &steps, k->err);
+    if (!t) return -1;
+    char *p = ct_data(t);
+    int esz = ct_dtype_size(dt);
+    if (steps == 1) {
+        ct_store_f64(p, dt, fs);
+        return ku_ret(outs, t);
+    }
+    int64_t half = steps / 2;
+    int w = dt == CT_FLOAT16 || dt == CT_BFLOAT16 ? 16 : 32 / esz;
+    int64_t main_end = steps - steps % (2 * w);
+    if (dt == CT_FLOAT32) {
+        float s0 = (float)fs, e0 = (float)fe, st = (e0 - s0) / (float)(steps - 1);
+        float *o = (float *)p;
+        for (int64_t i = 0; i < steps; i++) {
+            int64_t b = i < main_end ? i - i % w : i;
+            float base = b < half ? fmaf(st, (float)b, s0) : fmaf(-st, (float)(steps - b - 1), e0);
+            o[i] = base + (float)(i - b) * st;
+        }
+    } else if (ct_dtype_is_float(dt)) {
+        /* double; half and bfloat16 through their float arithmetic */
+        bool lowp = dt != CT_FLOAT64;
+        double st = (fe - fs) / (double)(steps - 1);
+        unsigned char tmp[8];
+        if (lowp) {
+            ct_store_f64(tmp, dt, (float)(fe - fs) / (float)(steps - 1));
+            st = ct_load_f64(tmp, dt);
+        }
+        for (int64_t i = 0; i < steps; i++) {
+            int64_t b = i < main_end ? i - i % w : i;
+            double base = b < half ? fma(st, (double)b, fs) : fma(-st, (double)(steps - b - 1), fe);
+            if (lowp) {
+                ct_store_f64(tmp, dt, b < half ? (float)fs + (float)st * (float)b
+                                               : (float)fe - (float)st * (float)(steps - b - 1));
+                base = ct_load_f64(tmp, dt);
+            }
+            ct_store_f64(p + i * esz, dt, i == b || lowp ? base + (double)(i - b) * st : fma((double)(i - b), st, base));
+        }
+    } else {
+        double st = ((double)ie - (double)is) / (double)(steps - 1);
+        for (int64_t i = 0; i < steps; i++) {
+            int64_t v;
+            if (i < main_end) {
+                int64_t b = i - i % w;
+                int64_t base = (int64_t)(b < half ? (double)is + st * (double)b : (double)ie - st * (double)(steps - b - 1));
+                v = (int64_t)((double)base + (double)(i % w) * st);
+            } else {
+                v = (int64_t)(i < half ? (double)is + st * (double)i : (double)ie - st * (double)(steps - i - 1));
+            }
+            ct_store_i64(p + i * esz, dt, v);
+        }
+    }
+    return ku_ret(outs, t);
+}
+
+static int eye_impl(cts_kctx *k, const cv_value *args, int nargs, int64_t n, int64_t m, int opt, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_dtype dt;
+    if (ku_tensor_options(&A, opt, &dt)) return -1;
+    if (n < 0) return cts_err_set(k->err, "n must be greater or equal to 0, got %lld", (long long)n);
+    if (m < 0) return cts_err_set(k->err, "m must be greater or equal to 0, got %lld", (long long)m);
+    if (dt == CT_DTYPE_INVALID) dt = CT_FLOAT32;
+    int64_t sizes[2] = {n, m};
+    ct_tensor *t = ct_tensor_zeros(dt, 2, sizes, k->err);
+    if (!t) return -1;
+    char *p = ct_data(t);
+    int esz = ct_dtype_size(dt);
+    for (int64_t i = 0; i < n && i < m; i++) ct_store_i64(p + (i * m + i) * esz, dt, 1);
+    return ku_ret(outs, t);
+}
+
+static int k_eye(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    int64_t n;
+    if (ku_int(&A, 0, &n)) return -1;
+    return eye_impl(k, args, nargs, n, n, 1, outs);
+}
+
+static int k_eye_m(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    int64_t n, m;
+    if (ku_int(&A, 0, &n) || ku_int(&A, 1, &m)) return -1;
+    return eye_impl(k, args, nargs, n, m, 2, outs);
+}
+
+/* ---- tensor(data) ---- */
+
+/* The TorchScript torch.tensor of register_special_ops.cpp: the value is
+ * first stored in its initial type (float -> the default dtype float32,
+ * int -> int64, bool -> bool) and then cast to `dtype` with C conversion
+ * semantics, so tensor(0.1, dtype=torch.float64) holds float32's 0.1. */
+static ct_tensor *tensor_cast(cts_kctx *k, ct_tensor *t, const cv_value *args, int nargs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_dtype dt;
+    if (ku_opt_dtype(&A, 1, &dt) || ku_check_device(&A, 2)) {
+        ct_tensor_release(t);
+        return NULL;
+    }
+    if (dt == CT_DTYPE_INVALID || dt == t->dtype) return t;
+    ct_tensor *c = ku_to_dtype(t, dt, k->err);
+    ct_tensor_release(t);
+    return c;
+}
+
+static int tensor_scalar(cts_kctx *k, const cv_value *args, int nargs, const ku_scalar *s, ct_dtype init,
+                         cv_value *outs) {
+    ct_tensor *t = ct_tensor_empty(init, 0, NULL, k->err);
+    if (!t) return -1;
+    ku_scalar_store(ct_data(t), init, s);
+    return ku_ret(outs, tensor_cast(k, t, args, nargs));
+}
+
+static int k_tensor_float(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    double f;
+    if (ku_float(&A, 0, &f)) return -1;
+    ku_scalar s = ku_scalar_float(f);
+    return tensor_scalar(k, args, nargs, &s, CT_FLOAT32, outs);
+}
+static int k_tensor_int(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    int64_t i;
+    if (ku_int(&A, 0, &i)) return -1;
+    ku_scalar s = ku_scalar_int(i);
+    return tensor_scalar(k, args, nargs, &s, CT_INT64, outs);
+}
+static int k_tensor_bool(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    bool b;
+    if (ku_bool(&A, 0, &b)) return -1;
+    ku_scalar s = ku_scalar_bool(b);
+    return tensor_scalar(k, args, nargs, &s, CT_BOOL, outs);
+}
+
+/* The leaf kind of a nested list: from its static element type, else from
+ * its first leaf value.  TY__COUNT when neither says. */
+static cts_type_kind list_leaf_kind(const cv_list *l) {
+    const cts_type *ty = l->elem;
+    while (ty && ty->kind == TY_LIST && ty->n == 1) ty = ty->elems[0];
+    if (ty && (ty->kind == TY_INT || ty->kind == TY_FLOAT || ty->kind == TY_BOOL)) return ty->kind;
+    while (l->len > 0) {
+        cv_value v = l->items[0];
+        if (v.tag == CV_LIST) {
+            l = v.u.l;
+            continue;
+        }
+        return v.tag == CV_INT ? TY_INT : v.tag == CV_FLOAT ? TY_FLOAT : v.tag == CV_BOOL ? TY_BOOL : TY__COUNT;
+    }
+    return TY__COUNT;
+}
+
+/* Stores the elements of l (depth d of the sizes) row-major at *pos. */
+static int store_list(cts_kctx *k, const cv_list *l, int d, int nd, const int64_t *sizes, char *p, ct_dtype dt,
+                      int64_t *pos) {
+    if ((int64_t)l->len != sizes[d])
+        return cts_err_set(k->err, "Expected sequence of length %lld at dim %d (got %lld)", (long long)sizes[d], d,
+                           (long long)l->len);
+    int esz = ct_dtype_size(dt);
+    for (size_t i = 0; i < l->len; i++) {
+        cv_value v = l->items[i];
+        if (d + 1 < nd) {
+            if (v.tag != CV_LIST) return cts_err_set(k->err, "tensor(): expected a list at dim %d, got %s", d + 1, cv_tag_name(v.tag));
+            if (store_list(k, v.u.l, d + 1, nd, sizes, p, dt, pos)) return -1;
+            continue;
+        }
+        ku_scalar s;
+        if (v.tag == CV_INT) s = ku_scalar_int(v.u.i);
+        else if (v.tag == CV_FLOAT) s = ku_scalar_float(v.u.f);
+        else if (v.tag == CV_BOOL) s = ku_scalar_bool(v.u.b);
+        else return cts_err_set(k->err, "tensor(): expected a number or bool, got %s", cv_tag_name(v.tag));
+        ku_scalar_store(p + *pos * esz, dt, &s);
+        (*pos)++;
+    }
+    return 0;
+}
+
+static int k_tensor_list(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    if (nargs < 1 || args[0].tag != CV_LIST)
+        return cts_err_set(k->err, "argument 0: expected a list, got %s", nargs < 1 ? "nothing" : cv_tag_name(args[0].tag));
+    const cv_list *l = args[0].u.l;
+    cts_type_kind kind = list_leaf_kind(l);
+    if (kind == TY__COUNT) return cts_err_set(k->err, "tensor(): the list must hold int, float or bool values");
+    ct_dtype init = kind == TY_INT ? CT_INT64 : kind == TY_FLOAT ? CT_FLOAT32 : CT_BOOL;
+    /* sizes from the first element at each depth */
+    int64_t sizes[CT_MAX_DIMS];
+    int nd = 0;
+    for (const cv_list *c = l;;) {
+        if (nd == CT_MAX_DIMS) return cts_err_set(k->err, "tensor(): more than %d dimensions", CT_MAX_DIMS);
+        sizes[nd++] = (int64_t)c->len;
+        if (c->len == 0 || c->items[0].tag != CV_LIST) break;
+        c = c->items[0].u.l;
+    }
+    ct_tensor *t = ct_tensor_empty(init, nd, sizes, k->err);
+    if (!t) return -1;
+    int64_t pos = 0;
+    if (store_list(k, l, 0, nd, sizes, ct_data(t), init, &pos)) {
+        ct_tensor_release(t);
+        return -1;
+    }
+    return ku_ret(outs, tensor_cast(k, t, args, nargs));
+}
+
 const cts_op_def cts_ops_factory[] = {
     {"aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_zeros},
     {"aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_ones},
@@ -297,5 +520,12 @@ const cts_op_def cts_ops_factory[] = {
     {"aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange},
     {"aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start},
     {"aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_arange_start_step},
+    {"aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_float},
+    {"aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_int},
+    {"aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_bool},
+    {"aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor", k_tensor_list},
+    {"aten::linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_linspace},
+    {"aten::eye(int n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye},
+    {"aten::eye.m(int n, int m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_eye_m},
 };
 const int cts_ops_factory_count = (int)(sizeof cts_ops_factory / sizeof cts_ops_factory[0]);

@@ -18,6 +18,7 @@
 
 #include "../core/pool.h"
 #include "gemm.h"
+#include "kutil.h"
 #include "op.h"
 
 /* ------------------------------------------------------------------------ */
@@ -970,6 +971,27 @@ static int k_linear(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
 }
 
 /* clang-format off */
+/* ---- outer ---- */
+
+/* outer(a, b) = a[:, None] * b, through mul's kernel (type promotion
+ * included). */
+static int k_outer(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *a, *b;
+    if (ku_tensor(&A, 0, &a) || ku_tensor(&A, 1, &b)) return -1;
+    if (a->ndim != 1) return cts_err_set(k->err, "outer: Expected 1-D argument self, but got %d-D", a->ndim);
+    if (b->ndim != 1) return cts_err_set(k->err, "outer: Expected 1-D argument vec2, but got %d-D", b->ndim);
+    cts_kernel_fn mul = cts_op_find_kernel("aten::mul.Tensor", NULL);
+    if (!mul) return cts_err_set(k->err, "outer: aten::mul.Tensor is not available");
+    int64_t col[2] = {a->sizes[0], 1};
+    ct_tensor *ac = ku_reshape(a, 2, col, k->err);
+    if (!ac) return -1;
+    cv_value margs[2] = {cv_tensor(ac), cv_tensor(b)};
+    int rc = mul(k, margs, 2, outs);
+    ct_tensor_release(ac);
+    return rc;
+}
+
 const cts_op_def cts_ops_linalg[] = {
     {"aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", k_linear},
     {"aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addmm},
@@ -980,6 +1002,7 @@ const cts_op_def cts_ops_linalg[] = {
     {"aten::mv(Tensor self, Tensor vec) -> Tensor", k_mv},
     {"aten::dot(Tensor self, Tensor tensor) -> Tensor", k_dot},
     {"aten::t(Tensor(a) self) -> Tensor(a)", k_t},
+    {"aten::outer(Tensor self, Tensor vec2) -> Tensor", k_outer},
 };
 /* clang-format on */
 const int cts_ops_linalg_count = (int)(sizeof cts_ops_linalg / sizeof *cts_ops_linalg);

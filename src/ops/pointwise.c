@@ -492,6 +492,30 @@ PW_UNARY(hsig)
 PW_UNARY(hswish)
 PW_UNARY(lrelu)
 
+/* sign (NaN -> 0), round (half to even), round.decimals (f0 = 10^|d|, i0 =
+ * d < 0), elu (f0 = alpha * scale, f1 = scale, fill = input_scale) */
+#define sign_KF(a) ((ct)((0 < (a)) - ((a) < 0)))
+#define sign_KI(a) ((0 < (a)) - ((a) < 0))
+#define sign_KB(a) (a)
+#define round_KF(a) GM(nearbyint, a)
+#define round_KI(a) (a)
+#define round_KB PW_NONE1
+#define roundd_KF(a) (c->i0 ? GM(nearbyint, (a) / (ct)c->f0) * (ct)c->f0 : GM(nearbyint, (a) * (ct)c->f0) / (ct)c->f0)
+#define roundd_KI PW_NONE1
+#define roundd_KB PW_NONE1
+static inline double pw_fill_f64(const pw_ctx *c) {
+    double d;
+    memcpy(&d, c->fill, sizeof d);
+    return d;
+}
+#define elu_KF(a) ((a) <= 0 ? GM(expm1, (a) * (ct)pw_fill_f64(c)) * (ct)c->f0 : (a) * (ct)c->f1)
+#define elu_KI PW_NONE1
+#define elu_KB PW_NONE1
+PW_UNARY(sign)
+PW_UNARY(round)
+PW_UNARY(roundd)
+PW_UNARY(elu)
+
 /* unary -> bool */
 #define lnot_KF(a) ((a) == 0)
 #define lnot_KI lnot_KF
@@ -508,6 +532,33 @@ PW_UNARY_BOOL(isnan)
 #define clamp3_KI(a, b, e) ((e) < ((a) < (b) ? (b) : (a)) ? (e) : ((a) < (b) ? (b) : (a)))
 #define clamp3_KB(a, b, e) ((void)(a), (void)(b), (void)(e), 0)
 PW_TERNARY(clamp3)
+
+/* fmod: C's remainder (sign of the dividend); lerp as PyTorch 1.13's
+ * lerp(): |w| < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w), the Scalar
+ * weight in f0 */
+static inline int64_t i_fmod(int64_t a, int64_t b, atomic_int *zd) {
+    if (b == 0) {
+        atomic_store_explicit(zd, 1, memory_order_relaxed);
+        return 0;
+    }
+    return b == -1 ? 0 : a % b;
+}
+#define fmod_KF(a, b) GM2(fmod, a, b)
+#define fmod_KI(a, b) i_fmod(a, b, c->zerodiv)
+#define fmod_KB PW_NONE2
+/* PyTorch's AVX2 build fuses both branches into FMAs */
+#define PW_LERP(a, b, w) (GM(fabs, w) < (ct)0.5 ? GM3(fma, w, (b) - (a), a) : GM3(fma, (a) - (b), (ct)1 - (w), b))
+#define GM3(fn, x, y, z) _Generic((x), float: fn##f, default: fn)((x), (y), (z))
+#define lerps_KF(a, b) PW_LERP(a, b, (ct)c->f0)
+#define lerps_KI PW_NONE2
+#define lerps_KB PW_NONE2
+#define lerpt_KF(a, b, e) PW_LERP(a, b, e)
+#define lerpt_KI PW_NONE3
+#define lerpt_KB PW_NONE3
+#define PW_NONE3(a, b, e) ((void)(a), (void)(b), (void)(e), 0)
+PW_BINARY(fmod)
+PW_BINARY(lerps)
+PW_TERNARY(lerpt)
 
 /* where / masked_fill move bytes: one loop per element size */
 #define PW_WHERE(N, T)                                                                             \
@@ -604,6 +655,15 @@ static const pw_op OP_CUBE = {"pow", cube_loops, M_NUM, PW_AVX2_FN(cube), 1};
 static const pw_op OP_RSQ2 = {"pow", rsq2_loops, M_FLOATS, PW_AVX2_FN(rsq2), 1};
 static const pw_op OP_POWS = {"pow", pows_loops, M_NUM, PW_AVX2_FN(pows), 20};
 static const pw_op OP_LNOT = {"logical_not_cpu", lnot_loops, M_ALL, NULL, 1};
+static const pw_op OP_SIGN = {"sign_cpu", sign_loops, M_ALL, PW_AVX2_FN(sign), 1};
+#define M_NOHALF (M_NUM & ~DT_BIT(CT_FLOAT16))
+static const pw_op OP_ROUND = {"round_vml_cpu", round_loops, M_NOHALF, PW_AVX2_FN(round), 1};
+static const pw_op OP_ROUNDD = {"round_cpu", roundd_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), PW_AVX2_FN(roundd), 1};
+static const pw_op OP_ELU = {"elu_cpu", elu_loops, DT_BIT(CT_FLOAT32) | DT_BIT(CT_FLOAT64) | DT_BIT(CT_BFLOAT16),
+                             PW_AVX2_FN(elu), 20};
+static const pw_op OP_FMOD = {"fmod_cpu", fmod_loops, M_NUM, PW_AVX2_FN(fmod), 20};
+static const pw_op OP_LERPS = {"lerp_kernel_scalar", lerps_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), PW_AVX2_FN(lerps), 1};
+static const pw_op OP_LERPT = {"lerp_kernel_tensor", lerpt_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), NULL, 1};
 static const pw_op OP_ISNAN = {"isnan", isnan_loops, M_ALL, NULL, 1};
 
 static int check_impl(cts_kctx *k, const pw_op *op, ct_dtype dt) {
@@ -1017,6 +1077,83 @@ K_UNARY(k_hardswish_, OP_HSWISH, UN_SAME, true)
 K_UNARY(k_bitwise_not, OP_BNOT, UN_SAME, false)
 K_UNARY(k_logical_not, OP_LNOT, UN_BOOL_OUT, false)
 K_UNARY(k_isnan, OP_ISNAN, UN_BOOL_OUT, false)
+K_UNARY(k_sign, OP_SIGN, UN_SAME, false)
+K_UNARY(k_round, OP_ROUND, UN_SAME, false)
+K_BINP(k_fmod_t, OP_FMOD, false, false, false)
+K_BINP(k_fmod_s, OP_FMOD, true, false, false)
+
+static int k_round_decimals(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t d;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &d)) return -1;
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    /* 10^|d| in the dtype, as PyTorch's static_cast<scalar_t>(std::pow(10, |d|)) */
+    unsigned char tmp[8];
+    ct_store_f64(tmp, ct_dtype_is_float(self->dtype) ? self->dtype : CT_FLOAT64, pow(10.0, fabs((double)d)));
+    c.f0 = ct_load_f64(tmp, ct_dtype_is_float(self->dtype) ? self->dtype : CT_FLOAT64);
+    c.i0 = d < 0;
+    return unary(k, &OP_ROUNDD, UN_SAME, args, nargs, false, &c, outs);
+}
+
+static const char *typemeta_name(ct_dtype d);
+
+/* "expected dtype float for `end` but got dtype double" */
+static int lerp_check(cts_kctx *k, const ct_tensor *self, const ct_tensor *t, const char *what) {
+    if (t->dtype == self->dtype) return 0;
+    return cts_err_set(k->err, "expected dtype %s for `%s` but got dtype %s", typemeta_name(self->dtype), what,
+                       typemeta_name(t->dtype));
+}
+
+static int k_lerp_s(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *end;
+    ku_scalar w;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 1, &end) || ku_scalar_arg(&A, 2, &w)) return -1;
+    if (lerp_check(k, self, end, "end")) return -1;
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    unsigned char tmp[8];
+    if (ct_dtype_is_float(self->dtype)) {
+        ct_store_f64(tmp, self->dtype, w.f);
+        c.f0 = ct_load_f64(tmp, self->dtype);
+    }
+    return run2(k, &OP_LERPS, self, end, self->dtype, self->dtype, NULL, &c, outs);
+}
+
+static int k_lerp_t(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *end, *w;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 1, &end) || ku_tensor(&A, 2, &w)) return -1;
+    if (lerp_check(k, self, end, "end") || lerp_check(k, self, w, "weight")) return -1;
+    ct_tensor *in[3] = {self, end, w};
+    return run(k, &OP_LERPT, 3, in, self->dtype, self->dtype, NULL, NULL, outs);
+}
+
+static int elu_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar alpha, scale, iscale;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &alpha) || ku_scalar_arg(&A, 2, &scale) ||
+        ku_scalar_arg(&A, 3, &iscale))
+        return -1;
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    /* PyTorch: negcoef = alpha * scale, poscoef = scale, negiptcoef = input_scale, in float for float32 */
+    bool f32 = self->dtype != CT_FLOAT64;
+    c.f0 = f32 ? (double)((float)alpha.f * (float)scale.f) : alpha.f * scale.f;
+    c.f1 = f32 ? (double)(float)scale.f : scale.f;
+    double is = f32 ? (double)(float)iscale.f : iscale.f;
+    memcpy(c.fill, &is, sizeof is);
+    return unary(k, &OP_ELU, UN_SAME, args, nargs, inplace, &c, outs);
+}
+static int k_elu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return elu_impl(k, args, nargs, false, outs);
+}
+static int k_elu_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return elu_impl(k, args, nargs, true, outs);
+}
 
 static int neg_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
     if (nargs > 0 && args[0].tag == CV_TENSOR && args[0].u.t && args[0].u.t->dtype == CT_BOOL)
@@ -1478,5 +1615,14 @@ const cts_op_def cts_ops_pointwise[] = {
     {"aten::__iand__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_band_s_},
     {"aten::__ior__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_bor_t_},
     {"aten::__ior__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_bor_s_},
+    {"aten::sign(Tensor self) -> Tensor", k_sign},
+    {"aten::round(Tensor self) -> Tensor", k_round},
+    {"aten::round.decimals(Tensor self, *, int decimals) -> Tensor", k_round_decimals},
+    {"aten::fmod.Tensor(Tensor self, Tensor other) -> Tensor", k_fmod_t},
+    {"aten::fmod.Scalar(Tensor self, Scalar other) -> Tensor", k_fmod_s},
+    {"aten::lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor", k_lerp_s},
+    {"aten::lerp.Tensor(Tensor self, Tensor end, Tensor weight) -> Tensor", k_lerp_t},
+    {"aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor", k_elu},
+    {"aten::elu_(Tensor(a!) self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor(a!)", k_elu_},
 };
 const int cts_ops_pointwise_count = (int)(sizeof cts_ops_pointwise / sizeof cts_ops_pointwise[0]);

@@ -691,6 +691,331 @@ static int k_log_softmax(cts_kctx *k, const cv_value *args, int nargs, cv_value 
     return softmax_impl(k, args, nargs, true, outs);
 }
 
+/* ---- std ---- */
+
+/* Standard deviation over mask with PyTorch's divisor max(0, N - correction)
+ * (0/0 = nan, x/0 = inf), computed in double with two passes and rounded
+ * to self's dtype (PyTorch accumulates in double too, by Welford). */
+/* The reduced elements of self as contiguous double rows: the kept dims
+ * first, the reduced dims last (*len elements a row), and a new tensor of
+ * dtype out_dt with the reduction's output shape.  0 or -1. */
+static int red_rows(cts_kctx *k, ct_tensor *self, const bool *mask, bool keepdim, ct_dtype out_dt, ct_tensor **buf,
+                    ct_tensor **out, int64_t *len) {
+    int64_t keep[CT_MAX_DIMS], oshape[CT_MAX_DIMS], perm[CT_MAX_DIMS];
+    int on = reduced_shape(self, mask, keepdim, keep, oshape), m = 0;
+    *len = 1;
+    for (int d = 0; d < self->ndim; d++)
+        if (!mask[d]) perm[m++] = d;
+    for (int d = 0; d < self->ndim; d++)
+        if (mask[d]) {
+            perm[m++] = d;
+            *len *= self->sizes[d];
+        }
+    ct_tensor *p = ct_permute(self, self->ndim, perm, k->err);
+    if (!p) return -1;
+    *buf = ku_to_dtype(p, CT_FLOAT64, k->err);
+    ct_tensor_release(p);
+    if (!*buf) return -1;
+    *out = ct_tensor_empty(out_dt, on, oshape, k->err);
+    if (!*out) {
+        ct_tensor_release(*buf);
+        return -1;
+    }
+    return 0;
+}
+
+static int std_impl(cts_kctx *k, ct_tensor *self, const int64_t *dims, int nd, int64_t correction, bool keepdim,
+                    cv_value *outs) {
+    if (!ct_dtype_is_float(self->dtype))
+        return cts_err_set(k->err, "std and var only support floating point and complex dtypes");
+    bool mask[CT_MAX_DIMS];
+    if (dim_mask(k, self->ndim, dims, nd, mask)) return -1;
+    ct_tensor *buf, *r;
+    int64_t len;
+    if (red_rows(k, self, mask, keepdim, self->dtype, &buf, &r, &len)) return -1;
+    int64_t nrows = ct_numel(r);
+    const double *x = ct_data(buf);
+    char *o = ct_data(r);
+    int esz = ct_dtype_size(self->dtype);
+    double div = (double)len - (double)correction;
+    if (div < 0) div = 0;
+    for (int64_t i = 0; i < nrows; i++) {
+        const double *row = x + i * len;
+        double mean = 0, m2 = 0;
+        for (int64_t j = 0; j < len; j++) mean += row[j];
+        mean = len ? mean / (double)len : NAN;
+        for (int64_t j = 0; j < len; j++) m2 += (row[j] - mean) * (row[j] - mean);
+        ct_store_f64(o + i * esz, self->dtype, sqrt(len ? m2 / div : NAN));
+    }
+    ct_tensor_release(buf);
+    return ku_ret(outs, r);
+}
+
+static int k_std(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    bool unbiased;
+    if (ku_tensor(&A, 0, &self) || ku_bool(&A, 1, &unbiased)) return -1;
+    return std_impl(k, self, NULL, -1, unbiased, false, outs);
+}
+
+static int k_std_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    bool unbiased, keepdim;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) || ku_bool(&A, 2, &unbiased) ||
+        ku_bool(&A, 3, &keepdim))
+        return -1;
+    return std_impl(k, self, dims, nd, unbiased, keepdim, outs);
+}
+
+static int k_std_correction(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS], corr;
+    int nd;
+    bool has_corr, keepdim;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) ||
+        ku_opt_int(&A, 2, &corr, &has_corr) || ku_bool(&A, 3, &keepdim))
+        return -1;
+    return std_impl(k, self, dims, nd, has_corr ? corr : 1, keepdim, outs);
+}
+
+/* ---- norm ---- */
+
+/* The vector p-norm over mask: p = 0 counts non-zeros, +-inf take the
+ * max / min magnitude (0 for an empty set), 1 and 2 are sums; other p are
+ * (sum |x|^p)^(1/p).  Computed in double, rounded to self's dtype. */
+static int norm_impl(cts_kctx *k, ct_tensor *self, double p, const int64_t *dims, int nd, bool keepdim,
+                     cv_value *outs) {
+    if (!ct_dtype_is_float(self->dtype))
+        return cts_err_set(k->err, "norm(): input dtype should be either floating point or complex. Got %s instead.",
+                           ku_dtype_tname(self->dtype));
+    bool mask[CT_MAX_DIMS];
+    if (dim_mask(k, self->ndim, dims, nd, mask)) return -1;
+    ct_tensor *buf, *r;
+    int64_t len;
+    if (red_rows(k, self, mask, keepdim, self->dtype, &buf, &r, &len)) return -1;
+    int64_t nrows = ct_numel(r);
+    const double *x = ct_data(buf);
+    char *o = ct_data(r);
+    int esz = ct_dtype_size(self->dtype);
+    for (int64_t i = 0; i < nrows; i++) {
+        const double *row = x + i * len;
+        double acc = 0;
+        if (p == 0) {
+            for (int64_t j = 0; j < len; j++) acc += row[j] != 0;
+        } else if (isinf(p)) {
+            acc = len ? fabs(row[0]) : 0;
+            for (int64_t j = 0; j < len; j++) {
+                double a = fabs(row[j]);
+                if (a != a || (p > 0 ? a > acc : a < acc)) acc = a;
+                if (acc != acc) break;
+            }
+        } else if (p == 1) {
+            for (int64_t j = 0; j < len; j++) acc += fabs(row[j]);
+        } else if (p == 2) {
+            for (int64_t j = 0; j < len; j++) acc += row[j] * row[j];
+            acc = sqrt(acc);
+        } else {
+            for (int64_t j = 0; j < len; j++) acc += pow(fabs(row[j]), p);
+            acc = pow(acc, 1.0 / p);
+        }
+        ct_store_f64(o + i * esz, self->dtype, acc);
+    }
+    ct_tensor_release(buf);
+    return ku_ret(outs, r);
+}
+
+static int k_norm(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar p;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &p)) return -1;
+    return norm_impl(k, self, p.f, NULL, -1, false, outs);
+}
+
+static int k_norm_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar p;
+    bool has_p, keepdim;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    if (ku_tensor(&A, 0, &self) || ku_opt_scalar(&A, 1, &p, &has_p) || ku_int_list(&A, 2, dims, CT_MAX_DIMS, &nd) ||
+        ku_bool(&A, 3, &keepdim))
+        return -1;
+    return norm_impl(k, self, has_p ? p.f : 2.0, dims, nd, keepdim, outs);
+}
+
+/* ---- allclose ---- */
+
+/* PyTorch's isclose: equal, or both NaN with equal_nan, or a finite
+ * difference within atol + rtol * |other|; operands broadcast; dtypes must
+ * match. */
+static int k_allclose(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *a, *b;
+    double rtol, atol;
+    bool equal_nan;
+    if (ku_tensor(&A, 0, &a) || ku_tensor(&A, 1, &b) || ku_float(&A, 2, &rtol) || ku_float(&A, 3, &atol) ||
+        ku_bool(&A, 4, &equal_nan))
+        return -1;
+    if (a->dtype != b->dtype)
+        return cts_err_set(k->err, "%s did not match %s", ku_dtype_tname(a->dtype), ku_dtype_tname(b->dtype));
+    ct_tensor *ab[2] = {a, b};
+    int64_t shape[CT_MAX_DIMS];
+    int nd = ku_broadcast(2, ab, shape, k->err);
+    if (nd < 0) return -1;
+    ct_tensor *ea = ct_expand(a, nd, shape, k->err);
+    ct_tensor *eb = ea ? ct_expand(b, nd, shape, k->err) : NULL;
+    ct_tensor *da = eb ? ku_to_dtype(ea, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *db = da ? ku_to_dtype(eb, CT_FLOAT64, k->err) : NULL;
+    int rc = -1;
+    if (db) {
+        const double *x = ct_data(da), *y = ct_data(db);
+        int64_t n = ct_numel(da);
+        bool all = true, is_bool = a->dtype == CT_BOOL;
+        for (int64_t i = 0; i < n && all; i++) {
+            double u = x[i], v = y[i];
+            bool close = u == v || (equal_nan && u != u && v != v);
+            if (!close && !is_bool) {
+                double diff = fabs(u - v);
+                close = isfinite(diff) && diff <= atol + fabs(rtol * v);
+            }
+            all = close;
+        }
+        outs[0] = cv_bool(all);
+        rc = 0;
+    }
+    ct_tensor_release(ea);
+    ct_tensor_release(eb);
+    ct_tensor_release(da);
+    ct_tensor_release(db);
+    return rc;
+}
+
+/* ---- topk ---- */
+
+typedef struct topk_item {
+    double v;
+    int64_t i;
+} topk_item;
+
+/* NaN is the largest value, as in PyTorch; ties keep index order (PyTorch
+ * leaves their order to std::partial_sort / nth_element). */
+static int topk_desc(const void *pa, const void *pb) {
+    const topk_item *a = pa, *b = pb;
+    bool na = a->v != a->v, nb = b->v != b->v;
+    if (na != nb) return na ? -1 : 1;
+    if (!na && a->v != b->v) return a->v > b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+static int topk_asc(const void *pa, const void *pb) {
+    const topk_item *a = pa, *b = pb;
+    bool na = a->v != a->v, nb = b->v != b->v;
+    if (na != nb) return na ? 1 : -1;
+    if (!na && a->v != b->v) return a->v < b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int k_topk(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t kk, dim;
+    bool largest, sorted;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &kk) || ku_int(&A, 2, &dim) || ku_bool(&A, 3, &largest) ||
+        ku_bool(&A, 4, &sorted))
+        return -1;
+    (void)sorted; /* results always come sorted */
+    if (self->dtype == CT_BOOL || self->dtype == CT_FLOAT16 || self->dtype == CT_BFLOAT16)
+        return cts_err_set(k->err, "\"topk_cpu\" not implemented for '%s'", ku_dtype_tname(self->dtype));
+    dim = ct_wrap_dim(dim, self->ndim, k->err);
+    if (dim < 0) return -1;
+    int64_t n = self->ndim ? self->sizes[dim] : 1;
+    if (kk < 0 || kk > n) return cts_err_set(k->err, "selected index k out of range");
+    bool mask[CT_MAX_DIMS] = {0};
+    if (self->ndim) mask[dim] = true;
+    ct_tensor *buf, *r;
+    int64_t len;
+    if (red_rows(k, self, mask, true, self->dtype, &buf, &r, &len)) return -1;
+    ct_tensor_release(r);
+    /* outputs: self's shape with sizes[dim] = k, filled row-major with dim
+     * last, then permuted back */
+    int64_t shp[CT_MAX_DIMS], perm[CT_MAX_DIMS], inv[CT_MAX_DIMS];
+    int m = 0;
+    for (int d = 0; d < self->ndim; d++)
+        if (d != dim) {
+            perm[m] = d;
+            shp[m++] = self->sizes[d];
+        }
+    if (self->ndim) {
+        perm[m] = dim;
+        shp[m++] = kk;
+    }
+    for (int d = 0; d < m; d++) inv[perm[d]] = d;
+    ct_tensor *vals = ct_tensor_empty(self->dtype, m, shp, k->err);
+    ct_tensor *idx = vals ? ct_tensor_empty(CT_INT64, m, shp, k->err) : NULL;
+    topk_item *items = idx ? malloc(sizeof *items * (size_t)(len ? len : 1)) : NULL;
+    if (!items) {
+        if (idx) cts_err_set(k->err, "out of memory");
+        ct_tensor_release(vals);
+        ct_tensor_release(idx);
+        ct_tensor_release(buf);
+        return -1;
+    }
+    int64_t nrows = len ? ct_numel(buf) / len : 0;
+    const double *x = ct_data(buf);
+    char *vo = ct_data(vals);
+    int64_t *io = ct_data(idx);
+    int esz = ct_dtype_size(self->dtype);
+    bool is_float = ct_dtype_is_float(self->dtype);
+    const int64_t *xi = NULL;
+    ct_tensor *ibuf = NULL;
+    if (!is_float) {
+        /* integers beyond 2^53 need the exact values: sort an int64 copy */
+        ct_tensor *p = ct_permute(self, self->ndim, perm, k->err);
+        ibuf = p ? ku_to_dtype(p, CT_INT64, k->err) : NULL;
+        ct_tensor_release(p);
+        if (!ibuf) {
+            free(items);
+            ct_tensor_release(vals);
+            ct_tensor_release(idx);
+            ct_tensor_release(buf);
+            return -1;
+        }
+        xi = ct_data(ibuf);
+    }
+    for (int64_t r0 = 0; r0 < nrows; r0++) {
+        for (int64_t j = 0; j < len; j++) {
+            items[j].v = x[r0 * len + j];
+            items[j].i = j;
+        }
+        qsort(items, (size_t)len, sizeof *items, largest ? topk_desc : topk_asc);
+        for (int64_t j = 0; j < kk; j++) {
+            if (is_float) ct_store_f64(vo + (r0 * kk + j) * esz, self->dtype, items[j].v);
+            else ct_store_i64(vo + (r0 * kk + j) * esz, self->dtype, xi[r0 * len + items[j].i]);
+            io[r0 * kk + j] = items[j].i;
+        }
+    }
+    free(items);
+    ct_tensor_release(buf);
+    ct_tensor_release(ibuf);
+    ct_tensor *pv = ct_permute(vals, m, inv, k->err);
+    ct_tensor *pi = pv ? ct_permute(idx, m, inv, k->err) : NULL;
+    ct_tensor_release(vals);
+    ct_tensor_release(idx);
+    if (!pi) {
+        ct_tensor_release(pv);
+        return -1;
+    }
+    outs[0] = cv_tensor(pv);
+    outs[1] = cv_tensor(pi);
+    return 0;
+}
+
 const cts_op_def cts_ops_reduce[] = {
     {"aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor", k_sum},
     {"aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_sum_dim},
@@ -712,5 +1037,12 @@ const cts_op_def cts_ops_reduce[] = {
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", k_all_dim},
     {"aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", k_softmax},
     {"aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", k_log_softmax},
+    {"aten::std(Tensor self, bool unbiased=True) -> Tensor", k_std},
+    {"aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", k_std_dim},
+    {"aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", k_std_correction},
+    {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", k_norm},
+    {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", k_norm_dim},
+    {"aten::allclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> bool", k_allclose},
+    {"aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)", k_topk},
 };
 const int cts_ops_reduce_count = (int)(sizeof cts_ops_reduce / sizeof cts_ops_reduce[0]);

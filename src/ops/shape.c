@@ -776,6 +776,75 @@ static int k_repeat(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
     return ku_ret(outs, out);
 }
 
+/* ---- flip, broadcast_tensors, element_size ---- */
+
+/* A contiguous copy of self with the listed dims reversed. */
+static int k_flip(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, dims, CT_MAX_DIMS, &nd)) return -1;
+    bool rev[CT_MAX_DIMS + 1] = {0};
+    for (int i = 0; i < nd; i++) {
+        int64_t d = ct_wrap_dim(dims[i], self->ndim, k->err);
+        if (d < 0) return -1;
+        if (rev[d]) return cts_err_set(k->err, "dim %lld appears multiple times in the list of dims", (long long)d);
+        rev[d] = true;
+    }
+    ct_tensor *out = ct_tensor_empty(self->dtype, self->ndim, self->sizes, k->err);
+    if (!out) return -1;
+    int64_t n = ct_numel(out), idx[CT_MAX_DIMS] = {0};
+    int esz = ct_dtype_size(self->dtype);
+    const char *src = ct_data(self);
+    char *dst = ct_data(out);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t off = 0;
+        for (int d = 0; d < self->ndim; d++)
+            off += (rev[d] ? self->sizes[d] - 1 - idx[d] : idx[d]) * self->strides[d];
+        memcpy(dst + i * esz, src + off * esz, (size_t)esz);
+        for (int d = self->ndim - 1; d >= 0; d--) {
+            if (++idx[d] < self->sizes[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return ku_ret(outs, out);
+}
+
+/* Views of every tensor expanded to their broadcast shape. */
+static int k_broadcast_tensors(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    const cv_list *l;
+    if (ku_tensor_list(&A, 0, &l)) return -1;
+    int64_t n = (int64_t)l->len;
+    ct_tensor **ts = calloc(n ? (size_t)n : 1, sizeof *ts);
+    if (!ts) return cts_err_oom(k->err, "broadcast_tensors", sizeof *ts * (size_t)n);
+    for (int64_t i = 0; i < n; i++) ts[i] = l->items[i].u.t;
+    int64_t shape[CT_MAX_DIMS];
+    int nd = n ? ku_broadcast((int)n, ts, shape, k->err) : 0;
+    if (nd < 0) {
+        free(ts);
+        return -1;
+    }
+    for (int64_t i = 0; i < n; i++)
+        if (!(ts[i] = ct_expand(l->items[i].u.t, nd, shape, k->err))) {
+            for (int64_t j = 0; j < i; j++) ct_tensor_release(ts[j]);
+            free(ts);
+            return -1;
+        }
+    int rc = ret_list(k, ts, n, outs);
+    free(ts);
+    return rc;
+}
+
+static int k_element_size(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    outs[0] = cv_int(ct_dtype_size(self->dtype));
+    return 0;
+}
+
 const cts_op_def cts_ops_shape[] = {
     {"aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)", k_view},
     {"aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)", k_reshape},
@@ -822,5 +891,8 @@ const cts_op_def cts_ops_shape[] = {
     {"aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", k_split_sizes},
     {"aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]", k_unbind},
     {"aten::repeat(Tensor self, SymInt[] repeats) -> Tensor", k_repeat},
+    {"aten::flip(Tensor self, int[] dims) -> Tensor", k_flip},
+    {"aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", k_broadcast_tensors},
+    {"aten::element_size(Tensor self) -> int", k_element_size},
 };
 const int cts_ops_shape_count = (int)(sizeof cts_ops_shape / sizeof cts_ops_shape[0]);

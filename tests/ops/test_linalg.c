@@ -573,6 +573,36 @@ TEST(test_empty_products) {
     ct_tensor_release(r);
 }
 
+/* A 1-D tensor of dtype dt holding vals. */
+static ct_tensor *vec_of(ct_dtype dt, int64_t n, const double *vals) {
+    ct_tensor *t = ct_tensor_empty(dt, 1, &n, &g_err);
+    for (int64_t i = 0; t && i < n; i++)
+        ct_store_f64((char *)ct_data(t) + i * ct_dtype_size(dt), dt, vals[i]);
+    return t;
+}
+
+/* Expected values from torch 1.13.1 (torch.outer). */
+TEST(test_outer) {
+    ct_tensor *a = vec_of(CT_INT64, 2, (const double[]){1, 2});
+    ct_tensor *b = vec_of(CT_FLOAT32, 3, (const double[]){0.5, 1.5, -1});
+    ct_tensor *r = call2("aten::outer", a, b);
+    CHECK(r && r->dtype == CT_FLOAT32 && r->ndim == 2 && r->sizes[0] == 2 && r->sizes[1] == 3);
+    static const double want[6] = {0.5, 1.5, -1.0, 1.0, 3.0, -2.0};
+    for (int64_t i = 0; r && i < 2; i++)
+        for (int64_t j = 0; j < 3; j++) CHECK(at(r, (const int64_t[]){i, j}) == want[i * 3 + j]);
+    ct_tensor_release(r);
+    ct_tensor *ba = vec_of(CT_BOOL, 2, (const double[]){1, 0}), *bb = vec_of(CT_BOOL, 2, (const double[]){1, 1});
+    r = call2("aten::outer", ba, bb);
+    CHECK(r && r->dtype == CT_BOOL && at(r, (const int64_t[]){0, 1}) == 1 && at(r, (const int64_t[]){1, 0}) == 0);
+    ct_tensor_release(r);
+    ct_tensor_release(ba);
+    ct_tensor_release(bb);
+    ct_tensor_release(a);
+    ct_tensor_release(b);
+    CHECK_STR(err2("aten::outer", R(2, I(2), I(2)), R(1, I(3))), "outer: Expected 1-D argument self, but got 2-D");
+    CHECK_STR(err2("aten::outer", R(1, I(2)), R(0)), "outer: Expected 1-D argument vec2, but got 0-D");
+}
+
 int main(void) {
     RUN(test_matmul_rank_cases);
     RUN(test_matmul_strided_views_and_dtypes);
@@ -583,5 +613,6 @@ int main(void) {
     RUN(test_linalg_error_messages);
     RUN(test_linear_addmm_error_messages);
     RUN(test_empty_products);
+    RUN(test_outer);
     return test_summary();
 }

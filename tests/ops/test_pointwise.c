@@ -2698,6 +2698,91 @@ TEST(test_threaded_elementwise_matches_serial) {
     cts_pool_free(pool);
 }
 
+/* Expected values from torch 1.13.1. */
+TEST(test_sign_round_fmod_lerp_elu) {
+    ct_tensor *x = mk(CT_FLOAT32, S(8), V(-2.5, -0.5, 0.5, 1.5, 2.5, NAN, -0.0, 3.7));
+    CHECK_T(callt("aten::sign", 1, tv(x)), CT_FLOAT32, S(8), V(-1, -1, 1, 1, 1, 0, 0, 1));
+    CHECK_T(callt("aten::sign", 1, tv(mk(CT_INT64, S(3), V(-3, 0, 5)))), CT_INT64, S(3), V(-1, 0, 1));
+    CHECK_T(callt("aten::sign", 1, tv(mk(CT_BOOL, S(2), V(1, 0)))), CT_BOOL, S(2), V(1, 0));
+    CHECK_T(callt("aten::sign", 1, tv(mk(CT_FLOAT16, S(1), V(1)))), CT_FLOAT16, S(1), V(1));
+    CHECK_T(callt("aten::round", 1, tv(x)), CT_FLOAT32, S(8), V(-2, -0.0, 0, 2, 2, NAN, -0.0, 4));
+    CHECK_T(callt("aten::round", 1, tv(mk(CT_BFLOAT16, S(8), V(-2.5, -0.5, 0.5, 1.5, 2.5, NAN, -0.0, 3.7)))),
+            CT_BFLOAT16, S(8), V(-2, -0.0, 0, 2, 2, NAN, -0.0, 4));
+    CHECK_T(callt("aten::round", 1, tv(mk(CT_INT64, S(2), V(1, 0)))), CT_INT64, S(2), V(1, 0));
+    CHECK_STR(call_err("aten::round", 1, tv(mk(CT_BOOL, S(2), V(1, 0)))), "\"round_vml_cpu\" not implemented for 'Bool'");
+    CHECK_STR(call_err("aten::round", 1, tv(mk(CT_FLOAT16, S(1), V(1.5)))),
+              "\"round_vml_cpu\" not implemented for 'Half'");
+    ct_tensor *y = mk(CT_FLOAT32, S(4), V(1.2345, -2.5678, 1234.5678, 0.125));
+    CHECK_T(callt("aten::round.decimals", 2, tv(y), iv(2)), CT_FLOAT32, S(4),
+            V(1.2300000190734863, -2.569999933242798, 1234.5699462890625, 0.11999999731779099));
+    CHECK_T(callt("aten::round.decimals", 2, tv(y), iv(-2)), CT_FLOAT32, S(4), V(0.0, -0.0, 1200.0, 0.0));
+    CHECK_T(callt("aten::round.decimals", 2, tv(y), iv(0)), CT_FLOAT32, S(4), V(1.0, -3.0, 1235.0, 0.0));
+    CHECK_T(callt("aten::round.decimals", 2, tv(mk(CT_FLOAT64, S(4), V(1.2345, -2.5678, 1234.5678, 0.125))), iv(2)),
+            CT_FLOAT64, S(4), V(1.23, -2.57, 1234.57, 0.12));
+    CHECK_T(callt("aten::round.decimals", 2, tv(mk(CT_BFLOAT16, S(4), V(1.2345, -2.5678, 1234.5678, 0.125))), iv(1)),
+            CT_BFLOAT16, S(4), V(1.203125, -2.59375, 1232.0, 0.10009765625));
+    CHECK_STR(call_err("aten::round.decimals", 2, tv(mk(CT_INT64, S(1), V(1))), iv(1)),
+              "\"round_cpu\" not implemented for 'Long'");
+
+    CHECK_T(callt("aten::fmod.Tensor", 2, tv(mk(CT_INT64, S(3), V(-7, 7, 5))), tv(mk(CT_INT64, S(3), V(3, -3, 2)))),
+            CT_INT64, S(3), V(-1, 1, 1));
+    CHECK_T(callt("aten::fmod.Tensor", 2, tv(mk(CT_INT8, S(3), V(-7, 7, 5))), tv(mk(CT_INT8, S(3), V(3, -3, 2)))),
+            CT_INT8, S(3), V(-1, 1, 1));
+    CHECK_T(callt("aten::fmod.Scalar", 2, tv(mk(CT_FLOAT32, S(3), V(-7.5, 7, 5))), fv(2.5)), CT_FLOAT32, S(3),
+            V(-0.0, 2.0, 0.0));
+    CHECK_T(callt("aten::fmod.Scalar", 2, tv(mk(CT_INT64, S(2), V(-7, 7))), fv(2.5)), CT_FLOAT32, S(2), V(-2, 2));
+    CHECK_T(callt("aten::fmod.Tensor", 2, tv(mk(CT_INT64, S(1), V(5))), tv(mk(CT_FLOAT32, S(1), V(0)))), CT_FLOAT32,
+            S(1), V(NAN));
+    CHECK_T(callt("aten::fmod.Scalar", 2, tv(mk(CT_INT32, S(1), V(5))), iv(3)), CT_INT32, S(1), V(2));
+    CHECK_T(callt("aten::fmod.Tensor", 2, tv(mk(CT_FLOAT32, S(1), V(5))), tv(mk(CT_FLOAT64, S(1), V(3)))), CT_FLOAT64,
+            S(1), V(2));
+    CHECK_T(callt("aten::fmod.Tensor", 2, tv(mk(CT_FLOAT16, S(1), V(1.5))), tv(mk(CT_FLOAT16, S(1), V(1)))),
+            CT_FLOAT16, S(1), V(0.5));
+    CHECK_STR(call_err("aten::fmod.Scalar", 2, tv(mk(CT_INT64, S(1), V(5))), iv(0)), "ZeroDivisionError");
+    CHECK_STR(call_err("aten::fmod.Tensor", 2, tv(mk(CT_BOOL, S(1), V(1))), tv(mk(CT_BOOL, S(1), V(1)))),
+              "\"fmod_cpu\" not implemented for 'Bool'");
+
+    ct_tensor *a = mk(CT_FLOAT32, S(3), V(1, 2, -3)), *b = mk(CT_FLOAT32, S(3), V(3, -6, 10));
+    CHECK_T(callt("aten::lerp.Scalar", 3, tv(a), tv(b), fv(0.3)), CT_FLOAT32, S(3),
+            V(1.600000023841858, -0.40000009536743164, 0.9000001549720764));
+    CHECK_T(callt("aten::lerp.Scalar", 3, tv(a), tv(b), iv(2)), CT_FLOAT32, S(3), V(5, -14, 23));
+    CHECK_T(callt("aten::lerp.Scalar", 3, tv(mk(CT_FLOAT64, S(3), V(1, 2, -3))), tv(mk(CT_FLOAT64, S(3), V(3, -6, 10))),
+                  fv(0.3)),
+            CT_FLOAT64, S(3), V(1.6, -0.3999999999999999, 0.8999999999999999));
+    CHECK_T(callt("aten::lerp.Tensor", 3, tv(a), tv(b), tv(mk(CT_FLOAT32, S(3), V(0.3, 0.7, -1.5)))), CT_FLOAT32, S(3),
+            V(1.600000023841858, -3.5999999046325684, -22.5));
+    CHECK_T(callt("aten::lerp.Tensor", 3, tv(mk(CT_FLOAT32, S(2, 1), V(1, 2))), tv(b), tv(mk(CT_FLOAT32, S0, V(0.25)))),
+            CT_FLOAT32, S(2, 3), V(1.5, -0.75, 3.25, 2.25, 0.0, 4.0));
+    CHECK_STR(call_err("aten::lerp.Scalar", 3, tv(a), tv(mk(CT_FLOAT64, S(3), V(1))), fv(0.5)),
+              "expected dtype float for `end` but got dtype double");
+    CHECK_STR(call_err("aten::lerp.Tensor", 3, tv(a), tv(a), tv(mk(CT_FLOAT64, S(3), V(1)))),
+              "expected dtype float for `weight` but got dtype double");
+    CHECK_STR(call_err("aten::lerp.Scalar", 3, tv(a), tv(mk(CT_FLOAT16, S(3), V(1))), fv(0.5)),
+              "expected dtype float for `end` but got dtype c10::Half");
+    CHECK_STR(call_err("aten::lerp.Scalar", 3, tv(mk(CT_INT64, S(1), V(1))), tv(mk(CT_INT64, S(1), V(1))), fv(0.5)),
+              "\"lerp_kernel_scalar\" not implemented for 'Long'");
+
+    ct_tensor *e = mk(CT_FLOAT32, S(6), V(-3, -1, -0.1, 0, 0.5, 2));
+    CHECK_TN(callt("aten::elu", 4, tv(e), iv(1), iv(1), iv(1)), CT_FLOAT32, 1e-7, S(6),
+             V(-0.9502129554748535, -0.6321205496788025, -0.09516257047653198, 0.0, 0.5, 2.0));
+    CHECK_TN(callt("aten::elu", 4, tv(e), fv(0.5), fv(2.0), fv(1.5)), CT_FLOAT32, 1e-7, S(6),
+             V(-0.9888910055160522, -0.7768698334693909, -0.13929200172424316, 0.0, 1.0, 4.0));
+    CHECK_TN(callt("aten::elu", 4, tv(mk(CT_FLOAT64, S(6), V(-3, -1, -0.10000000149011612, 0, 0.5, 2))), fv(0.5), fv(2.0),
+                  fv(1.5)),
+             CT_FLOAT64, 1e-15, S(6),
+             V(-0.9888910034617577, -0.7768698398515702, -0.1392920254987744, 0.0, 1.0, 4.0));
+    CHECK_T(callt("aten::elu", 4, tv(mk(CT_BFLOAT16, S(6), V(-3, -1, -0.1, 0, 0.5, 2))), iv(1), iv(1), iv(1)),
+            CT_BFLOAT16, S(6), V(-0.94921875, -0.6328125, -0.09521484375, 0.0, 0.5, 2.0));
+    ct_tensor *z = mk(CT_FLOAT32, S(6), V(-3, -1, -0.1, 0, 0.5, 2));
+    ct_tensor *zr = callt("aten::elu_", 4, tv(z), fv(0.5), iv(2), fv(1.5));
+    CHECK(zr == z);
+    CHECK_TN(z, CT_FLOAT32, 1e-7, S(6), V(-0.9888910055160522, -0.7768698334693909, -0.13929200172424316, 0.0, 1.0, 4.0));
+    CHECK_STR(call_err("aten::elu", 4, tv(mk(CT_FLOAT16, S(1), V(1))), iv(1), iv(1), iv(1)),
+              "\"elu_cpu\" not implemented for 'Half'");
+    CHECK_STR(call_err("aten::elu_", 4, tv(mk(CT_INT64, S(1), V(1))), iv(1), iv(1), iv(1)),
+              "\"elu_cpu\" not implemented for 'Long'");
+}
+
 int main(void) {
     RUN_OP(test_result_type_matches_torch_table);
     RUN_OP(test_pointwise_tensor_tensor_vectors_match_torch);
@@ -2717,5 +2802,6 @@ int main(void) {
     RUN_OP(test_bitwise_and_logical);
     RUN_OP(test_large_contiguous_and_strided_runs);
     RUN_OP(test_threaded_elementwise_matches_serial);
+    RUN_OP(test_sign_round_fmod_lerp_elu);
     return test_summary();
 }

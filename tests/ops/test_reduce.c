@@ -757,6 +757,124 @@ TEST(test_softmax_over_outer_dims) {
     CHECK(r && isnan(at(r, 0)) && isnan(at(r, 9)) && fabs(at(r, 1) - 0.2689414) < 1e-6);
 }
 
+/* Expected values from torch 1.13.1 (torch.std). */
+TEST(test_std_matches_torch) {
+    ct_tensor *x = mk(CT_FLOAT32, S(2, 3), V(1, 2, 4, 3, -1, 0.5));
+    CHECK_TN(callt("aten::std", 2, tv(x), bv(true)), CT_FLOAT32, 1e-7, S0, V(1.8004629611968994));
+    CHECK_TN(callt("aten::std", 2, tv(x), bv(false)), CT_FLOAT32, 1e-7, S0, V(1.6435902118682861));
+    CHECK_TN(callt("aten::std", 2, tv(mk(CT_FLOAT64, S(2, 3), V(1, 2, 4, 3, -1, 0.5))), bv(true)), CT_FLOAT64, 1e-15,
+             S0, V(1.800462903440853));
+    CHECK_TN(callt("aten::std.dim", 4, tv(x), LI(1), bv(true), bv(false)), CT_FLOAT32, 1e-7, S(2),
+             V(1.5275251865386963, 2.020725965499878));
+    CHECK_TN(callt("aten::std.dim", 4, tv(x), LI(0), bv(true), bv(true)), CT_FLOAT32, 1e-7, S(1, 3),
+             V(1.4142135381698608, 2.1213202476501465, 2.4748737812042236));
+    CHECK_TN(callt("aten::std.dim", 4, tv(x), lv_empty(), bv(true), bv(false)), CT_FLOAT32, 1e-7, S0,
+             V(1.8004629611968994));
+    CHECK_TN(callt("aten::std.correction", 4, tv(x), nv(), iv(0), bv(false)), CT_FLOAT32, 1e-7, S0,
+             V(1.6435902118682861));
+    CHECK_TN(callt("aten::std.correction", 4, tv(x), LI(1), iv(2), bv(true)), CT_FLOAT32, 1e-7, S(2, 1),
+             V(2.1602468490600586, 2.8577380180358887));
+    CHECK_T(callt("aten::std.correction", 4, tv(x), LI(1), iv(5), bv(false)), CT_FLOAT32, S(2), V(INFINITY));
+    CHECK_T(callt("aten::std.correction", 4, tv(x), LI(1), nv(), bv(false)), CT_FLOAT32, S(2),
+            V(1.5275251865386963, 2.020725965499878));
+    CHECK_T(callt("aten::std", 2, tv(mk(CT_FLOAT32, S(1), V(1))), bv(true)), CT_FLOAT32, S0, V(NAN));
+    CHECK_T(callt("aten::std", 2, tv(mk(CT_FLOAT32, S(0), V(0))), bv(true)), CT_FLOAT32, S0, V(NAN));
+    CHECK_T(callt("aten::std", 2, tv(mk(CT_FLOAT16, S(3), V(1))), bv(true)), CT_FLOAT16, S0, V(0));
+    CHECK_STR(call_err("aten::std", 2, tv(mk(CT_INT64, S(3), V(1))), bv(true)),
+              "std and var only support floating point and complex dtypes");
+    CHECK_STR(call_err("aten::std", 2, tv(mk(CT_BOOL, S(3), V(1))), bv(true)),
+              "std and var only support floating point and complex dtypes");
+    CHECK_STR(call_err("aten::std.dim", 4, tv(x), LI(1, 1), bv(true), bv(false)),
+              "dim 1 appears multiple times in the list of dims");
+}
+
+/* Expected values from torch 1.13.1 (torch.norm, torch.allclose, torch.topk). */
+TEST(test_norm_allclose_topk_match_torch) {
+    ct_tensor *x = mk(CT_FLOAT32, S(2, 3), V(1, -2, 4, 3, -1, 0.5));
+    static const struct {
+        double p, all, row[2], col[3];
+    } NV[] = {
+        {2, 5.590169906616211, {4.582575798034668, 3.2015621662139893}, {3.1622776985168457, 2.2360680103302, 4.031128883361816}},
+        {1, 11.5, {7.0, 4.5}, {4.0, 3.0, 4.5}},
+        {0, 6.0, {3.0, 3.0}, {2.0, 2.0, 2.0}},
+        {3, 4.65893030166626, {4.179339408874512, 3.0411012172698975}, {3.0365891456604004, 2.0800838470458984, 4.002602577209473}},
+        {1.5, 6.964142322540283, {5.191402435302734, 3.500643253326416}, {3.3735053539276123, 2.447260856628418, 4.117000102996826}},
+        {INFINITY, 4.0, {4.0, 3.0}, {3.0, 2.0, 4.0}},
+        {-INFINITY, 0.5, {1.0, 0.5}, {1.0, 1.0, 0.5}},
+        {-1, 0.19672133028507233, {0.5714285969734192, 0.29999998211860657}, {0.75, 0.6666666865348816, 0.4444444477558136}},
+    };
+    for (int i = 0; i < (int)(sizeof NV / sizeof NV[0]); i++) {
+        cv_value p = NV[i].p == (int64_t)NV[i].p ? iv((int64_t)NV[i].p) : fv(NV[i].p);
+        CHECK_TN(callt("aten::norm.Scalar", 2, tv(x), p), CT_FLOAT32, 1e-6, S0, V(NV[i].all));
+        CHECK_TN(callt("aten::norm.ScalarOpt_dim", 4, tv(x), p, LI(1), bv(false)), CT_FLOAT32, 1e-6, S(2),
+                 NV[i].row, 2);
+        CHECK_TN(callt("aten::norm.ScalarOpt_dim", 4, tv(x), p, LI(0), bv(true)), CT_FLOAT32, 1e-6, S(1, 3),
+                 NV[i].col, 3);
+    }
+    CHECK_TN(callt("aten::norm.ScalarOpt_dim", 4, tv(x), nv(), LI(1), bv(false)), CT_FLOAT32, 1e-6, S(2),
+             V(4.582575798034668, 3.2015621662139893));
+    CHECK_T(callt("aten::norm.Scalar", 2, tv(mk(CT_FLOAT16, S(3), V(1))), iv(2)), CT_FLOAT16, S0, V(1.732421875));
+    CHECK_T(callt("aten::norm.Scalar", 2, tv(mk(CT_FLOAT32, S(0), V(0))), fv(INFINITY)), CT_FLOAT32, S0, V(0));
+    CHECK_STR(call_err("aten::norm.Scalar", 2, tv(mk(CT_INT64, S(3), V(1))), iv(2)),
+              "norm(): input dtype should be either floating point or complex. Got Long instead.");
+    CHECK_STR(call_err("aten::norm.Scalar", 2, tv(mk(CT_BOOL, S(3), V(1))), iv(2)),
+              "norm(): input dtype should be either floating point or complex. Got Bool instead.");
+
+    ct_tensor *an = mk(CT_FLOAT32, S(2), V(1, NAN));
+    CHECK(call("aten::allclose", 5, tv(an), tv(an), fv(1e-5), fv(1e-8), bv(false)).u.b == false);
+    CHECK(call("aten::allclose", 5, tv(an), tv(an), fv(1e-5), fv(1e-8), bv(true)).u.b == true);
+    ct_tensor *i2 = mk(CT_INT64, S(2), V(1, 2));
+    CHECK(call("aten::allclose", 5, tv(i2), tv(i2), fv(1e-5), fv(1e-8), bv(false)).u.b == true);
+    ct_tensor *f2 = mk(CT_FLOAT32, S(2), V(1, 2)), *g2 = mk(CT_FLOAT32, S(1, 2), V(1, 2.0001));
+    CHECK(call("aten::allclose", 5, tv(f2), tv(g2), fv(1e-5), fv(1e-8), bv(false)).u.b == false);
+    CHECK(call("aten::allclose", 5, tv(f2), tv(g2), fv(1e-3), fv(1e-8), bv(false)).u.b == true);
+    ct_tensor *inf = mk(CT_FLOAT32, S(1), V(INFINITY)), *ninf = mk(CT_FLOAT32, S(1), V(-INFINITY));
+    CHECK(call("aten::allclose", 5, tv(inf), tv(inf), fv(1e-5), fv(1e-8), bv(false)).u.b == true);
+    CHECK(call("aten::allclose", 5, tv(inf), tv(ninf), fv(1e-5), fv(1e-8), bv(false)).u.b == false);
+    ct_tensor *bt = mk(CT_BOOL, S(1), V(1));
+    CHECK(call("aten::allclose", 5, tv(bt), tv(bt), fv(1e-5), fv(1e-8), bv(false)).u.b == true);
+    CHECK_STR(call_err("aten::allclose", 5, tv(f2), tv(mk(CT_FLOAT64, S(2), V(1, 2))), fv(1e-5), fv(1e-8), bv(false)),
+              "Float did not match Double");
+    CHECK_STR(call_err("aten::allclose", 5, tv(i2), tv(f2), fv(1e-5), fv(1e-8), bv(false)),
+              "Long did not match Float");
+    CHECK_STR(call_err("aten::allclose", 5, tv(f2), tv(mk(CT_FLOAT32, S(3), V(1))), fv(1e-5), fv(1e-8), bv(false)),
+              "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0");
+
+    ct_tensor *t = mk(CT_FLOAT32, S(2, 5), V(1, NAN, 4, 5, -2, 3, -1, 0.5, 2, 7));
+    ct_tensor *v, *ix;
+    if (call2("aten::topk", &v, &ix, 5, tv(t), iv(3), iv(-1), bv(true), bv(true)) == 0) {
+        CHECK_T(v, CT_FLOAT32, S(2, 3), V(NAN, 5, 4, 7, 3, 2));
+        CHECK_T(ix, CT_INT64, S(2, 3), V(1, 3, 2, 4, 0, 3));
+    } else CHECK(!"topk failed");
+    if (call2("aten::topk", &v, &ix, 5, tv(t), iv(2), iv(1), bv(false), bv(true)) == 0) {
+        CHECK_T(v, CT_FLOAT32, S(2, 2), V(-2, 1, -1, 0.5));
+        CHECK_T(ix, CT_INT64, S(2, 2), V(4, 0, 1, 2));
+    } else CHECK(!"topk failed");
+    if (call2("aten::topk", &v, &ix, 5, tv(t), iv(1), iv(0), bv(false), bv(true)) == 0) {
+        CHECK_T(v, CT_FLOAT32, S(1, 5), V(1, -1, 0.5, 2, -2));
+        CHECK_T(ix, CT_INT64, S(1, 5), V(0, 1, 1, 1, 0));
+    } else CHECK(!"topk failed");
+    ct_tensor *ti = mki(CT_INT64, S(3), I(INT64_MAX, INT64_MAX - 1, -5));
+    if (call2("aten::topk", &v, &ix, 5, tv(ti), iv(2), iv(0), bv(true), bv(true)) == 0) {
+        CHECK(v && v->dtype == CT_INT64 && ati(v, 0) == INT64_MAX && ati(v, 1) == INT64_MAX - 1);
+        CHECK_T(ix, CT_INT64, S(2), V(0, 1));
+    } else CHECK(!"topk failed");
+    if (call2("aten::topk", &v, &ix, 5, tv(mk(CT_FLOAT32, S0, V(5))), iv(1), iv(-1), bv(true), bv(true)) == 0) {
+        CHECK_T(v, CT_FLOAT32, S0, V(5));
+        CHECK_T(ix, CT_INT64, S0, V(0));
+    } else CHECK(!"topk failed");
+    if (call2("aten::topk", &v, &ix, 5, tv(t), iv(0), iv(-1), bv(true), bv(true)) == 0) {
+        CHECK_T(v, CT_FLOAT32, S(2, 0), V(0));
+        CHECK_T(ix, CT_INT64, S(2, 0), V(0));
+    } else CHECK(!"topk failed");
+    CHECK_STR(call_err("aten::topk", 5, tv(t), iv(6), iv(-1), bv(true), bv(true)), "selected index k out of range");
+    CHECK_STR(call_err("aten::topk", 5, tv(t), iv(-1), iv(-1), bv(true), bv(true)), "selected index k out of range");
+    CHECK_STR(call_err("aten::topk", 5, tv(mk(CT_BOOL, S(3), V(1))), iv(2), iv(-1), bv(true), bv(true)),
+              "\"topk_cpu\" not implemented for 'Bool'");
+    CHECK_STR(call_err("aten::topk", 5, tv(mk(CT_FLOAT16, S(3), V(1))), iv(2), iv(-1), bv(true), bv(true)),
+              "\"topk_cpu\" not implemented for 'Half'");
+}
+
 int main(void) {
     RUN_OP(test_reduce_vectors_match_torch);
     RUN_OP(test_reductions_of_empty_tensors);
@@ -765,5 +883,7 @@ int main(void) {
     RUN_OP(test_reduce_over_strided_and_middle_dims);
     RUN_OP(test_softmax_long_rows_and_infinities);
     RUN_OP(test_softmax_over_outer_dims);
+    RUN_OP(test_std_matches_torch);
+    RUN_OP(test_norm_allclose_topk_match_torch);
     return test_summary();
 }

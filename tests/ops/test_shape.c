@@ -377,6 +377,37 @@ TEST(test_transposed_copies_of_large_tensors) {
     CHECK(ok);
 }
 
+/* Expected values from torch 1.13.1. */
+TEST(test_flip_broadcast_tensors_element_size) {
+    ct_tensor *x = mk(CT_INT64, S(2, 3), V(0, 1, 2, 3, 4, 5));
+    CHECK_T(callt("aten::flip", 2, tv(x), LI(0, 1)), CT_INT64, S(2, 3), V(5, 4, 3, 2, 1, 0));
+    CHECK_T(callt("aten::flip", 2, tv(x), LI(-1)), CT_INT64, S(2, 3), V(2, 1, 0, 5, 4, 3));
+    CHECK_T(callt("aten::flip", 2, tv(x), lv_empty()), CT_INT64, S(2, 3), V(0, 1, 2, 3, 4, 5));
+    ct_tensor *xt = callt("aten::transpose.int", 3, tv(x), iv(0), iv(1));
+    CHECK_T(callt("aten::flip", 2, tv(xt), LI(0)), CT_INT64, S(3, 2), V(2, 5, 1, 4, 0, 3));
+    CHECK_T(callt("aten::flip", 2, tv(mk(CT_FLOAT32, S0, V(3))), LI(0)), CT_FLOAT32, S0, V(3));
+    CHECK_T(callt("aten::flip", 2, tv(mk(CT_BOOL, S(3), V(1, 0, 0))), LI(0)), CT_BOOL, S(3), V(0, 0, 1));
+    CHECK_STR(call_err("aten::flip", 2, tv(x), LI(0, 0)), "dim 0 appears multiple times in the list of dims");
+    CHECK_STR(call_err("aten::flip", 2, tv(x), LI(2)),
+              "Dimension out of range (expected to be in range of [-2, 1], but got 2)");
+
+    cv_value r = call("aten::broadcast_tensors", 1, ltv(3, mk(CT_FLOAT32, S(2, 1), V(1, 2)), mk(CT_INT64, S(3), V(7, 8, 9)),
+                                                       mk(CT_BOOL, S0, V(1))));
+    CHECK(r.tag == CV_LIST && r.u.l->len == 3);
+    if (r.tag == CV_LIST && r.u.l->len == 3) {
+        CHECK_T(r.u.l->items[0].u.t, CT_FLOAT32, S(2, 3), V(1, 1, 1, 2, 2, 2));
+        CHECK_T(r.u.l->items[1].u.t, CT_INT64, S(2, 3), V(7, 8, 9, 7, 8, 9));
+        CHECK_T(r.u.l->items[2].u.t, CT_BOOL, S(2, 3), V(1));
+    }
+    CHECK_STR(call_err("aten::broadcast_tensors", 1, ltv(2, mk(CT_FLOAT32, S(2), V(1)), mk(CT_FLOAT32, S(3), V(1)))),
+              "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0");
+
+    CHECK(call("aten::element_size", 1, tv(x)).u.i == 8);
+    CHECK(call("aten::element_size", 1, tv(mk(CT_FLOAT16, S(1), V(1)))).u.i == 2);
+    CHECK(call("aten::element_size", 1, tv(mk(CT_BOOL, S(1), V(1)))).u.i == 1);
+    CHECK(call("aten::element_size", 1, tv(mk(CT_FLOAT32, S(1), V(1)))).u.i == 4);
+}
+
 int main(void) {
     RUN_OP(test_view_shares_storage_and_infers_size);
     RUN_OP(test_flatten_transpose_permute);
@@ -388,5 +419,6 @@ int main(void) {
     RUN_OP(test_to_clone_contiguous_detach);
     RUN_OP(test_copy_and_repeat);
     RUN_OP(test_transposed_copies_of_large_tensors);
+    RUN_OP(test_flip_broadcast_tensors_element_size);
     return test_summary();
 }
