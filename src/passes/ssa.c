@@ -312,7 +312,11 @@ static void erase_block(ir_graph *g, ir_block *b, mini_env *parent) {
             break;
         case K_LOAD: {
             ir_value *v = env_find_any(e, n->attr_name);
-            if (v) ir_replace_all_uses(n->outputs[0], v);
+            /* A load of a name no frame set means the emitter went wrong:
+             * keep the node (its uses stay valid) so that lowering reports
+             * prim::Load as unsupported instead of leaving dangling uses. */
+            if (!v) break;
+            ir_replace_all_uses(n->outputs[0], v);
             ir_destroy(n);
             break;
         }
