@@ -1,6 +1,7 @@
 # cts - TorchScript in C.
 #   make run    build and run the bundled example (examples/mycell.pt)
-#   make test   install what the tests need, build, run every test (also under ASan+UBSan)
+#   make test   install what the tests need, build, run every test, the model zoo
+#               included (then the C tests again under ASan+UBSan)
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
@@ -23,12 +24,13 @@ build: deps-core
 run: build
 	$(BUILD)/cts run examples/mycell.pt --args examples/mycell_args.pt
 
-# The main build with -Werror, every test; then the C tests and the
-# bad-input tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The main build with -Werror, every test, the model zoo included (generated
+# into $(BUILD)/models, about 3 GB, cached across runs); then the C tests and
+# the bad-input tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps-test test-main test-san
 
 test-main:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON -DCTS_MODELS=OFF >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON -DCTS_MODELS=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && CTS_REQUIRE_TORCH=1 ctest --output-on-failure -j $(JOBS)
 
@@ -37,8 +39,8 @@ test-san:
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
 
-# The model zoo (tests/models, docs/models.md): 20 torchvision/nn models,
-# scripted and traced, against PyTorch (about 3 GB in $(BUILD)/models).
+# Only the model zoo (tests/models, docs/models.md): 20 torchvision/nn
+# models, scripted and traced, against PyTorch (about 3 GB in $(BUILD)/models).
 test-models: deps-test
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTS_WERROR=ON -DCTS_MODELS=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
