@@ -39,7 +39,32 @@ static bool is_script_decorator(cts_cu *cu, const ast *d) {
     return strcmp(full, "torch.jit.script") == 0 || strcmp(full, "torch.jit.script_if_tracing") == 0;
 }
 
-static int compile_decorated(cts_cu *cu, const ast *mod, cts_err *err) {
+/* The qualifier of the file's definitions.  torch.jit.script names a class,
+ * NamedTuple or function `__torch__.<module>.<name>` after the Python module
+ * that defines it (`__torch__.<name>` for `__main__`, see _qualified_name in
+ * torch/_jit_internal.py); the language corpus imports each FILE.py as module
+ * FILE, so that is the module name here.  Characters that cannot appear in a
+ * qualified name become '_'. */
+static void module_qualifier(const char *file, char *q, size_t n) {
+    const char *base = file;
+    for (const char *p = file; *p; p++)
+        if (*p == '/' || *p == '\\') base = p + 1;
+    size_t len = strlen(base);
+    if (len > 3 && strcmp(base + len - 3, ".py") == 0) len -= 3;
+    if (len == 0 || (len == 8 && strncmp(base, "__main__", 8) == 0)) {
+        snprintf(q, n, "__torch__");
+        return;
+    }
+    size_t off = (size_t)snprintf(q, n, "__torch__.%s", base[0] >= '0' && base[0] <= '9' ? "_" : "");
+    for (size_t i = 0; i < len && off + 1 < n; i++) {
+        char c = base[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        q[off++] = ok ? c : '_';
+    }
+    q[off] = 0;
+}
+
+static int compile_decorated(cts_cu *cu, const char *qualifier, const ast *mod, cts_err *err) {
     for (int i = 0; i < mod->nlist; i++) {
         const ast *s = mod->list[i];
         if (s->kind != S_DEF && s->kind != S_CLASS) continue;
@@ -47,8 +72,8 @@ static int compile_decorated(cts_cu *cu, const ast *mod, cts_err *err) {
         for (int d = 0; d < s->nlist3; d++)
             if (is_script_decorator(cu, s->list3[d])) scripted = true;
         if (!scripted) continue;
-        char q[512];
-        snprintf(q, sizeof q, "__torch__.%s", s->str);
+        char q[1024];
+        snprintf(q, sizeof q, "%s.%s", qualifier, s->str);
         if (s->kind == S_DEF) {
             ir_function *f = cts_cu_get_function(cu, q, err);
             if (!f || cts_cu_ensure_compiled(cu, f, err)) return -1;
@@ -92,6 +117,8 @@ int cmd_script(int argc, char **argv) {
     void *text;
     size_t len;
     if (cts_read_file(file, MAX_SOURCE, &text, &len, &err)) return cli_fail(&err);
+    char qualifier[512];
+    module_qualifier(file, qualifier, sizeof qualifier);
     cts_cu *cu = cts_cu_new(NULL, NULL);
     int status = 0;
     cv_value args = cv_none(), result = cv_none();
@@ -100,23 +127,23 @@ int cmd_script(int argc, char **argv) {
         goto fail;
     }
     cu->python_frontend = 1;
-    cu->default_qualifier = "__torch__";
-    if (cts_cu_add_source(cu, "__torch__", file, text, len, &err)) goto fail;
+    cu->default_qualifier = qualifier;
+    if (cts_cu_add_source(cu, qualifier, file, text, len, &err)) goto fail;
     /* the module's statements: re-parse for decorators (the unit keeps definitions only) */
     {
         cts_arena ar;
         cts_arena_init(&ar);
         cts_source src = {file, text, len, 1};
         ast *mod = cts_parse(&ar, &src, &err);
-        int rc = mod ? compile_decorated(cu, mod, &err) : -1;
+        int rc = mod ? compile_decorated(cu, qualifier, mod, &err) : -1;
         cts_arena_free(&ar);
         if (rc) goto fail;
     }
     const char *names[2] = {graph, code};
     for (int k = 0; k < 2; k++) {
         if (!names[k]) continue;
-        char q[512];
-        snprintf(q, sizeof q, "__torch__.%s", names[k]);
+        char q[1024];
+        snprintf(q, sizeof q, "%s.%s", qualifier, names[k]);
         ir_function *f = cts_cu_get_function(cu, q, &err);
         if (!f || cts_cu_ensure_compiled(cu, f, &err)) goto fail;
         if (k == 0) {
@@ -139,8 +166,8 @@ int cmd_script(int argc, char **argv) {
         }
     }
     if (run) {
-        char q[512];
-        snprintf(q, sizeof q, "__torch__.%s", run);
+        char q[1024];
+        snprintf(q, sizeof q, "%s.%s", qualifier, run);
         ir_function *f = cts_cu_get_function(cu, q, &err);
         if (!f || cts_lower_function(cu, f, &err)) goto fail;
         if (args_path && cts_torch_load_file(args_path, &args, &err)) goto fail;

@@ -6,6 +6,7 @@
  * for non-identifier attribute names, and methods.  Bases: Module (a module
  * class), NamedTuple, or none. */
 #include "cu.h"
+#include "enum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +357,22 @@ cts_type *cts_cu_parse_type_str(cts_cu *cu, const char *text, cts_err *err) {
 
 /* ---- constant expressions (defaults, Final values) ---- */
 
+/* a scalar default of the wrong kind (toIValue of the Python default fails:
+ * a str for an int, a float for an int, an int for a bool ...) */
+static bool default_fits(const cts_type *t, cv_value v) {
+    if (t->kind == TY_OPTIONAL) {
+        if (v.tag == CV_NONE) return true;
+        t = t->elems[0];
+    }
+    switch (t->kind) {
+    case TY_INT: return v.tag == CV_INT || v.tag == CV_BOOL;
+    case TY_FLOAT: return v.tag == CV_FLOAT || v.tag == CV_INT || v.tag == CV_BOOL;
+    case TY_BOOL: return v.tag == CV_BOOL;
+    case TY_STR: return v.tag == CV_STR;
+    default: return true;
+    }
+}
+
 static int const_value(cts_cu *cu, const ast *e, const cts_source *src, cv_value *out, cts_err *err) {
     switch (e->kind) {
     case A_INT: *out = cv_int(e->ival); return 0;
@@ -480,6 +497,32 @@ static int parse_type_comment(cts_cu *cu, const char *tc, const cts_source *src,
     return *ret ? 0 : -1;
 }
 
+/* `BroadcastingListN[T]` (torch._jit_internal), possibly inside Optional[...]:
+ * a List[T] argument that also takes a single T, repeated N times
+ * (ScriptTypeParser::parseBroadcastList).  Returns N and sets *out (new
+ * reference), 0 when the annotation is something else, -1 on error. */
+static int broadcasting_list(cts_cu *cu, const ast *ann, const cts_source *src, cts_type **out, cts_err *err) {
+    char name[256];
+    if (ann->kind != A_SUBSCRIPT || ann->nlist != 1 || dotted_name(ann->a, name, sizeof name)) return 0;
+    char ua[512];
+    const char *base = strip_typing(cts_cu_unalias(cu, name, ua, sizeof ua));
+    if (strncmp(base, "torch._jit_internal.", 20) == 0) base += 20;
+    if (strcmp(base, "Optional") == 0) {
+        cts_type *inner = NULL;
+        int n = broadcasting_list(cu, ann->list[0], src, &inner, err);
+        if (n <= 0) return n;
+        *out = cts_type_optional(inner);
+        cts_type_release(inner);
+        return *out ? n : cts_err_oom(err, "type", 0);
+    }
+    if (strncmp(base, "BroadcastingList", 16) != 0 || base[16] < '1' || base[16] > '9' || base[17]) return 0;
+    cts_type *el = cts_cu_parse_type_expr(cu, ann->list[0], src, err);
+    if (!el) return -1;
+    *out = cts_type_list(el);
+    cts_type_release(el);
+    return *out ? base[16] - '0' : cts_err_oom(err, "type", 0);
+}
+
 int cts_cu_ensure_schema(cts_cu *cu, ir_function *fn, cts_err *err) {
     if (fn->schema) return 0;
     const ast *def = fn->def;
@@ -524,6 +567,8 @@ int cts_cu_ensure_schema(cts_cu *cu, ir_function *fn, cts_err *err) {
         if (i == 0 && fn->owner) {
             a->type = fn->owner;
             cts_type_retain(a->type);
+        } else if (p->a && (a->N = broadcasting_list(cu, p->a, fn->src, &a->type, err)) != 0) {
+            if (a->N < 0) goto fail;
         } else if (p->a) {
             a->type = cts_cu_parse_type_expr(cu, p->a, fn->src, err);
             if (!a->type) goto fail;
@@ -533,8 +578,22 @@ int cts_cu_ensure_schema(cts_cu *cu, ir_function *fn, cts_err *err) {
         } else {
             a->type = T_TENSOR; /* unannotated parameters are Tensors */
         }
+        if (p->b && a->kwarg_only && fn->src->python_frontend) {
+            /* frontend.py build_param_list: keyword-only parameters may not have defaults */
+            cts_src_error(err, fn->src, p->b->start, p->b->end, "Compiled functions can't take variable number of arguments or use keyword-only arguments with defaults");
+            goto fail;
+        }
         if (p->b) {
             if (const_value(cu, p->b, fn->src, &a->default_val, err)) goto fail;
+            if (!default_fits(a->type, a->default_val)) {
+                cts_strbuf tn;
+                cts_sb_init(&tn);
+                cts_type_str_ir(a->type, &tn);
+                cts_src_error(err, fn->src, def->start, def->end, "Expected a default value of type %s on parameter \"%s\".",
+                              cts_sb_str(&tn), a->name);
+                cts_sb_free(&tn);
+                goto fail;
+            }
             a->has_default = true;
             if (a->type->kind == TY_FLOAT && a->default_val.tag == CV_INT)
                 a->default_val = cv_float((double)a->default_val.u.i);
@@ -621,8 +680,10 @@ static cts_type *declare_class(cts_cu *cu, const char *qualname, pend *p, cts_er
         const char *bn = strrchr(b, '.') ? strrchr(b, '.') + 1 : b;
         if (strcmp(bn, "Module") == 0) is_module = true;
         else if (strcmp(bn, "NamedTuple") == 0) is_nt = true;
+        else if (strcmp(bn, "Enum") == 0 && c->nlist == 1) return cts_enum_declare(cu, qualname, c, src, err);
         else if (strcmp(bn, "Enum") == 0 || strcmp(bn, "Interface") == 0 || strcmp(bn, "ModuleInterface") == 0) {
-            cts_src_error(err, src, c->start, c->end, "%s classes are not supported by cts yet", bn);
+            cts_src_error(err, src, c->start, c->end, "%s classes %sare not supported by cts yet", bn,
+                          strcmp(bn, "Enum") == 0 ? "with other base classes " : "");
             return NULL;
         } else if (strcmp(bn, "object") != 0) {
             cts_src_error(err, src, c->list[i]->start, c->list[i]->end,
@@ -653,7 +714,8 @@ static cts_type *declare_class(cts_cu *cu, const char *qualname, pend *p, cts_er
         }
         cts_type *t = cts_type_namedtuple(qualname, n, el, fields);
         for (int i = 0; i < n; i++) cts_type_release(el[i]);
-        if (!t || cts_map_put(&cu->classes, qualname, t)) {
+        /* the key is the type's own copy of the name: qualname is the caller's */
+        if (!t || cts_map_put(&cu->classes, t->name, t)) {
             cts_type_release(t);
             cts_err_oom(err, "class", 0);
             return NULL;
@@ -669,8 +731,9 @@ static cts_type *declare_class(cts_cu *cu, const char *qualname, pend *p, cts_er
         return NULL;
     }
     t->cls->free_const = free_const;
-    /* register first so that attributes may refer to the class itself */
-    if (cts_map_put(&cu->classes, qualname, t)) {
+    /* register first so that attributes may refer to the class itself; the
+     * key is the class's own copy of the name (qualname is the caller's) */
+    if (cts_map_put(&cu->classes, t->cls->qualname, t)) {
         cts_type_release(t);
         cts_err_oom(err, "class", 0);
         return NULL;

@@ -15,13 +15,14 @@
 
 #include "../passes/passes.h"
 #include "emit_internal.h"
+#include "../ops/schema_list.h"
 
 /* ---- errors and helpers ---- */
 
 _Noreturn void em_fail(emitter *e) { longjmp(e->fail, 1); }
 
 _Noreturn void em_error(emitter *e, uint32_t start, uint32_t end, const char *fmt, ...) {
-    char msg[700];
+    char msg[CTS_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -238,8 +239,12 @@ static env *root_frame(emitter *e) {
     return f;
 }
 
-static void set_var_type_error(emitter *e, const char *name, const char *msg) {
-    map_put(e, &root_frame(e)->errors, name, (void *)em_strdup(e, msg));
+/* the saved error carries the place it was found (the if), as PyTorch's
+ * ErrorReport does; a later use adds its own place after it */
+static void set_var_type_error(emitter *e, const char *name, const char *msg, uint32_t start, uint32_t end) {
+    cts_err at = {0};
+    cts_src_error(&at, e->src, start, end, "%s", msg);
+    map_put(e, &root_frame(e)->errors, name, (void *)em_strdup(e, at.msg));
 }
 
 static void set_sugared_var(emitter *e, const char *name, sv *value, cts_type *annotated, uint32_t start,
@@ -290,7 +295,7 @@ static sv *get_sugared_var(emitter *e, const char *name, uint32_t start, uint32_
     if (!s) s = em_resolve_global(e, name, start, end);
     if (!s && required) {
         const char *msg = cts_map_get(&root_frame(e)->errors, name);
-        if (msg) em_error(e, start, end, "%s and was used here", msg);
+        if (msg) em_error(e, start, end, "%s\nand was used here", msg);
         em_error(e, start, end, "undefined value %s", name);
     }
     return s;
@@ -458,7 +463,7 @@ static void emit_if_else_blocks(emitter *e, uint32_t start, uint32_t end, cond_v
         } else {
             char msg[300];
             snprintf(msg, sizeof msg, "%s is not defined in the false branch", tv[i]);
-            set_var_type_error(e, tv[i], msg);
+            set_var_type_error(e, tv[i], msg, start, end);
         }
     }
     for (int i = 0; i < nfv; i++) {
@@ -471,7 +476,7 @@ static void emit_if_else_blocks(emitter *e, uint32_t start, uint32_t end, cond_v
         } else {
             char msg[300];
             snprintf(msg, sizeof msg, "%s is not defined in the true branch", fv[i]);
-            set_var_type_error(e, fv[i], msg);
+            set_var_type_error(e, fv[i], msg, start, end);
         }
     }
     e->g->insert_before = saved;
@@ -509,8 +514,12 @@ static void emit_if_else_blocks(emitter *e, uint32_t start, uint32_t end, cond_v
          * Union/Optional annotation); the lookup inserts a load, which names a
          * value -- kept for identical value names */
         sv *outer = find_in_any_frame(e, e->env, x);
-        (void)outer;
-        cts_type *unified = em_unify(e, tval->type, fval->type);
+        /* a variable already in scope as a Union, Optional or Number may take
+         * a different type in each branch: they unify to a Union */
+        cts_type *full = outer && outer->kind == SV_SIMPLE && outer->value ? outer->value->type : NULL;
+        bool to_union = full && (full->kind == TY_UNION || full->kind == TY_OPTIONAL || full->kind == TY_NUMBER);
+        cts_type *unified = cts_type_unify(tval->type, fval->type, to_union);
+        if (unified) unified = em_hold(e, unified);
         if (!unified) {
             char msg[500];
             snprintf(msg, sizeof msg, "Type mismatch: %s is set to type %s in the true branch and type %s in the false branch",
@@ -518,7 +527,7 @@ static void emit_if_else_blocks(emitter *e, uint32_t start, uint32_t end, cond_v
             bool in_parent = (save_true->next && cts_map_get(&save_true->next->types, x)) ||
                              (save_true->next && find_in_any_frame(e, save_true->next, x));
             if (in_parent) em_error(e, start, end, "%s", msg);
-            set_var_type_error(e, x, msg);
+            set_var_type_error(e, x, msg, start, end);
             continue;
         }
         map_put(e, &e->env->types, x, unified);
@@ -614,6 +623,30 @@ static cond_value cond_static(emitter *e, bool v, refset r, uint32_t start, uint
 
 static cond_value emit_isinstance(emitter *e, const ast *obj, const ast *classinfo);
 
+/* canBeNone: an Optional, or a Union with a NoneType member */
+static bool can_hold_none(const cts_type *t) {
+    if (t->kind == TY_OPTIONAL) return true;
+    if (t->kind != TY_UNION) return false;
+    for (int i = 0; i < t->n; i++)
+        if (t->elems[i]->kind == TY_NONE) return true;
+    return false;
+}
+
+/* findIsNoneRefinements: what `x is not None` leaves of x's type -- an
+ * Optional's element, a Union less NoneType (subtractTypeSet); NULL when
+ * nothing refines */
+static cts_type *without_none(emitter *e, cts_type *t) {
+    if (t->kind == TY_OPTIONAL) return t->elems[0];
+    if (t->kind != TY_UNION) return NULL;
+    cts_type *rest[64];
+    int n = 0;
+    for (int i = 0; i < t->n && n < 64; i++)
+        if (t->elems[i]->kind != TY_NONE) rest[n++] = t->elems[i];
+    if (n == 0 || n == t->n) return NULL;
+    if (n == 1) return rest[0];
+    return em_hold(e, cts_type_union(n, rest));
+}
+
 static cond_value emit_cond_expr(emitter *e, const ast *n) {
     cond_value c;
     memset(&c, 0, sizeof c);
@@ -649,8 +682,8 @@ static cond_value emit_cond_expr(emitter *e, const ast *n) {
     if (n->kind == A_CMP && n->nops == 1 && (n->ops[0] == T_IS || n->ops[0] == T_ISNOT)) {
         const ast *l = n->list[0], *r = n->list[1];
         ir_value *lv = em_expr(e, l, NULL), *rv = em_expr(e, r, NULL);
-        int ln = must_be_none(lv) ? 0 : lv->type->kind == TY_OPTIONAL ? 1 : 2; /* ALWAYS, MAYBE, NEVER */
-        int rn = must_be_none(rv) ? 0 : rv->type->kind == TY_OPTIONAL ? 1 : 2;
+        int ln = must_be_none(lv) ? 0 : can_hold_none(lv->type) ? 1 : 2; /* ALWAYS, MAYBE, NEVER */
+        int rn = must_be_none(rv) ? 0 : can_hold_none(rv->type) ? 1 : 2;
         bool is = n->ops[0] == T_IS;
         refset none = {0};
         if (ln == 0 && rn == 0) return cond_static(e, is, none, n->start, n->end);
@@ -667,8 +700,10 @@ static cond_value emit_cond_expr(emitter *e, const ast *n) {
             noneside = l;
             varv = rv;
         }
-        if (noneside->kind == A_NONE && var->kind == A_NAME && varv->type->kind == TY_OPTIONAL) {
-            refinement present = {var->str, varv->type->elems[0]};
+        cts_type *rest = NULL;
+        if (noneside->kind == A_NONE && var->kind == A_NAME) rest = without_none(e, varv->type);
+        if (rest) {
+            refinement present = {var->str, rest};
             if (is) {
                 c.refs.f[0] = present;
                 c.refs.nf = 1;
@@ -858,19 +893,37 @@ static void emit_exprs_assign(emitter *e, ast **lhs, int nlhs, sv **outputs, int
     }
 }
 
+/* does t mention class cls anywhere (a class attribute may not: 1.13) */
+static bool type_contains_class(const cts_type *t, const cts_type *cls) {
+    if (t == cls || (t->kind == TY_CLASS && t->cls == cls->cls)) return true;
+    for (int i = 0; i < t->n; i++)
+        if (t->elems[i] && type_contains_class(t->elems[i], cls)) return true;
+    return false;
+}
+
 static void emit_select_assign(emitter *e, const ast *lhs, const ast *rhs, const ast *type_ann, uint32_t start,
                                uint32_t end) {
     cts_type *hint = type_ann ? em_parse_type(e, type_ann) : NULL;
     sv *obj = em_sugared_expr(e, lhs->a, 1, NULL);
     ir_value *v = sv_as_value(e, em_sugared_expr(e, rhs, 1, hint), rhs->start, rhs->end);
-    if (obj->kind != SV_SIMPLE || obj->value->type->kind != TY_CLASS)
-        em_error(e, start, end, "Tried to set an attribute: %s on a non-class value", lhs->str);
+    if (obj->kind != SV_SIMPLE)
+        em_error(e, start, end, "attribute assignment is not defined on this value");
+    if (obj->value->type->kind != TY_CLASS) /* SimpleValue::setAttr */
+        em_error(e, start, end, "Tried to set an attribute: %s on a non-class: %s", lhs->str,
+                 em_type_str(e, obj->value->type));
     cts_type *cls = obj->value->type;
     int slot = cts_class_find_attr(cls->cls, lhs->str);
     if (slot < 0) {
-        /* __init__ of a TorchScript class defines its attributes by assigning them */
+        /* __init__ of a TorchScript class defines its attributes by assigning
+         * them, with the type of the value: an annotation (`self.x: T = v`)
+         * only types the right-hand side (emitSelectAssign in 1.13) */
         if (e->fn->owner == cls && strcmp(e->fn->name, "__init__") == 0 && !cls->cls->is_module) {
-            if (cts_class_add_attr(cls->cls, lhs->str, hint ? hint : v->type, false, false)) {
+            if (type_contains_class(v->type, cls))
+                em_error(e, start, end,
+                         "Assignment to attribute '%s' cannot be of a type that contains class '%s'.\n"
+                         "Classes that recursively contain instances of themselves are not yet supported",
+                         lhs->str, cls->cls->qualname);
+            if (cts_class_add_attr(cls->cls, lhs->str, v->type, false, false)) {
                 cts_err_oom(e->err, "attribute", 0);
                 em_fail(e);
             }
@@ -995,6 +1048,9 @@ static ir_value *emit_aug_helper(emitter *e, const ast *s, ir_value *lhs) {
 
 static void emit_aug_assignment(emitter *e, const ast *s) {
     const ast *lhs = s->a;
+    /* 1.13's Python frontend (frontend.py augassign_map) has no //= or @= */
+    if (e->src->python_frontend && (s->op == T_DSLASH || s->op == T_AT))
+        em_error_at(e, s, "unsupported kind of augumented assignment: %s", s->op == T_DSLASH ? "FloorDiv" : "MatMult");
     if (lhs->kind == A_NAME) {
         ir_value *l = em_expr(e, lhs, NULL);
         ir_value *r = emit_aug_helper(e, s, l);
@@ -1693,12 +1749,14 @@ static ir_value *emit_list_literal(emitter *e, const ast *n, cts_type *hint) {
     ir_value **vals;
     int nv = gather_values(e, n->list, n->nlist, &vals);
     cts_type *elem = T_TENSOR;
-    if (hint && (hint->kind == TY_UNION || hint->kind == TY_OPTIONAL)) {
+    cts_type *annotated_union = hint && (hint->kind == TY_UNION || hint->kind == TY_OPTIONAL) ? hint : NULL;
+    if (annotated_union) {
         /* a union hint: use its list member, if it has one */
         cts_type *lh = NULL;
         for (int i = 0; i < hint->n; i++)
             if (hint->elems[i]->kind == TY_LIST) lh = hint->elems[i];
         hint = lh;
+        if (!lh) annotated_union = NULL;
     }
     if (hint) {
         if (hint->kind != TY_LIST) em_error_at(e, n, "Expected a List type hint but instead got %s", em_type_str(e, hint));
@@ -1718,6 +1776,8 @@ static ir_value *emit_list_literal(emitter *e, const ast *n, cts_type *hint) {
                         em_type_str(e, elem), em_type_str(e, vals[i]->type));
     ir_value *l = em_list(e, elem, vals, nv);
     if (!nv && !hint) l->node->empty_list_literal = true;
+    /* a literal typed by a Union/Optional annotation is cast to it */
+    if (annotated_union) l = em_unchecked_cast(e, l, annotated_union);
     return l;
 }
 
@@ -1729,6 +1789,15 @@ static ir_value *emit_dict_literal(emitter *e, const ast *n, cts_type *hint) {
         vals[i] = em_expr(e, n->list2[i], NULL);
     }
     cts_type *kt, *vt;
+    cts_type *annotated_union = hint && (hint->kind == TY_UNION || hint->kind == TY_OPTIONAL) ? hint : NULL;
+    if (annotated_union) {
+        /* a union hint: use its dict member, if it has one */
+        cts_type *dh = NULL;
+        for (int i = 0; i < hint->n; i++)
+            if (hint->elems[i]->kind == TY_DICT) dh = hint->elems[i];
+        hint = dh;
+        if (!dh) annotated_union = NULL;
+    }
     if (hint && hint->kind == TY_DICT) {
         kt = hint->elems[0];
         vt = hint->elems[1];
@@ -1753,6 +1822,7 @@ static ir_value *emit_dict_literal(emitter *e, const ast *n, cts_type *hint) {
         ir_add_input(d, vals[i]);
     }
     ir_set_type(d->outputs[0], em_hold(e, cts_type_dict(kt, vt)));
+    if (annotated_union) return em_unchecked_cast(e, d->outputs[0], annotated_union);
     return d->outputs[0];
 }
 
@@ -1806,7 +1876,17 @@ static ir_value *emit_simple_expr(emitter *e, const ast *n, cts_type *hint) {
     switch (n->kind) {
     case A_INT: return em_int_const(e, n->ival, n->start, n->end);
     case A_FLOAT: return em_float_const(e, n->fval, n->start, n->end);
-    case A_IMAG: em_error_at(e, n, "complex numbers are not supported by cts yet");
+    case A_IMAG: { /* emitConst: a complex constant 0+fval*j, materialized like floats */
+        cv_value z;
+        if (cv_complex_new(0.0, n->fval, &z, e->err)) em_fail(e);
+        uint64_t bits;
+        memcpy(&bits, &n->fval, 8);
+        char key[64];
+        snprintf(key, sizeof key, "j%llx", (unsigned long long)bits);
+        ir_value *v = materialize(e, &e->float_consts, key, z, n->start, n->end);
+        cv_release(z);
+        return v;
+    }
     case A_STR: {
         cv_value s;
         if (cv_str_new(n->str, n->slen, &s, e->err)) em_fail(e);
@@ -1819,8 +1899,12 @@ static ir_value *emit_simple_expr(emitter *e, const ast *n, cts_type *hint) {
     case A_NONE: return em_const(e, cv_none(), n->start, n->end);
     case A_BINOP:
         if (n->op == T_PERCENT) {
+            /* 1.13's emitSimpleExpr emits the left operand once to look at
+             * its type, then emits both operands again (the first copy is
+             * dead code; its loads count in value naming) */
             ir_value *l = sv_as_value(e, em_sugared_expr(e, n->a, 0, NULL), n->a->start, n->a->end);
             if (l->type->kind == TY_STR) {
+                l = em_expr(e, n->a, NULL);
                 ir_value *r = em_expr(e, n->b, NULL);
                 ir_node *f = em_insert(e, "aten::percentFormat", 1, n->start, n->end);
                 ir_add_input(f, l);
@@ -1829,15 +1913,6 @@ static ir_value *emit_simple_expr(emitter *e, const ast *n, cts_type *hint) {
                 em_resolve_schema(e, f);
                 return f->outputs[0];
             }
-            /* l already emitted: finish as a binary op on values */
-            nval a[2] = {{0}, {0}};
-            a[0].value = l;
-            a[1].value = em_expr(e, n->b, NULL);
-            sv *m = sv_new(e, SV_MAGIC);
-            m->name = "__mod__";
-            m->inner = sv_new(e, SV_BUILTIN);
-            m->inner->name = "aten::remainder";
-            return sv_as_value(e, sv_call(e, m, a, 2, NULL, 0, 0, n->start, n->end), n->start, n->end);
         }
         return emit_binary(e, n->op, n->a, n->b, n->start, n->end);
     case A_CMP: return emit_compare(e, n);
@@ -1881,35 +1956,63 @@ static ir_value *emit_slice_op(emitter *e, uint32_t start, uint32_t end, ir_valu
     args[na++].value = sliceable;
     if (dim) args[na++].value = dim;
     if (sliceable->type->kind == TY_TUPLE) {
-        /* tuple slicing needs constant indices */
-        int64_t n = sliceable->type->n, idx[3] = {0, n, 1};
+        /* emitTupleSlice: constant indices (getSliceInd), negative ones
+         * adjusted once by the tuple's length (getAdjTupleIndex), None as
+         * INT64_MAX, then slice_indices_adjust; createTupleSlice reads each
+         * element with prim::TupleIndex and builds a new tuple */
+        int64_t n = sliceable->type->n, idx[3] = {INT64_MAX, INT64_MAX, 1};
         ir_value *vs[3] = {s, t, step};
         for (int i = 0; i < 3; i++) {
             if (!vs[i]) continue;
             if (vs[i]->node->k != K_CONSTANT || vs[i]->node->value.tag != CV_INT)
-                em_error(e, start, end, "tuple slice indices must be integer constants");
+                em_error(e, start, end, i == 2 ? "Step size should always be an integer"
+                                               : "tuple slice indices must be integer constants");
             idx[i] = vs[i]->node->value.u.i;
+            if (i < 2 && idx[i] < 0) idx[i] += n;
         }
-        if (idx[2] != 1) em_error(e, start, end, "tuple slices with a step are not supported by cts yet");
-        int64_t a = idx[0] < 0 ? idx[0] + n : idx[0], b = idx[1] < 0 ? idx[1] + n : idx[1];
-        if (a < 0) a = 0;
-        if (b > n) b = n;
-        if (b < a) b = a;
-        ir_node *ts = em_insert(e, "prim::TupleSlice", 1, start, end);
-        ir_add_input(ts, sliceable);
-        ir_add_input(ts, em_int_const(e, a, start, end));
-        ir_add_input(ts, em_int_const(e, b, start, end));
-        ir_set_type(ts->outputs[0], em_hold(e, cts_type_tuple((int)(b - a), sliceable->type->elems + a)));
-        return ts->outputs[0];
+        int64_t b = idx[0], en = idx[1], st = idx[2];
+        if (st == 0) em_error(e, start, end, "List slice should have non-zero step");
+        if (st < -INT64_MAX) em_error(e, start, end, "List slice step is out of bounds");
+        if (b == INT64_MAX) b = st < 0 ? INT64_MAX : 0;
+        if (en == INT64_MAX) en = st < 0 ? INT64_MIN : INT64_MAX;
+        if (b < 0) {
+            b += n;
+            if (b < 0) b = st < 0 ? -1 : 0;
+        } else if (b >= n) {
+            b = st < 0 ? n - 1 : n;
+        }
+        if (en < 0) {
+            en += n;
+            if (en < 0) en = st < 0 ? -1 : 0;
+        } else if (en >= n) {
+            en = st < 0 ? n - 1 : n;
+        }
+        int64_t cnt = 0;
+        if (st < 0 && en < b) cnt = (b - en - 1) / (-st) + 1;
+        if (st > 0 && b < en) cnt = (en - b - 1) / st + 1;
+        ir_value **vals = em_alloc(e, (size_t)(cnt + 1) * sizeof *vals);
+        for (int64_t j = 0, i = b; j < cnt; j++, i += st) {
+            ir_value *iv = em_const(e, cv_int(i), start, end); /* insertConstant at the insertion point */
+            ir_node *ti = em_insert(e, "prim::TupleIndex", 1, start, end);
+            ir_add_input(ti, sliceable);
+            ir_add_input(ti, iv);
+            ir_set_type(ti->outputs[0], sliceable->type->elems[i]);
+            vals[j] = ti->outputs[0];
+        }
+        return em_tuple(e, vals, (int)cnt, NULL);
     }
-    if (!s) s = em_const(e, sliceable->type->kind == TY_TENSOR ? cv_none() : cv_int(0), start, end);
+    /* a missing start is None for tensors, lists and strings alike (their
+     * schemas take int? start; 0 would be wrong for a negative step) */
+    /* emitSliceOp inserts the default step before the schema matching
+     * fills in the missing start/end (None) */
+    if (!step) step = em_const(e, cv_int(1), start, end);
+    if (!s) s = em_const(e, cv_none(), start, end);
     args[na].name = "start";
     args[na++].value = s;
     if (t) {
         args[na].name = "end";
         args[na++].value = t;
     }
-    if (!step) step = em_const(e, cv_int(1), start, end);
     nval kw = {0};
     kw.name = "step";
     kw.value = step;
@@ -1949,6 +2052,9 @@ static ir_value *emit_int_and_slice_indexing(emitter *e, const ast *n, ir_value 
             dim++;
             continue;
         }
+        /* handle_indexing in 1.13 emits the index once as a sugared value
+         * (to look for a slice object) and then again as a value */
+        (void)em_sugared_expr(e, x, 1, NULL);
         ir_value *v = em_expr(e, x, x->kind == A_NONE ? T_NONE : NULL);
         if (v->type->kind == TY_LIST) {
             nval a = {0}, kw = {0};
@@ -1976,6 +2082,7 @@ static ir_value *emit_int_and_slice_indexing(emitter *e, const ast *n, ir_value 
             rdim--;
             continue;
         }
+        (void)em_sugared_expr(e, x, 1, NULL);
         ir_value *v = em_expr(e, x, x->kind == A_NONE ? T_NONE : NULL);
         exprs[r] = v;
         if (v->type->kind == TY_NONE) {
@@ -2147,6 +2254,10 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
         sv *obj = em_sugared_expr(e, n->list[0], 1, NULL);
         if (n->list[1]->kind != A_STR) em_error_at(e, n, "hasattr's second argument must be a string literal");
         bool has = false;
+        /* SimpleValue::hasAttr: only objects have attributes to ask about */
+        if (obj->kind == SV_SIMPLE && obj->value->type->kind != TY_CLASS)
+            em_error_at(e, n->list[0], "hasattr's first argument must be an object, got %s instead",
+                        em_type_str(e, obj->value->type));
         if (obj->kind == SV_SIMPLE && obj->value->type->kind == TY_CLASS) {
             cts_class *c = obj->value->type->cls;
             has = cts_class_find_attr(c, n->list[1]->str) >= 0 || cts_class_find_const(c, n->list[1]->str) >= 0 ||
@@ -2164,12 +2275,16 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
             if (vals[i]->type->kind != TY_INT)
                 em_error_at(e, n, "all inputs of range must be ints, found %s in argument %d", em_type_str(e, vals[i]->type), i);
         }
+        /* RangeValue's constructor: the default start 0 and step 1 are
+         * constants at the insertion point (nrange 1: only the end counts) */
         if (nv == 1) {
+            r->range[0] = em_const(e, cv_int(0), n->start, n->end);
             r->range[1] = vals[0];
+            r->range[2] = em_const(e, cv_int(1), n->start, n->end);
         } else {
             r->range[0] = vals[0];
             r->range[1] = vals[1];
-            if (nv == 3) r->range[2] = vals[2];
+            r->range[2] = nv == 3 ? vals[2] : em_const(e, cv_int(1), n->start, n->end);
         }
         r->nrange = nv;
         if (nv == 1 && vals[0]->node->k == K_CONSTANT && vals[0]->node->has_value) {
@@ -2189,14 +2304,18 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
             ir_value *endv = em_int_const(e, INT64_MAX, n->start, n->end);
             sv *it = sv_iter(e, em_sugared_expr(e, n->list[0], 1, NULL), n->start, n->end);
             sv *r = sv_new(e, SV_RANGE);
+            /* RangeValue(start?, end): its default start and step are
+             * constants at the insertion point */
             if (startv) {
                 r->range[0] = startv;
                 r->range[1] = endv;
                 r->nrange = 2;
             } else {
+                r->range[0] = em_const(e, cv_int(0), n->start, n->end);
                 r->range[1] = endv;
                 r->nrange = 1;
             }
+            r->range[2] = em_const(e, cv_int(1), n->start, n->end);
             r->has_static_len = it->has_static_len;
             r->static_len = it->static_len;
             tree->children[tree->nchildren++] = r;
@@ -2264,7 +2383,35 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
         return sv_simple(e, o->outputs[0]);
     }
     if (strcmp(form, "prim::fork") == 0) em_error_at(e, n, "fork is not supported by cts yet");
-    if (strcmp(form, "prim::tolist") == 0) em_error_at(e, n, "tolist() is not supported by cts yet");
+    if (strcmp(form, "prim::tolist") == 0) {
+        /* emitApplySpecialForm re-emits the tensor of `x.tolist()`, then
+         * Graph::insertToList: the list depth and the base element type
+         * (0 int, 1 float, 2 bool, 3 complex) become constant arguments */
+        if (n->a->kind != A_ATTR) em_error_at(e, n, "tolist() must be called as a method of a Tensor");
+        ir_value *t = sv_as_value(e, em_sugared_expr(e, n->a->a, 1, NULL), n->a->a->start, n->a->a->end);
+        if (!hint) em_error_at(e, n, "Expected type hint for result of tolist()");
+        int dim = 0;
+        cts_type *b = hint;
+        while (b->kind == TY_LIST) {
+            b = b->elems[0];
+            dim++;
+        }
+        int ety = b->kind == TY_INT ? 0 : b->kind == TY_FLOAT ? 1 : b->kind == TY_BOOL ? 2 : b->kind == TY_COMPLEX ? 3 : -1;
+        if (ety < 0)
+            em_error_at(e, n, "%s is not one of the supported element types for tolist: int, float, complex, bool",
+                        em_type_str(e, b));
+        ir_value *dv = em_const(e, cv_int(dim), n->start, n->end), *ev = em_const(e, cv_int(ety), n->start, n->end);
+        ir_node *tl = em_insert(e, "prim::tolist", 1, n->start, n->end);
+        int idx[2];
+        if (cts_schema_find("prim::tolist", idx, 2) < 1) em_error_at(e, n, "internal error: no prim::tolist schema");
+        tl->schema = cts_cu_schema(e->cu, cts_schema_text(idx[0]), e->err);
+        if (!tl->schema) em_fail(e);
+        ir_add_input(tl, t);
+        ir_add_input(tl, dv);
+        ir_add_input(tl, ev);
+        ir_set_type(tl->outputs[0], hint);
+        return sv_simple(e, tl->outputs[0]);
+    }
     em_error_at(e, n, "unknown special form %s", form);
 }
 
@@ -2285,6 +2432,20 @@ static sv *emit_apply(emitter *e, const ast *n, int n_binders, cts_type *hint) {
 }
 
 /* ---- functions ---- */
+
+/* An empty list literal without a type hint is PyTorch's
+ * prim::EmptyListLiteral, replaced after emission by a fresh ListConstruct:
+ * the variable's debug name does not survive, and the value is numbered
+ * after every other. */
+static void unname_empty_list_literals(ir_graph *g, ir_block *b) {
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        if (n->k == K_LISTCONSTRUCT && n->empty_list_literal && n->ninputs == 0 && n->outputs[0]->name) {
+            ir_set_name(n->outputs[0], NULL);
+            n->outputs[0]->id = g->next_value_id++;
+        }
+        for (int i = 0; i < n->nblocks; i++) unname_empty_list_literals(g, n->blocks[i]);
+    }
+}
 
 int cts_emit_function(cts_cu *cu, ir_function *fn, cts_err *err) {
     emitter em;
@@ -2376,6 +2537,7 @@ int cts_emit_function(cts_cu *cu, ir_function *fn, cts_err *err) {
         cts_cu_schema(cu, "aten::add.int(int a, int b) -> int", err),
         cts_cu_schema(cu, "aten::lt.int(int a, int b) -> bool", err)};
     int ssa_rc = cts_pass_convert_to_ssa(e->g, err);
+    if (!ssa_rc) unname_empty_list_literals(e->g, e->g->block);
     if (!ssa_rc && loop_schemas[0] && loop_schemas[1] && loop_schemas[2] && loop_schemas[3])
         cts_pass_canonicalize_modified_loops(e->g, loop_schemas);
     if (ssa_rc || cts_pass_cleanup(e->g, err)) {

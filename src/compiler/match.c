@@ -88,6 +88,12 @@ static bool match_type_vars(emitter *e, cts_type *formal, cts_type *actual, tenv
     }
     case TY_LIST:
         if (actual->kind == TY_LIST) return match_type_vars(e, formal->elems[0], actual->elems[0], te);
+        if (actual->kind == TY_TUPLE && actual->n > 0 && formal->elems[0]->kind == TY_VAR) {
+            /* a homogeneous tuple binds t[] to its unified element type */
+            cts_type *u = actual->elems[0];
+            for (int i = 1; i < actual->n && u; i++) u = em_unify(e, u, actual->elems[i]);
+            return u && match_type_vars(e, formal->elems[0], u, te);
+        }
         return formal->elems[0]->kind != TY_VAR && !(formal->elems[0]->n); /* no vars inside: fine */
     case TY_OPTIONAL:
         if (actual->kind == TY_OPTIONAL) return match_type_vars(e, formal->elems[0], actual->elems[0], te);

@@ -516,6 +516,10 @@ static void print_device(cts_strbuf *s, cv_value v) {
 /* IValue::repr with python_print's custom formatter: tensors, objects and
  * anything holding a non-ASCII string go to the CONSTANTS table. */
 static void print_constant(pp *p, cts_strbuf *s, cv_value v) {
+    if (cv_is_enum(v)) { /* an enum member prints as its qualified name */
+        cv_repr(v, s);
+        return;
+    }
     if (v.tag == CV_TENSOR || v.tag == CV_OBJECT || contains_non_ascii(v)) {
         cts_sb_printf(s, "CONSTANTS.c%d", get_or_add_constant(p, v));
         return;
@@ -577,6 +581,7 @@ static void print_constant(pp *p, cts_strbuf *s, cv_value v) {
         if (ann) cts_sb_putc(s, ')');
         break;
     }
+    case CV_COMPLEX: cv_repr(v, s); break; /* `1.+2.j`, which Python reads back */
     default: pp_fail(p, "code printer: cannot print a constant of kind %s", cv_tag_name(v.tag)); break;
     }
 }
@@ -781,7 +786,12 @@ static void split_long_inlines(pp *p, ir_value *v) {
 /* ---- expressions (printRHS) ---------------------------------------------------------- */
 
 static void print_op_name(cts_strbuf *s, const char *kind) {
-    if (!strcmp(kind, "aten::backward")) {
+    if (kind[0] == '^') {
+        /* a PythonOp (graph kind "^name[]()"): its code is `^name()(args)` */
+        const char *br = strchr(kind, '[');
+        cts_sb_putn(s, kind, br ? (size_t)(br - kind) : strlen(kind));
+        cts_sb_puts(s, "()");
+    } else if (!strcmp(kind, "aten::backward")) {
         cts_sb_puts(s, "torch.autograd.backward");
     } else if (!strcmp(kind, "aten::grad")) {
         cts_sb_puts(s, "torch.autograd.grad");

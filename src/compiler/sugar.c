@@ -4,12 +4,14 @@
  * a namespace such as `torch` or `ops.prim`, an operator symbol, a method
  * bound to an object, a class, a range, ... Each knows how to take an
  * attribute, be called, be iterated, and become a graph value. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../ops/schema_list.h"
 #include "emit_internal.h"
+#include "enum.h"
 
 static sv *special(emitter *e, const char *form) {
     sv *s = sv_new(e, SV_SPECIAL);
@@ -55,7 +57,7 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
         {"hash", "aten::hash"}, {"id", "prim::id"},     {"min", "prim::min"},   {"max", "prim::max"},
         {"abs", "prim::abs"},   {"all", "aten::all"},   {"any", "aten::any"},   {"divmod", "aten::divmod"},
         {"sum", "aten::sum"},   {"ord", "aten::ord"},   {"chr", "aten::chr"},   {"bin", "aten::bin"},
-        {"pow", "aten::pow"},   {"complex", "aten::complex"}, {"rangelist", "prim::rangelist"},
+        {"pow", "aten::pow"},   {"rangelist", "prim::rangelist"},
         {"sorted", "aten::sorted"},
     };
     static const struct { const char *name, *form; } forms[] = {
@@ -70,6 +72,7 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
     if (strcmp(name, "int") == 0) return magic(e, "__int__", cast(e, T_INT, "aten::Int"));
     if (strcmp(name, "bool") == 0) return magic(e, "__bool__", cast(e, T_BOOL, "aten::Bool"));
     if (strcmp(name, "str") == 0) return magic(e, "__str__", cast(e, T_STR, "aten::str"));
+    if (strcmp(name, "complex") == 0) return magic(e, "__complex__", cast(e, cts_type_prim(TY_COMPLEX), "aten::Complex"));
     for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
         if (strcmp(name, magics[i].name) == 0) return magic(e, magics[i].magic, builtin(e, magics[i].op, NULL));
     for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
@@ -106,8 +109,9 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
         return s;
     }
     if (strcmp(name, "CONSTANTS") == 0) return sv_new(e, SV_CONSTANTS);
-    if (strcmp(name, "inf") == 0) return sv_simple(e, em_float_const(e, 1.0 / 0.0, start, end));
-    if (strcmp(name, "nan") == 0) return sv_simple(e, em_float_const(e, 0.0 / 0.0, start, end));
+    /* SourceImporter: graph->insertConstant at the insertion point */
+    if (strcmp(name, "inf") == 0) return sv_simple(e, em_const(e, cv_float(INFINITY), start, end));
+    if (strcmp(name, "nan") == 0) return sv_simple(e, em_const(e, cv_float(NAN), start, end));
     if (strcmp(name, "__torch__") == 0) {
         sv *s = sv_new(e, SV_QUALIFIER);
         s->name = "__torch__";
@@ -151,6 +155,10 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
             c->type = cls;
             return c;
         }
+        if (tmp.set && !strstr(tmp.msg, "Unknown type name")) { /* the class exists but cannot be declared */
+            *e->err = tmp;
+            em_fail(e);
+        }
         cts_err tmp2 = {0};
         ir_function *fn = cts_cu_get_function(e->cu, q, &tmp2);
         if (fn) {
@@ -179,6 +187,34 @@ static bool dtype_constant(const char *field, int64_t *out) {
     return false;
 }
 
+/* torch.nn.functional.NAME when NAME is a Python function in PyTorch: the
+ * library's TorchScript version (library_functional.c), compiled on first
+ * use.  boolean_dispatch functions (max_pool2d: _max_pool2d or
+ * max_pool2d_with_indices) and the overloaded interpolate are decided when
+ * called (call_functional: the sugared value carries the name).  NULL for
+ * the operators (F.conv2d is aten::conv2d). */
+static sv *functional_attr(emitter *e, const char *field) {
+    static const char *const dispatched[] = {"max_pool1d",          "max_pool2d",          "max_pool3d",
+                                             "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+                                             "interpolate"};
+    char q[256];
+    bool dispatch = false;
+    for (size_t i = 0; i < sizeof dispatched / sizeof *dispatched; i++)
+        if (strcmp(field, dispatched[i]) == 0) dispatch = true;
+    /* F.threshold is the Python function _threshold */
+    if ((dispatch && strcmp(field, "interpolate") != 0) || strcmp(field, "threshold") == 0)
+        snprintf(q, sizeof q, "__torch__.torch.nn.functional._%s", field);
+    else
+        snprintf(q, sizeof q, "__torch__.torch.nn.functional.%s", field);
+    cts_err tmp = {0};
+    ir_function *fn = cts_cu_get_function(e->cu, q, &tmp);
+    if (!fn) return NULL;
+    sv *s = sv_new(e, SV_FUNCTION);
+    s->fn = fn;
+    if (dispatch) s->name = em_strdup(e, field);
+    return s;
+}
+
 /* an attribute of a Python module seen from TorchScript: torch, torch.nn.functional, math, torch.jit */
 static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t start, uint32_t end) {
     char sub[512];
@@ -186,11 +222,16 @@ static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t
     if (strcmp(path, "math") == 0) {
         static const struct { const char *n; double v; } mc[] = {
             {"pi", 3.141592653589793}, {"e", 2.718281828459045}, {"tau", 6.283185307179586},
-            {"inf", 1.0 / 0.0}, {"nan", 0.0 / 0.0}};
+            {"inf", INFINITY}, {"nan", NAN}};
+        /* a Python value made a constant at the insertion point (not
+         * materialized at the graph start as literals are); math.nan is
+         * CPython's positive quiet NaN */
         for (size_t i = 0; i < sizeof mc / sizeof *mc; i++)
-            if (strcmp(field, mc[i].n) == 0) return sv_simple(e, em_float_const(e, mc[i].v, start, end));
+            if (strcmp(field, mc[i].n) == 0) return sv_simple(e, em_const(e, cv_float(mc[i].v), start, end));
         char op[160];
-        snprintf(op, sizeof op, "aten::%s", field);
+        /* torch/jit/_builtins.py maps math.remainder to aten::mathremainder
+         * (aten::remainder is Python's %), every other math.f to aten::f */
+        snprintf(op, sizeof op, "aten::%s", strcmp(field, "remainder") == 0 ? "mathremainder" : field);
         if (has_schemas(op)) return builtin(e, em_strdup(e, op), NULL);
         em_error(e, start, end, "Python builtin <built-in function %s> is currently not supported in Torchscript", field);
     }
@@ -209,6 +250,10 @@ static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t
         sv *c = sv_new(e, SV_CLASS);
         c->type = cls;
         return c;
+    }
+    if (strcmp(path, "torch.nn.functional") == 0) {
+        sv *f = functional_attr(e, field);
+        if (f) return f;
     }
     if (strcmp(field, "jit") == 0 || strcmp(field, "nn") == 0 || strcmp(field, "functional") == 0 ||
         strcmp(field, "linalg") == 0 || strcmp(field, "fft") == 0 || strcmp(field, "special") == 0 ||
@@ -256,6 +301,9 @@ ir_value *sv_as_value(emitter *e, sv *s, uint32_t start, uint32_t end) {
 static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) {
     ir_value *v = s->value;
     cts_type *t = v->type;
+    /* SimpleValue::attr: tolist on a Tensor is a special form (it needs
+     * the type hint of its result) */
+    if (t->kind == TY_TENSOR && strcmp(field, "tolist") == 0) return special(e, "prim::tolist");
     if (t->kind == TY_TENSOR) {
         static const char *const props[] = {"dtype", "device", "grad", "data", "shape", "is_cuda", "is_cpu",
                                             "is_sparse", "is_quantized", "is_meta", "is_leaf", "is_nested",
@@ -265,7 +313,9 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
         for (size_t i = 0; i < sizeof props / sizeof *props; i++) {
             if (strcmp(field, props[i])) continue;
             char op[64];
-            snprintf(op, sizeof op, "prim::%s", field);
+            /* builtin_properties: real and imag are aten ops */
+            bool aten = strcmp(field, "real") == 0 || strcmp(field, "imag") == 0;
+            snprintf(op, sizeof op, "%s::%s", aten ? "aten" : "prim", field);
             nval a = {0};
             a.value = v;
             return sv_simple(e, em_builtin_call(e, em_strdup(e, op), &a, 1, NULL, 0, NULL, start, end));
@@ -278,6 +328,7 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
         a.value = v;
         return sv_simple(e, em_builtin_call(e, em_strdup(e, op), &a, 1, NULL, 0, NULL, start, end));
     }
+    if (t->kind == TY_CLASS && t->cls->is_enum) return em_enum_value_attr(e, v, field, start, end);
     if (t->kind == TY_CLASS) {
         cts_class *c = t->cls;
         if (cts_cu_get_method(e->cu, t, field, e->err)) {
@@ -321,7 +372,7 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
     if (t->kind == TY_TENSOR) {
         static const struct { const char *n; int dt; } casts[] = {
             {"byte", 0}, {"char", 1}, {"short", 2}, {"int", 3}, {"long", 4}, {"half", 5},
-            {"float", 6}, {"double", 7}, {"bool", 11}, {"bfloat16", 15}};
+            {"float", 6}, {"double", 7}, {"bfloat16", 15}}; /* no bool(): 1.13's TensorCastValue has none */
         for (size_t i = 0; i < sizeof casts / sizeof *casts; i++) {
             if (strcmp(field, casts[i].n)) continue;
             sv *c = sv_new(e, SV_SPECIAL);
@@ -331,7 +382,10 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
             return c;
         }
     }
-    /* a builtin method: aten::<field> with self bound */
+    /* a builtin method: aten::<field> with self bound; no schema takes a
+     * complex self (1.13 has no .real/.imag on a complex scalar) */
+    if (t->kind == TY_COMPLEX)
+        em_error(e, start, end, "'%s' object has no attribute or method '%s'.", em_type_str(e, t), field);
     char op[128];
     snprintf(op, sizeof op, "aten::%s", field);
     if (has_schemas(op)) return builtin(e, em_strdup(e, op), v);
@@ -398,6 +452,7 @@ sv *sv_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) 
         return r;
     }
     case SV_CLASS: {
+        if (s->type->kind == TY_CLASS && s->type->cls->is_enum) return em_enum_class_attr(e, s->type, field, start, end);
         if (strcmp(field, "__new__") == 0) return special(e, "prim::CreateObject");
         ir_function *m = cts_cu_get_method(e->cu, s->type, field, e->err);
         if (m) {
@@ -418,12 +473,11 @@ static sv *call_method(emitter *e, ir_value *self, const char *name, nval *args,
     ir_function *m = cts_cu_get_method(e->cu, self->type, name, e->err);
     if (!m) em_error(e, start, end, "method %s not found", name);
     if (cts_cu_ensure_schema(e->cu, m, e->err)) em_fail(e);
-    if (m->schema->nrets == 0 || (m->def && !m->def->a && !m->def->str2)) {
-        /* return type inferred from the body: compile the callee first */
-        if (m->state == FN_COMPILING)
-            em_error(e, start, end, "recursive call to %s needs a return type annotation", m->qualname);
-        if (cts_cu_ensure_compiled(e->cu, m, e->err)) em_fail(e);
-    }
+    /* a call defines the callee first (GraphFunction::ensure_defined), which
+     * is how PyTorch finds recursion, direct or through other functions */
+    if (m->state == FN_COMPILING)
+        em_error(e, start, end, " method '%s' is called recursively. Recursive calls are not supported", m->name);
+    if (cts_cu_ensure_compiled(e->cu, m, e->err)) em_fail(e);
     nval *all = em_alloc(e, (size_t)(nargs + 1) * sizeof *all);
     all[0].value = self;
     memcpy(all + 1, args, (size_t)nargs * sizeof *args);
@@ -437,26 +491,152 @@ static sv *call_method(emitter *e, ir_value *self, const char *name, nval *args,
     return sv_simple(e, n->outputs[0]);
 }
 
-static sv *call_function(emitter *e, ir_function *fn, nval *args, int nargs, nval *kwargs, int nkwargs, uint32_t start,
-                         uint32_t end) {
-    if (cts_cu_ensure_schema(e->cu, fn, e->err)) em_fail(e);
-    if (fn->def && !fn->def->a && !fn->def->str2) {
-        if (fn->state == FN_COMPILING)
-            em_error(e, start, end, "recursive call to %s needs a return type annotation", fn->qualname);
-        if (cts_cu_ensure_compiled(e->cu, fn, e->err)) em_fail(e);
-    }
-    matched mt;
-    const cts_schema *sch = fn->schema;
-    em_match_schemas(e, &sch, 1, args, nargs, kwargs, nkwargs, NULL, &mt, start, end);
+/* prim::CallFunction of fn with matched arguments; the callee is a
+ * `Function` constant named after it (its unqualified name). */
+static sv *emit_call_function(emitter *e, ir_function *fn, const matched *mt, uint32_t start, uint32_t end) {
     ir_node *c = em_insert(e, "prim::Constant", 1, start, end);
     c->fn = fn;
     c->attr_name = ir_intern(e->g, fn->name);
     ir_set_type(c->outputs[0], cts_type_prim(TY_FUNCTION));
     ir_node *n = em_insert(e, "prim::CallFunction", 1, start, end);
     ir_add_input(n, c->outputs[0]);
-    for (int i = 0; i < mt.ninputs; i++) ir_add_input(n, mt.inputs[i]);
-    ir_set_type(n->outputs[0], mt.ret_types[0]);
+    for (int i = 0; i < mt->ninputs; i++) ir_add_input(n, mt->inputs[i]);
+    ir_set_type(n->outputs[0], mt->ret_types[0]);
     return sv_simple(e, n->outputs[0]);
+}
+
+/* What a Python decorator makes of a function called from TorchScript:
+ * @torch.jit.ignore keeps it Python (a PythonOp), @torch.jit.unused and
+ * @torch.jit.ignore(drop=True) drop it (the call raises).  Neither body is
+ * ever compiled. */
+typedef enum { PY_FN_SCRIPTED, PY_FN_IGNORED, PY_FN_UNUSED } py_fn_modifier;
+
+static py_fn_modifier python_fn_modifier(emitter *e, const ir_function *fn) {
+    if (!fn->def || fn->def->kind != S_DEF) return PY_FN_SCRIPTED;
+    for (int i = 0; i < fn->def->nlist3; i++) {
+        const ast *d = fn->def->list3[i], *x = d->kind == A_CALL ? d->a : d;
+        const ast *parts[8];
+        int depth = 0;
+        while (x && x->kind == A_ATTR && depth < 8) {
+            parts[depth++] = x;
+            x = x->a;
+        }
+        if (!x || x->kind != A_NAME) continue;
+        char name[256], buf[512];
+        size_t off = (size_t)snprintf(name, sizeof name, "%s", x->str);
+        for (int k = depth - 1; k >= 0 && off < sizeof name; k--)
+            off += (size_t)snprintf(name + off, sizeof name - off, ".%s", parts[k]->str);
+        const char *full = cts_cu_unalias(e->cu, name, buf, sizeof buf);
+        if (strcmp(full, "torch.jit.unused") == 0) return PY_FN_UNUSED;
+        if (strcmp(full, "torch.jit.ignore") != 0) continue;
+        /* ignore(drop=True) is the older spelling of unused */
+        if (d->kind == A_CALL)
+            for (int k = 0; k < d->nlist2 && k < d->nnames; k++)
+                if (strcmp(d->names[k], "drop") == 0 && d->list2[k]->kind == A_TRUE) return PY_FN_UNUSED;
+        return PY_FN_IGNORED;
+    }
+    return PY_FN_SCRIPTED;
+}
+
+/* A call of a function TorchScript leaves to Python.  Ignored: a PythonOp
+ * node, printed as PyTorch prints one (`^name[]()(inputs)`), which the
+ * interpreter turns into an error if it is reached.  Unused: the call
+ * raises PyTorch's message (PythonValue::call), its value is uninitialized. */
+static sv *call_python_function(emitter *e, ir_function *fn, py_fn_modifier mod, nval *args, int nargs, nval *kwargs,
+                                int nkwargs, uint32_t start, uint32_t end) {
+    if (cts_cu_ensure_schema(e->cu, fn, e->err)) em_fail(e);
+    /* the signature PyTorch takes from the Python function has no defaults:
+     * every argument must be given */
+    cts_schema *plain = em_alloc(e, sizeof *plain);
+    *plain = *fn->schema;
+    plain->args = em_alloc(e, (size_t)(plain->nargs ? plain->nargs : 1) * sizeof *plain->args);
+    for (int i = 0; i < plain->nargs; i++) {
+        plain->args[i] = fn->schema->args[i];
+        plain->args[i].has_default = false;
+    }
+    matched mt;
+    const cts_schema *sch = plain;
+    em_match_schemas(e, &sch, 1, args, nargs, kwargs, nkwargs, NULL, &mt, start, end);
+    cts_type *rt = mt.nrets > 0 ? mt.ret_types[0] : T_NONE;
+    if (mod == PY_FN_IGNORED) {
+        char kind[300];
+        snprintf(kind, sizeof kind, "^%s[]()", fn->name);
+        ir_node *n = em_insert(e, kind, 1, start, end);
+        for (int i = 0; i < mt.ninputs; i++) ir_add_input(n, mt.inputs[i]);
+        ir_set_type(n->outputs[0], rt);
+        return sv_simple(e, n->outputs[0]);
+    }
+    static const char msg[] = "This Python function is annotated to be ignored and cannot be run";
+    cv_value m;
+    if (cv_str_new(msg, sizeof msg - 1, &m, e->err)) em_fail(e);
+    nval a[2] = {{0}, {0}};
+    a[0].value = ir_insert_constant(e->g, m, NULL, 0, 0); /* no source range, as graph->insert gives */
+    cv_release(m);
+    a[1].value = ir_insert_constant(e->g, cv_none(), NULL, 0, 0);
+    em_builtin_call(e, "prim::RaiseException", a, 2, NULL, 0, NULL, start, end);
+    ir_node *u = em_insert(e, "prim::Uninitialized", 1, start, end);
+    ir_set_type(u->outputs[0], rt);
+    return sv_simple(e, u->outputs[0]);
+}
+
+static sv *call_function(emitter *e, ir_function *fn, nval *args, int nargs, nval *kwargs, int nkwargs, uint32_t start,
+                         uint32_t end) {
+    py_fn_modifier mod = python_fn_modifier(e, fn);
+    if (mod != PY_FN_SCRIPTED) return call_python_function(e, fn, mod, args, nargs, kwargs, nkwargs, start, end);
+    if (cts_cu_ensure_schema(e->cu, fn, e->err)) em_fail(e);
+    /* as in call_method: define the callee first, refuse recursion */
+    if (fn->state == FN_COMPILING)
+        em_error(e, start, end, " function '%s' is called recursively. Recursive calls are not supported", fn->name);
+    if (cts_cu_ensure_compiled(e->cu, fn, e->err)) em_fail(e);
+    matched mt;
+    const cts_schema *sch = fn->schema;
+    em_match_schemas(e, &sch, 1, args, nargs, kwargs, nkwargs, NULL, &mt, start, end);
+    return emit_call_function(e, fn, &mt, start, end);
+}
+
+/* torch.nn.functional's dispatching functions (see functional_attr):
+ * boolean_dispatch picks a function by the constant `return_indices`
+ * (absent: False), interpolate the first of its overloads that matches. */
+static sv *call_functional(emitter *e, const char *name, nval *args, int nargs, nval *kwargs, int nkwargs,
+                           uint32_t start, uint32_t end) {
+    char q[256];
+    if (strcmp(name, "interpolate") == 0) {
+        static const char *const overloads[] = {
+            "__torch__.torch.nn.functional.interpolate",
+            "__torch__.torch.nn.functional.___torch_mangle_0.interpolate",
+            "__torch__.torch.nn.functional.___torch_mangle_1.interpolate",
+            "__torch__.torch.nn.functional.___torch_mangle_2.interpolate",
+        };
+        ir_function *fns[4];
+        const cts_schema *schemas[4];
+        for (int i = 0; i < 4; i++) {
+            fns[i] = cts_cu_get_function(e->cu, overloads[i], e->err);
+            if (!fns[i] || cts_cu_ensure_schema(e->cu, fns[i], e->err)) em_fail(e);
+            schemas[i] = fns[i]->schema;
+        }
+        matched mt;
+        int k = em_match_schemas(e, schemas, 4, args, nargs, kwargs, nkwargs, NULL, &mt, start, end);
+        if (cts_cu_ensure_compiled(e->cu, fns[k], e->err)) em_fail(e);
+        return emit_call_function(e, fns[k], &mt, start, end);
+    }
+    /* max_poolNd(input, kernel_size, stride, padding, dilation, ceil_mode,
+     * return_indices), adaptive_max_poolNd(input, output_size, return_indices) */
+    int index = strncmp(name, "adaptive_", 9) == 0 ? 2 : 6;
+    nval *flag = nargs > index ? &args[index] : NULL;
+    for (int i = 0; i < nkwargs; i++)
+        if (strcmp(kwargs[i].name, "return_indices") == 0) flag = &kwargs[i];
+    bool with_indices = false;
+    if (flag) {
+        ir_value *v = nval_value(e, flag);
+        if (v->node->k != K_CONSTANT || !v->node->has_value || v->node->value.tag != CV_BOOL)
+            em_error(e, start, end, "value for return_indices must be a constant");
+        with_indices = v->node->value.u.b;
+    }
+    if (with_indices) snprintf(q, sizeof q, "__torch__.torch.nn.functional.%s_with_indices", name);
+    else snprintf(q, sizeof q, "__torch__.torch.nn.functional._%s", name);
+    ir_function *fn = cts_cu_get_function(e->cu, q, e->err);
+    if (!fn) em_fail(e);
+    return call_function(e, fn, args, nargs, kwargs, nkwargs, start, end);
 }
 
 sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs, int n_binders, uint32_t start,
@@ -472,7 +652,9 @@ sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs,
         return sv_simple(e, em_builtin_call(e, s->name, args, nargs, kwargs, nkwargs, s->value ? &self : NULL, start, end));
     }
     case SV_METHOD: return call_method(e, s->value, s->name, args, nargs, kwargs, nkwargs, start, end);
-    case SV_FUNCTION: return call_function(e, s->fn, args, nargs, kwargs, nkwargs, start, end);
+    case SV_FUNCTION:
+        if (s->name) return call_functional(e, s->name, args, nargs, kwargs, nkwargs, start, end);
+        return call_function(e, s->fn, args, nargs, kwargs, nkwargs, start, end);
     case SV_MAGIC: {
         if (nargs > 0) {
             ir_value *a0 = nval_value(e, &args[0]);
@@ -559,6 +741,9 @@ sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs,
     }
     case SV_CLASS: {
         cts_type *t = s->type;
+        if (t->kind == TY_CLASS && t->cls->is_enum)
+            em_error(e, start, end, "calling Enum class %s (a lookup by value) is not supported by cts; use %s.MEMBER",
+                     t->cls->qualname, t->cls->qualname);
         if (t->kind == TY_TUPLE) {
             /* NamedTuple constructor */
             matched mt;
@@ -603,6 +788,9 @@ sv *sv_iter(emitter *e, sv *s, uint32_t start, uint32_t end) {
     case SV_RANGE:
     case SV_ITER_TREE:
     case SV_TUPLE_SV: return s;
+    case SV_CLASS:
+        if (s->type->kind == TY_CLASS && s->type->cls->is_enum) return em_enum_iter(e, s->type, start, end);
+        em_error(e, start, end, "class '%s' is not iterable", s->type->cls ? s->type->cls->qualname : "?");
     case SV_SIMPLE: {
         cts_type *t = s->value->type;
         if (t->kind == TY_LIST || t->kind == TY_STR || t->kind == TY_TENSOR) return s;
@@ -628,10 +816,18 @@ sv *sv_iter(emitter *e, sv *s, uint32_t start, uint32_t end) {
     }
 }
 
+static void iter_tree_lens(emitter *e, sv *s, ir_value **lens, int *n, uint32_t start, uint32_t end) {
+    for (int i = 0; i < s->nchildren; i++) {
+        if (s->children[i]->kind == SV_ITER_TREE) iter_tree_lens(e, s->children[i], lens, n, start, end);
+        else if (*n < 64) lens[(*n)++] = sv_len(e, s->children[i], start, end);
+        else em_error(e, start, end, "too many iterables in one for loop");
+    }
+}
+
 ir_value *sv_len(emitter *e, sv *s, uint32_t start, uint32_t end) {
     switch (s->kind) {
     case SV_RANGE: {
-        if (!s->range[0] && !s->range[2]) return s->range[1];
+        if (s->nrange == 1) return s->range[1];
         nval a[3] = {{0}, {0}, {0}};
         a[0].value = s->range[0] ? s->range[0] : em_int_const(e, 0, start, end);
         a[1].value = s->range[1];
@@ -639,10 +835,11 @@ ir_value *sv_len(emitter *e, sv *s, uint32_t start, uint32_t end) {
         return em_builtin_call(e, "aten::__range_length", a, 3, NULL, 0, NULL, start, end);
     }
     case SV_ITER_TREE: {
+        /* IterableTree::len: the min of the lengths of its base iterables
+         * (nested trees flattened, as get_base_iterables does) */
         ir_value *lens[64];
         int n = 0;
-        for (int i = 0; i < s->nchildren && n < 64; i++) lens[n++] = sv_len(e, s->children[i], start, end);
-        if (n == 1) return lens[0];
+        iter_tree_lens(e, s, lens, &n, start, end);
         ir_value *lst = em_list(e, T_INT, lens, n);
         nval a = {0};
         a.value = lst;
@@ -661,7 +858,7 @@ ir_value *sv_len(emitter *e, sv *s, uint32_t start, uint32_t end) {
 sv *sv_getitem(emitter *e, sv *s, ir_value *idx, uint32_t start, uint32_t end) {
     switch (s->kind) {
     case SV_RANGE: {
-        if (!s->range[0] && !s->range[2]) return sv_simple(e, idx);
+        if (s->nrange == 1) return sv_simple(e, idx);
         nval a[3] = {{0}, {0}, {0}};
         a[0].value = idx;
         a[1].value = s->range[0] ? s->range[0] : em_int_const(e, 0, start, end);

@@ -538,6 +538,10 @@ static void clone_block_into(ir_block *dst, ir_block *src, vmap *m) {
     for (ir_node *n = ir_block_first(src); n != src->ret; n = n->next) {
         ir_node *c = clone_node(dst->graph, n, m);
         ir_insert_before(c, dst->ret);
+        /* Block::cloneFrom copies the outputs' metadata a second time after
+         * createClone did: by then the original was renamed (x -> x.1), so the
+         * clone takes x.1 and the original moves on to x.3, as in PyTorch */
+        for (int i = 0; i < n->noutputs; i++) copy_metadata(c->outputs[i], n->outputs[i]);
     }
     for (int i = 0; i < ir_block_noutputs(src); i++) ir_block_register_output(dst, vmap_get(m, ir_block_output(src, i)));
 }

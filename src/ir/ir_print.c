@@ -28,7 +28,7 @@ static void print_typed_list(ir_value *const *vs, int n, cts_strbuf *sb) {
 
 /* ostream's default formatting of a double: %g with 6 significant digits */
 static void print_ostream_double(double d, cts_strbuf *sb) {
-    if (isnan(d)) cts_sb_puts(sb, "nan");
+    if (isnan(d)) cts_sb_puts(sb, signbit(d) ? "-nan" : "nan");
     else if (isinf(d)) cts_sb_puts(sb, d < 0 ? "-inf" : "inf");
     else cts_sb_printf(sb, "%g", d);
 }
@@ -67,6 +67,19 @@ static void print_attr_value(const ir_node *n, cts_strbuf *sb) {
         break;
     }
     case CV_TENSOR: print_tensor_attr(v.u.t, sb); break;
+    case CV_LIST:
+        /* IValue's printer annotates a list whose element type its items
+         * cannot tell: an empty one, or one of optionals (printMaybeAnnotatedList) */
+        if (v.u.l->elem && (v.u.l->len == 0 || v.u.l->elem->kind == TY_OPTIONAL)) {
+            cts_sb_puts(sb, "annotate(List[");
+            cts_type_str_annot(v.u.l->elem, sb);
+            cts_sb_puts(sb, "], ");
+            cv_repr(v, sb);
+            cts_sb_putc(sb, ')');
+            break;
+        }
+        cv_repr(v, sb);
+        break;
     default: cv_repr(v, sb); break;
     }
 }

@@ -37,6 +37,7 @@
  */
 #include "gemm.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -962,10 +963,13 @@ cts_gemm_packed *cts_gemm_pack_b(int64_t K, int64_t N, const float *B, int64_t l
         cts_err_oom(err, "packed weights", n * sizeof(float));
         return NULL;
     }
-    for (int64_t pc = 0; pc < K; pc += cf->kc) {
-        int64_t kc = min64(cf->kc, K - pc);
-        for (int64_t jc = 0; jc < N; jc += cf->nc) {
-            int64_t nc = min64(cf->nc, N - jc);
+    /* column blocks outermost, as the GEMM's own packing: a transposed B
+     * (a linear layer's weight) is then read a few rows at a time, which
+     * keeps its pages in the TLB */
+    for (int64_t jc = 0; jc < N; jc += cf->nc) {
+        int64_t nc = min64(cf->nc, N - jc);
+        for (int64_t pc = 0; pc < K; pc += cf->kc) {
+            int64_t kc = min64(cf->kc, K - pc);
             pack_b(B, ldb, trans_b, pc, kc, jc, nc, cf->nr, p->data + pc * p->npad + jc * kc);
         }
     }
@@ -981,6 +985,58 @@ void cts_gemm_packed_free(cts_gemm_packed *p) {
 int64_t cts_gemm_packed_k(const cts_gemm_packed *p) { return p->k; }
 int64_t cts_gemm_packed_n(const cts_gemm_packed *p) { return p->n; }
 size_t cts_gemm_packed_bytes(const cts_gemm_packed *p) { return p->bytes + sizeof *p; }
+
+/* ------------------------------------------------------------------------ */
+/* packed weights cached on their storage                                    */
+
+static atomic_llong pack_count;
+
+static void packed_free_fn(void *p) { cts_gemm_packed_free(p); }
+
+const cts_gemm_packed *cts_gemm_cached_b(const ct_tensor *b, bool create) {
+    if (!b || b->dtype != CT_FLOAT32 || b->ndim != 2) return NULL;
+    int64_t K = b->sizes[0], N = b->sizes[1];
+    if (K <= 0 || N <= 0) return NULL;
+    int64_t ldb;
+    bool trans;
+    if (b->strides[1] == 1 || N == 1) {
+        trans = false;
+        ldb = K == 1 ? N : b->strides[0];
+    } else if (b->strides[0] == 1 || K == 1) {
+        trans = true;
+        ldb = b->strides[1];
+    } else {
+        return NULL;
+    }
+    if (ldb <= 0) return NULL; /* broadcast rows: not a weight */
+    ct_storage *s = b->storage;
+    cts_gemm_kernel kind = cfg_for(CTS_GEMM_AUTO)->kind;
+    /* the view (element offset, shape, layout) and the panel layout; a
+     * tag keeps other users of the storage cache apart */
+    uint64_t key[CT_AUX_KEY] = {0x63747367656d6d42ull /* "ctsgemmB" */,
+                                (uint64_t)b->offset,
+                                (uint64_t)K,
+                                (uint64_t)N,
+                                (uint64_t)ldb,
+                                (uint64_t)trans,
+                                (uint64_t)kind,
+                                0};
+    uint64_t ver = ct_storage_version(s);
+    const cts_gemm_packed *pk = ct_storage_aux_find(s, key, ver);
+    if (pk || !create) return pk;
+    cts_err e = {0};
+    cts_gemm_packed *np = cts_gemm_pack_b(K, N, ct_data(b), ldb, trans, CTS_GEMM_AUTO, &e);
+    if (!np) return NULL; /* out of memory: the call packs as it goes */
+    atomic_fetch_add_explicit(&pack_count, 1, memory_order_relaxed);
+    void *won = ct_storage_aux_add(s, key, ver, np, packed_free_fn);
+    if (!won) {
+        cts_gemm_packed_free(np); /* cache full: this call packs as it goes */
+        return NULL;
+    }
+    return won;
+}
+
+int64_t cts_gemm_cache_packings(void) { return atomic_load_explicit(&pack_count, memory_order_relaxed); }
 
 /* ------------------------------------------------------------------------ */
 /* f64 and i64: blocked loops                                                */

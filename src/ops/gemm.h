@@ -10,10 +10,11 @@
  * row, which broadcast views use); trans_a/trans_b read A/B as stored
  * transposed.
  *
- * Weight prepacking: cts_gemm_pack_b() packs a constant B once (e.g. a
- * linear layer's weight at model load) into the panel layout; calls that
- * pass it as `packed_b` skip B packing.  A packed B is immutable and may be
- * shared by any number of threads.
+ * Weight prepacking: cts_gemm_pack_b() packs a constant B once into the
+ * panel layout; calls that pass it as `packed_b` skip B packing.  A packed B
+ * is immutable and may be shared by any number of threads.
+ * cts_gemm_cached_b() keeps such a packing on the weight's storage, made on
+ * first use (linear, mm, addmm, matmul with a loaded module's weight).
  *
  * The epilogue is fused into the microkernel's store: scaling by alpha and
  * beta, a per-column bias (linear's bias), a per-row bias (a convolution's
@@ -32,6 +33,7 @@
 #include "../core/cpu.h"
 #include "../core/error.h"
 #include "../core/pool.h"
+#include "../tensor/tensor.h"
 
 /* Which microkernel a call uses.  AUTO is the process's cts_cpu_isa().
  * CTS_GEMM_AVX2_WIDE runs AVX2 code on the AVX-512 blocking (14x32 tiles,
@@ -82,6 +84,25 @@ void cts_gemm_packed_free(cts_gemm_packed *p);
 int64_t cts_gemm_packed_k(const cts_gemm_packed *p);
 int64_t cts_gemm_packed_n(const cts_gemm_packed *p);
 size_t cts_gemm_packed_bytes(const cts_gemm_packed *p);
+
+/* Packed-weight cache.  The packed form of a float32 weight is computed on
+ * first use and kept on the weight's storage (tensor.h's derived-data
+ * cache), so later calls, from any thread, skip B packing.  b is op(B)
+ * itself, a 2-D [K, N] view (linear passes weight.t()); the key is the view
+ * (offset, sizes, row or column layout and stride) plus the kernel's panel
+ * layout, so another view of the same storage never gets a wrong packing.
+ * Staleness: an entry belongs to the storage version it was packed at; the
+ * interpreter bumps a storage's version after every kernel that writes an
+ * argument (schema `Tensor(a!)`), so a weight written in place is packed
+ * again.  Writes that bypass the interpreter (a C caller changing a tensor's
+ * memory) must call ct_storage_bump_version().
+ * Returns the cached packing (borrowed: valid while b's storage lives), or
+ * NULL when there is none to use (not float32 2-D row/column-major, cache
+ * full, out of memory, or absent and !create); the caller then packs as it
+ * goes.  Packing is race-free: two threads may both pack, one copy is kept. */
+const cts_gemm_packed *cts_gemm_cached_b(const ct_tensor *b, bool create);
+/* Packings made by cts_gemm_cached_b in this process (for tests). */
+int64_t cts_gemm_cache_packings(void);
 
 /* The kernel AUTO resolves to in this process, and its register tile. */
 cts_gemm_kernel cts_gemm_kernel_auto(void);

@@ -194,7 +194,9 @@ int ku_tensor_list(const ku_args *a, int i, const cv_list **out) {
 }
 
 static int dtype_of(const ku_args *a, int i, int64_t id, ct_dtype *out) {
-    if (!ct_dtype_valid((int)id) || id != (int)id) {
+    /* complex tensors come only from torch.complex (ops/complex_tensor.c):
+     * no dtype= argument makes one */
+    if (!ct_dtype_valid((int)id) || id != (int)id || ct_dtype_is_complex((ct_dtype)id)) {
         const char *nm = id >= 0 && id < 64 ? ct_scalar_type_name_any((int)id) : NULL;
         if (nm) return cts_err_set(a->k->err, "argument %d: dtype %s is not supported by cts", i, nm);
         return cts_err_set(a->k->err, "argument %d: invalid dtype %lld", i, (long long)id);
@@ -608,6 +610,9 @@ static void run_tiled(const ku_iter *it, ku_loop_fn fn) {
 }
 
 int ku_copy(ct_tensor *dst, const ct_tensor *src, cts_err *err) {
+    if (dst->dtype != src->dtype && (ct_dtype_is_complex(dst->dtype) || ct_dtype_is_complex(src->dtype)))
+        return cts_err_set(err, "converting between %s and %s tensors is not supported by cts",
+                           ct_dtype_name(src->dtype), ct_dtype_name(dst->dtype));
     ku_iter it;
     ct_tensor *in = (ct_tensor *)src; /* the iterator only reads inputs */
     if (ku_iter_init(&it, dst, 1, &in, err)) return -1;
@@ -686,6 +691,35 @@ int ku_check_out_shape(const ct_tensor *out, int ndim, const int64_t *shape, cts
     char a[256], b[256];
     return cts_err_set(err, "output with shape %s doesn't match the broadcast shape %s",
                        ct_shape_str(out->ndim, out->sizes, a, sizeof a), ct_shape_str(ndim, shape, b, sizeof b));
+}
+
+int ku_resize_out(ct_tensor *out, int ndim, const int64_t *shape, cts_err *err) {
+    if (ku_same_shape(out->ndim, out->sizes, ndim, shape)) return 0;
+    int64_t numel = 1;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] < 0) return cts_err_set(err, "Trying to create tensor with negative dimension %lld",
+                                             (long long)shape[d]);
+        if (shape[d] && numel > INT64_MAX / shape[d]) return cts_err_set(err, "out: tensor too large");
+        numel *= shape[d];
+    }
+    int64_t esz = ct_dtype_size(out->dtype);
+    if (numel > (INT64_MAX / esz) - out->offset) return cts_err_set(err, "out: tensor too large");
+    size_t need = (size_t)((out->offset + numel) * esz);
+    if (!out->storage || out->storage->nbytes < need) {
+        ct_storage *st = ct_storage_new((size_t)(numel * esz), false, err);
+        if (!st) return -1;
+        ct_storage_release(out->storage);
+        out->storage = st;
+        out->offset = 0;
+    }
+    out->ndim = ndim;
+    int64_t stride = 1;
+    for (int d = ndim - 1; d >= 0; d--) {
+        out->sizes[d] = shape[d];
+        out->strides[d] = stride;
+        stride *= shape[d] ? shape[d] : 1;
+    }
+    return 0;
 }
 
 /* ---- memory overlap ---- */

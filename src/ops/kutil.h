@@ -170,6 +170,11 @@ int ku_broadcast(int n, ct_tensor *const *ts, int64_t *shape, cts_err *err);
 bool ku_same_shape(int na, const int64_t *a, int nb, const int64_t *b);
 /* "output with shape [3] doesn't match the broadcast shape [2, 3]" unless equal. */
 int ku_check_out_shape(const ct_tensor *out, int ndim, const int64_t *shape, cts_err *err);
+/* The out= argument's resize (at::native::resize_output): out keeps its
+ * storage and strides when its shape already is `shape`; otherwise it
+ * becomes contiguous with that shape (a new storage when the old one is too
+ * small).  Changes out's metadata in place, as PyTorch does. */
+int ku_resize_out(ct_tensor *out, int ndim, const int64_t *shape, cts_err *err);
 
 /* ---- float32 math that gcc vectorizes ---- */
 

@@ -1,5 +1,5 @@
 /* linalg.c - matrix products: aten::mm, addmm, bmm, baddbmm, mv, dot,
- * matmul, linear and t.
+ * matmul, linear and t; and einsum (a direct loop, see there).
  *
  * Each op follows PyTorch 1.13's CPU kernel: the same argument checks in the
  * same order with the same messages, the same rank dispatch for matmul
@@ -182,8 +182,8 @@ static void *gather(cts_kctx *k, const mview *v, int64_t B, ct_dtype src, ct_dty
 /* out: contiguous [B, M, N] of dtype dt.  out[b] = alpha * a[b] . b[b] +
  * beta * out[b] (beta 0: out is write-only).  a: M x K views, b: K x N
  * views, both of dtype dt.  bias_n (float32 only) is added to every row. */
-static int product(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, int64_t N, int64_t Kd, mview a,
-                   mview b, scal alpha, scal beta, const float *bias_n) {
+static int product_pk(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, int64_t N, int64_t Kd, mview a,
+                      mview b, scal alpha, scal beta, const float *bias_n, const cts_gemm_packed *pk) {
     if (B == 0 || M == 0 || N == 0) return 0;
     bool ints = ct_dtype_is_int(dt);
     bool beta0 = ints ? beta.i == 0 : beta.f == 0.0;
@@ -198,7 +198,10 @@ static int product(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, in
             lda = Kd;
             ta = false;
         }
-        if (!layout_of(&b, &ldb, &tb)) {
+        if (pk) {
+            ldb = 0;
+            tb = false;
+        } else if (!layout_of(&b, &ldb, &tb)) {
             if (!(cb = gather(k, &b, B, CT_FLOAT32, CT_FLOAT32))) {
                 free(ca);
                 return -1;
@@ -223,6 +226,10 @@ static int product(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, in
         g.alpha = (float)alpha.f;
         g.beta = beta0 ? 0.0f : (float)beta.f;
         g.bias_n = bias_n;
+        if (pk) {
+            g.B = NULL;
+            g.packed_b = pk;
+        }
         int rc = cts_sgemm_batched(&g, B, a.sb, b.sb, M * N, k->pool, k->err);
         free(ca);
         free(cb);
@@ -313,6 +320,21 @@ done:
     return rc;
 }
 
+static int product(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, int64_t N, int64_t Kd, mview a,
+                   mview b, scal alpha, scal beta, const float *bias_n) {
+    return product_pk(k, dt, out, B, M, N, Kd, a, b, alpha, beta, bias_n, NULL);
+}
+
+/* The cached packing of a float32 weight b ([K, N], op(B) of an [M, K] x
+ * [K, N] product; gemm.h's cache), or NULL.  Only products past GEMV sizes
+ * use one: for M <= 4 cts_sgemm reads the weight in place, which beats
+ * packing.  A miss packs only a loaded module's tensor (storage->weight):
+ * an activation is not worth keeping a packed copy of. */
+static const cts_gemm_packed *weight_packing(const ct_tensor *b, int64_t M) {
+    if (M <= 4 || b->dtype != CT_FLOAT32) return NULL;
+    return cts_gemm_cached_b(b, b->storage->weight);
+}
+
 static const scal ONE = {1.0, 1, false};
 static const scal ZERO = {0.0, 0, false};
 
@@ -359,8 +381,8 @@ static ct_tensor *mm_impl(cts_kctx *k, ct_tensor *a, ct_tensor *b, const float *
         not_implemented(k, "addmm_impl_cpu_", a->dtype);
         goto fail;
     }
-    if (product(k, a->dtype, ct_data(out), 1, sz[0], sz[1], a->sizes[1], mview_of(a), mview_of(b), ONE, ZERO,
-                a->dtype == CT_FLOAT32 ? bias_n : NULL))
+    if (product_pk(k, a->dtype, ct_data(out), 1, sz[0], sz[1], a->sizes[1], mview_of(a), mview_of(b), ONE, ZERO,
+                   a->dtype == CT_FLOAT32 ? bias_n : NULL, weight_packing(b, sz[0])))
         goto fail;
     return out;
 fail:
@@ -426,14 +448,14 @@ static ct_tensor *addmm_impl(cts_kctx *k, ct_tensor *self, ct_tensor *m1, ct_ten
     /* fast path: a row vector bias with beta 1 is the GEMM's fused bias */
     if (dt == CT_FLOAT32 && !beta_zero && beta.f == 1.0 && self->ndim <= 1 && se->strides[0] == 0 &&
         (se->strides[1] == 1 || sz[1] == 1)) {
-        if (product(k, dt, ct_data(out), 1, sz[0], sz[1], m1->sizes[1], mview_of(m1), mview_of(m2), alpha, ZERO,
-                    (const float *)ct_data(se)))
+        if (product_pk(k, dt, ct_data(out), 1, sz[0], sz[1], m1->sizes[1], mview_of(m1), mview_of(m2), alpha, ZERO,
+                       (const float *)ct_data(se), weight_packing(m2, sz[0])))
             goto fail;
         goto done;
     }
     if (!beta_zero && copy_into(k, out, se)) goto fail;
-    if (product(k, dt, ct_data(out), 1, sz[0], sz[1], m1->sizes[1], mview_of(m1), mview_of(m2), alpha,
-                beta_zero ? ZERO : beta, NULL))
+    if (product_pk(k, dt, ct_data(out), 1, sz[0], sz[1], m1->sizes[1], mview_of(m1), mview_of(m2), alpha,
+                   beta_zero ? ZERO : beta, NULL, weight_packing(m2, sz[0])))
         goto fail;
 done:
     ct_tensor_release(se);
@@ -992,8 +1014,267 @@ static int k_outer(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs)
     return rc;
 }
 
+/* ------------------------------------------------------------------------ */
+/* einsum                                                                    */
+
+/* PyTorch 1.13's einsum parser and checks (messages included): labels
+ * [a-zA-Z], spaces ignored, at most one '...' per operand; without '->' the
+ * output is the ellipsis dims, then the labels used once, in alphabetical
+ * (upper before lower) order.  A label repeated in one operand takes the
+ * diagonal; dims of size 1 broadcast, as do the ellipsis dims (right-
+ * aligned).  The contraction itself is a direct loop over the output and
+ * the summed labels (accumulating in double, or wrapping int64), which
+ * keeps every equation exact; it does not use the GEMM. */
+#define ES_LABELS 52
+#define ES_ELL 255
+
+static int es_label(unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' : c - 'a' + 26; }
+static bool es_is_sub(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+static int k_einsum(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    const char *eq;
+    const cv_list *l;
+    if (ku_str(&A, 0, &eq) || ku_tensor_list(&A, 1, &l)) return -1;
+    int nops = (int)l->len;
+    if (nops == 0) return cts_err_set(k->err, "einsum(): must provide at least one operand");
+    if (nops > 32) return cts_err_set(k->err, "einsum(): cts supports at most 32 operands");
+    const char *arrow = strstr(eq, "->");
+    size_t lhs_len = arrow ? (size_t)(arrow - eq) : strlen(eq);
+    /* operand labels: label index, or ES_ELL */
+    unsigned char labels[32][CT_MAX_DIMS + 1];
+    int nl[32] = {0};
+    bool found_ell = false;
+    int cur = 0;
+    for (size_t i = 0; i < lhs_len; i++) {
+        unsigned char c = (unsigned char)eq[i];
+        if (c == ' ') continue;
+        if (c == '.') {
+            if (found_ell)
+                return cts_err_set(k->err, "einsum(): found '.' for operand %d for which an ellipsis was already found",
+                                   cur);
+            if (!(i + 2 < lhs_len && eq[i + 1] == '.' && eq[i + 2] == '.'))
+                return cts_err_set(k->err, "einsum(): found '.' for operand %d that is not part of any ellipsis", cur);
+            i += 2;
+            c = ES_ELL;
+            found_ell = true;
+        } else if (c == ',') {
+            if (++cur >= nops)
+                return cts_err_set(k->err, "einsum(): fewer operands were provided than specified in the equation");
+            found_ell = false;
+            continue;
+        } else if (!es_is_sub(c)) {
+            return cts_err_set(k->err,
+                               "einsum(): invalid subscript given at index %zu in the equation string, subscripts must "
+                               "be in [a-zA-Z]",
+                               i);
+        } else {
+            c = (unsigned char)es_label(c);
+        }
+        if (nl[cur] > CT_MAX_DIMS) return cts_err_set(k->err, "einsum(): too many subscripts for operand %d", cur);
+        labels[cur][nl[cur]++] = c;
+    }
+    if (cur != nops - 1)
+        return cts_err_set(k->err, "einsum(): more operands were provided than specified in the equation");
+    ct_tensor *ops[32];
+    int label_count[ES_LABELS] = {0}, ell_nd = 0;
+    ct_dtype dt = CT_DTYPE_INVALID;
+    for (int i = 0; i < nops; i++) {
+        ops[i] = l->items[i].u.t;
+        int nd = ops[i]->ndim, nlab = nl[i];
+        bool has_ell = false;
+        for (int j = 0; j < nl[i]; j++) {
+            if (labels[i][j] == ES_ELL) {
+                nlab--;
+                has_ell = true;
+            } else {
+                label_count[labels[i][j]]++;
+            }
+        }
+        if (has_ell ? nlab > nd : nlab != nd)
+            return cts_err_set(k->err,
+                               "einsum(): the number of subscripts in the equation (%d) does not match the number of "
+                               "dimensions (%d) for operand %d%s",
+                               nlab, nd, i, has_ell ? "" : " and no ellipsis was given");
+        if (has_ell && nd - nlab > ell_nd) ell_nd = nd - nlab;
+        if (i == 0) dt = ops[i]->dtype;
+        else if (ops[i]->dtype != dt)
+            return cts_err_set(k->err, "einsum(): expected all operands to have the same dtype, got %s and %s",
+                               ku_dtype_tname(dt), ku_dtype_tname(ops[i]->dtype));
+    }
+    /* output labels */
+    int out_lab[ES_LABELS + 1], nout = 0, perm_index[ES_LABELS], ell_at = 0; /* ellipsis before out_lab[ell_at] */
+    bool out_ell = false;
+    for (int j = 0; j < ES_LABELS; j++) perm_index[j] = -1;
+    if (!arrow) {
+        out_ell = true;
+        for (int j = 0; j < ES_LABELS; j++)
+            if (label_count[j] == 1) {
+                perm_index[j] = nout;
+                out_lab[nout++] = j;
+            }
+    } else {
+        const char *rhs = arrow + 2;
+        size_t rn = strlen(rhs);
+        for (size_t i = 0; i < rn; i++) {
+            unsigned char c = (unsigned char)rhs[i];
+            if (c == ' ') continue;
+            if (c == '.') {
+                if (out_ell)
+                    return cts_err_set(k->err, "einsum(): found '.' for output but an ellipsis (...) was already found");
+                if (!(i + 2 < rn && rhs[i + 1] == '.' && rhs[i + 2] == '.'))
+                    return cts_err_set(k->err, "einsum(): found '.' for output that is not part of any ellipsis (...)");
+                i += 2;
+                out_ell = true;
+                ell_at = nout;
+                continue;
+            }
+            if (!es_is_sub(c))
+                return cts_err_set(k->err,
+                                   "einsum(): invalid subscript given at index %zu in the equation string, subscripts "
+                                   "must be in [a-zA-Z]",
+                                   lhs_len + 2 + i);
+            int j = es_label(c);
+            if (!(label_count[j] > 0 && perm_index[j] == -1))
+                return cts_err_set(k->err, "einsum(): output subscript %c %s", c,
+                                   perm_index[j] > -1 ? "appears more than once in the output"
+                                                      : "does not appear in the equation for any input operand");
+            perm_index[j] = nout;
+            out_lab[nout++] = j;
+        }
+    }
+    /* sizes: labels and ellipsis dims, with size-1 broadcasting */
+    int64_t lsize[ES_LABELS], esize[CT_MAX_DIMS];
+    for (int j = 0; j < ES_LABELS; j++) lsize[j] = 1;
+    for (int e = 0; e < ell_nd; e++) esize[e] = 1;
+    /* strides (elements) per operand per label / ellipsis dim; 0 = broadcast */
+    int64_t lstride[32][ES_LABELS], estride[32][CT_MAX_DIMS];
+    memset(lstride, 0, sizeof(int64_t) * ES_LABELS * (size_t)nops);
+    memset(estride, 0, sizeof(int64_t) * CT_MAX_DIMS * (size_t)nops);
+    for (int i = 0; i < nops; i++) {
+        const ct_tensor *t = ops[i];
+        int nlab = 0;
+        for (int j = 0; j < nl[i]; j++) nlab += labels[i][j] != ES_ELL;
+        int ell_here = t->ndim - nlab, d = 0;
+        for (int j = 0; j < nl[i]; j++) {
+            if (labels[i][j] == ES_ELL) {
+                for (int e = 0; e < ell_here; e++, d++) {
+                    int oe = ell_nd - ell_here + e;
+                    int64_t sz = t->sizes[d];
+                    if (sz != 1) {
+                        if (esize[oe] != 1 && esize[oe] != sz)
+                            return cts_err_set(k->err, "einsum(): operands do not broadcast: ellipsis dimension of size %lld "
+                                                       "against %lld in operand %d",
+                                               (long long)sz, (long long)esize[oe], i);
+                        esize[oe] = sz;
+                        estride[i][oe] = t->strides[d];
+                    }
+                }
+                continue;
+            }
+            int lab = labels[i][j];
+            int64_t sz = t->sizes[d];
+            for (int q = 0, dq = 0; q < j; q++) { /* a repeated label takes a diagonal: sizes must agree */
+                if (labels[i][q] == ES_ELL) {
+                    dq += ell_here;
+                    continue;
+                }
+                if (labels[i][q] == lab && t->sizes[dq] != sz)
+                    return cts_err_set(k->err,
+                                       "einsum(): subscript %c is repeated for operand %d but the sizes don't match, "
+                                       "%lld != %lld",
+                                       lab < 26 ? 'A' + lab : 'a' + lab - 26, i, (long long)sz, (long long)t->sizes[dq]);
+                dq++;
+            }
+            if (sz != 1) {
+                if (lsize[lab] != 1 && lsize[lab] != sz)
+                    return cts_err_set(k->err,
+                                       "einsum(): subscript %c has size %lld for operand %d which does not broadcast "
+                                       "with previously seen size %lld",
+                                       lab < 26 ? 'A' + lab : 'a' + lab - 26, (long long)sz, i, (long long)lsize[lab]);
+                lsize[lab] = sz;
+                lstride[i][lab] += t->strides[d];
+            }
+            d++;
+        }
+    }
+    /* loop variables: the output dims in order, then the summed ellipsis
+     * dims and labels */
+    int nvar = 0, nov;
+    int64_t vsize[CT_MAX_DIMS + 2 * ES_LABELS], vstride[32][CT_MAX_DIMS + 2 * ES_LABELS];
+    int64_t oshape[CT_MAX_DIMS + ES_LABELS];
+    int ond = 0;
+    for (int o = 0; o <= nout; o++) {
+        if (out_ell && o == ell_at)
+            for (int e = 0; e < ell_nd; e++) {
+                for (int i = 0; i < nops; i++) vstride[i][nvar] = estride[i][e];
+                vsize[nvar++] = esize[e];
+                oshape[ond++] = esize[e];
+            }
+        if (o == nout) break;
+        for (int i = 0; i < nops; i++) vstride[i][nvar] = lstride[i][out_lab[o]];
+        vsize[nvar++] = lsize[out_lab[o]];
+        oshape[ond++] = lsize[out_lab[o]];
+    }
+    if (ond > CT_MAX_DIMS) return cts_err_set(k->err, "einsum(): output has more than %d dims", CT_MAX_DIMS);
+    nov = nvar;
+    if (!out_ell)
+        for (int e = 0; e < ell_nd; e++) {
+            for (int i = 0; i < nops; i++) vstride[i][nvar] = estride[i][e];
+            vsize[nvar++] = esize[e];
+        }
+    for (int j = 0; j < ES_LABELS; j++)
+        if (label_count[j] > 0 && perm_index[j] == -1) {
+            for (int i = 0; i < nops; i++) vstride[i][nvar] = lstride[i][j];
+            vsize[nvar++] = lsize[j];
+        }
+    ct_tensor *out = ct_tensor_empty(dt, ond, oshape, k->err);
+    if (!out) return -1;
+    bool is_float = ct_dtype_is_float(dt);
+    int esz = ct_dtype_size(dt), oesz = esz;
+    int64_t onum = ct_numel(out), inner = 1;
+    for (int v = nov; v < nvar; v++) inner *= vsize[v];
+    int64_t ov[CT_MAX_DIMS + 2 * ES_LABELS] = {0}, base[32];
+    for (int64_t r = 0; r < onum; r++) {
+        for (int i = 0; i < nops; i++) {
+            base[i] = ops[i]->offset;
+            for (int v = 0; v < nov; v++) base[i] += ov[v] * vstride[i][v];
+        }
+        double facc = 0;
+        uint64_t iacc = 0;
+        int64_t iv[2 * ES_LABELS + CT_MAX_DIMS] = {0};
+        for (int64_t s = 0; s < inner; s++) {
+            double fp = 1;
+            uint64_t ip = 1;
+            for (int i = 0; i < nops; i++) {
+                int64_t off = base[i];
+                for (int v = nov; v < nvar; v++) off += iv[v - nov] * vstride[i][v];
+                const char *p = (const char *)ops[i]->storage->data + off * esz;
+                if (is_float) fp *= ct_load_f64(p, dt);
+                else ip *= (uint64_t)ct_load_i64(p, dt);
+            }
+            facc += fp;
+            iacc += ip;
+            for (int v = nvar - 1; v >= nov; v--) {
+                if (++iv[v - nov] < vsize[v]) break;
+                iv[v - nov] = 0;
+            }
+        }
+        char *o = (char *)ct_data(out) + r * oesz;
+        if (is_float) ct_store_f64(o, dt, facc);
+        else if (dt == CT_BOOL) *(uint8_t *)o = iacc != 0;
+        else ct_store_i64(o, dt, (int64_t)iacc);
+        for (int v = nov - 1; v >= 0; v--) {
+            if (++ov[v] < vsize[v]) break;
+            ov[v] = 0;
+        }
+    }
+    return ku_ret(outs, out);
+}
+
 const cts_op_def cts_ops_linalg[] = {
     {"aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", k_linear},
+    {"aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor", k_einsum},
     {"aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addmm},
     {"aten::mm(Tensor self, Tensor mat2) -> Tensor", k_mm},
     {"aten::matmul(Tensor self, Tensor other) -> Tensor", k_matmul},

@@ -1,5 +1,7 @@
 /* nn.c - kernel family 'nn': pooling, normalization, dropout, embedding and
- * index gathers, padding, upsampling, relu6, and the prim:: queries models
+ * index gathers, advanced indexing (index, index_put_), one_hot, losses,
+ * padding, upsampling (nearest, nearest-exact, linear, bicubic, antialiased;
+ * 1 to 3 spatial dims), relu6, and the prim:: queries models
  * make of tensors and of the runtime (dtype, device, is_autocast_enabled, ...).
  *
  * PyTorch 1.13 is the specification: its argument checks run in its order
@@ -2391,6 +2393,325 @@ static int k_upsample_bilinear2d_vec(cts_kctx *k, const cv_value *args, int narg
 }
 
 /* ------------------------------------------------------------------------ */
+/* upsampling over 1 to 3 spatial dims: nearest (1d, 3d), nearest-exact,    */
+/* linear / trilinear, bicubic, and the antialiased bilinear / bicubic      */
+
+/* Each spatial dim gets a table of `taps` source indices and weights per
+ * output position (PyTorch's compute_indices_weights_*), computed in the
+ * kernel's float type; an output element is the sum over all tap
+ * combinations of the weight products times the source value, computed in
+ * double and rounded once (PyTorch interpolates dim by dim in the float
+ * type: results agree to rounding).  Nearest modes copy values exactly. */
+enum { UPN_NEAREST, UPN_EXACT, UPN_LINEAR, UPN_CUBIC, UPN_AA_LINEAR, UPN_AA_CUBIC };
+
+typedef struct upn_tab {
+    int64_t in, out;
+    int taps;
+    int64_t *idx; /* out * taps */
+    double *w;
+} upn_tab;
+
+/* area_pixel_compute_scale in the compute type (float unless double) */
+static double upn_scale(int64_t in, int64_t out, bool align, bool has_scale, double scale, bool dbl) {
+    if (align) return out > 1 ? (dbl ? (double)(in - 1) / (double)(out - 1) : (double)((float)(in - 1) / (float)(out - 1))) : 0;
+    if (has_scale && scale > 0) return dbl ? 1.0 / scale : (double)(float)(1.0 / scale);
+    return dbl ? (double)in / (double)out : (double)((float)in / (float)out);
+}
+
+static double cubic1(double x, double a) { return ((a + 2) * x - (a + 3)) * x * x + 1; }
+static double cubic2(double x, double a) { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a; }
+static double aa_lin(double x) {
+    x = fabs(x);
+    return x < 1 ? 1 - x : 0;
+}
+static double aa_cub(double x) {
+    x = fabs(x);
+    return x < 1 ? cubic1(x, -0.5) : x < 2 ? cubic2(x, -0.5) : 0;
+}
+
+/* Fills t (t->in, t->out set) for mode; 0 or -1 (out of memory). */
+static int upn_table(cts_kctx *k, upn_tab *t, int mode, bool align, bool has_scale, double scale, ct_dtype dt) {
+    bool dbl = dt == CT_FLOAT64;
+    double sc = upn_scale(t->in, t->out, align, has_scale, scale, dbl), support = 0;
+    switch (mode) {
+    case UPN_NEAREST:
+    case UPN_EXACT: t->taps = 1; break;
+    case UPN_LINEAR: t->taps = 2; break;
+    case UPN_CUBIC: t->taps = 4; break;
+    default:
+        support = (mode == UPN_AA_LINEAR ? 1.0 : 2.0) * (sc >= 1 ? sc : 1);
+        t->taps = (int)ceil(support) * 2 + 1;
+        break;
+    }
+    size_t n = (size_t)(t->out * t->taps);
+    t->idx = malloc(sizeof(int64_t) * (n ? n : 1));
+    t->w = malloc(sizeof(double) * (n ? n : 1));
+    if (!t->idx || !t->w) return cts_err_oom(k->err, "upsample", n * 16);
+    for (int64_t o = 0; o < t->out; o++) {
+        int64_t *ix = t->idx + o * t->taps;
+        double *w = t->w + o * t->taps;
+        switch (mode) {
+        case UPN_NEAREST:
+            ix[0] = nearest_src(o, t->in, t->out, has_scale, scale, dt, false);
+            w[0] = 1;
+            break;
+        case UPN_EXACT: {
+            /* nearest_neighbor_exact_compute_source_index: a float scale
+             * (PyTorch 1.13 lacks bfloat16 here: cts computes as float32) */
+            float s = (float)sc;
+            int64_t i = (int64_t)floorf((float)(((double)o + 0.5) * (double)s));
+            ix[0] = i < t->in - 1 ? i : t->in - 1;
+            w[0] = 1;
+            break;
+        }
+        case UPN_LINEAR: {
+            if (dbl) {
+                double l0, l1;
+                linear_idx_d(o, t->in, t->out, align, has_scale, scale, &ix[0], &ix[1], &l0, &l1);
+                w[0] = l0, w[1] = l1;
+            } else {
+                float l0, l1;
+                linear_idx_f(o, t->in, t->out, align, has_scale, scale, &ix[0], &ix[1], &l0, &l1);
+                w[0] = l0, w[1] = l1;
+            }
+            break;
+        }
+        case UPN_CUBIC: {
+            double real = align ? sc * (double)o : sc * ((double)o + 0.5) - 0.5;
+            if (!dbl) real = (float)real;
+            double fl = floor(real), tt = real - fl;
+            if (!dbl) tt = (float)tt;
+            double c[4] = {cubic2(tt + 1, -0.75), cubic1(tt, -0.75), cubic1(1 - tt, -0.75), cubic2(2 - tt, -0.75)};
+            for (int j = 0; j < 4; j++) {
+                int64_t i = (int64_t)fl - 1 + j;
+                ix[j] = i < 0 ? 0 : i > t->in - 1 ? t->in - 1 : i;
+                w[j] = dbl ? c[j] : (double)(float)c[j];
+            }
+            break;
+        }
+        default: {
+            double center = sc * ((double)o + 0.5), inv = sc >= 1 ? 1 / sc : 1, total = 0;
+            int64_t xmin = (int64_t)(center - support + 0.5), xmax = (int64_t)(center + support + 0.5);
+            if (xmin < 0) xmin = 0;
+            if (xmax > t->in) xmax = t->in;
+            for (int j = 0; j < t->taps; j++) { /* taps past the window: index -1, never read */
+                ix[j] = xmin + j < xmax ? xmin + j : -1;
+                w[j] = xmin + j < xmax ? (mode == UPN_AA_LINEAR ? aa_lin : aa_cub)(((double)(j + xmin) - center + 0.5) * inv)
+                                       : 0;
+                total += w[j];
+            }
+            for (int j = 0; j < t->taps; j++)
+                if (total != 0) w[j] /= total;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+static const char *const UPN_NAMES[] = {"compute_indices_weights_nearest", "compute_indices_weights_nearest",
+                                        "compute_indices_weights_linear", "compute_indices_weights_cubic",
+                                        "compute_indices_weights_aa", "compute_indices_weights_aa"};
+
+/* The upsampling of x (N, C, spatial...) to os with per-dim scales. */
+static ct_tensor *upsample_nd(cts_kctx *k, ct_tensor *x, int sp, const int64_t *os, int nos, int mode, bool align,
+                              const bool *has_s, const double *s) {
+    char b1[128];
+    if (nos != sp) return cts_err_set(k->err, "It is expected output_size equals to %d, but got size %d", sp, nos), NULL;
+    if (x->ndim != sp + 2)
+        return cts_err_set(k->err, "It is expected input_size equals to %d, but got size %d", sp + 2, x->ndim), NULL;
+    bool ok = true;
+    for (int d = 0; d < sp; d++) ok = ok && x->sizes[2 + d] > 0 && os[d] > 0;
+    if (!ok) {
+        static const char *const dn[3][3] = {{"W"}, {"H", "W"}, {"D", "H", "W"}};
+        char in[96] = "", out[96] = "";
+        for (int d = 0; d < sp; d++) {
+            size_t li = strlen(in), lo = strlen(out);
+            snprintf(in + li, sizeof in - li, "%s%s: %lld", d ? ", " : "", dn[sp - 1][d], (long long)x->sizes[2 + d]);
+            snprintf(out + lo, sizeof out - lo, "%s%s: %lld", d ? ", " : "", dn[sp - 1][d], (long long)os[d]);
+        }
+        return cts_err_set(k->err, "Input and output sizes should be greater than 0, but got input (%s)%s output (%s)",
+                           in, sp == 1 ? " and" : "", out),
+               NULL;
+    }
+    if (ct_numel(x) == 0)
+        return cts_err_set(k->err, "Non-empty %dD data tensor expected but got a tensor with sizes %s", sp + 2,
+                           SHAPE(x, b1)),
+               NULL;
+    bool nearest = mode == UPN_NEAREST || mode == UPN_EXACT;
+    bool aa = mode == UPN_AA_LINEAR || mode == UPN_AA_CUBIC;
+    if (aa ? !(x->dtype == CT_FLOAT32 || x->dtype == CT_FLOAT64)
+           : !(is_float(x->dtype) || (nearest && x->dtype == CT_UINT8)))
+        return not_impl(k, aa ? "compute_indices_weights_aa" : UPN_NAMES[mode], x->dtype), NULL;
+    ct_dtype cd = nearest ? x->dtype : comp_dtype(x->dtype);
+    upn_tab t[3];
+    memset(t, 0, sizeof t);
+    int rc = 0;
+    for (int d = 0; d < 3 && rc == 0; d++) {
+        if (d < sp) {
+            t[d].in = x->sizes[2 + d], t[d].out = os[d];
+            rc = upn_table(k, &t[d], mode, align, has_s[d], s[d], x->dtype);
+        } else { /* a dummy dim of size 1 */
+            t[d].in = t[d].out = 1, t[d].taps = 1;
+            t[d].idx = calloc(1, sizeof(int64_t));
+            t[d].w = malloc(sizeof(double));
+            if (!t[d].idx || !t[d].w) rc = cts_err_oom(k->err, "upsample", 16);
+            else t[d].w[0] = 1;
+        }
+    }
+    ct_tensor *xc = rc == 0 ? as_dtype(k, x, cd) : NULL;
+    int64_t shape[5] = {x->sizes[0], x->sizes[1], 1, 1, 1};
+    for (int d = 0; d < sp; d++) shape[2 + d] = os[d];
+    ct_tensor *y = xc ? ct_tensor_empty(cd, sp + 2, shape, k->err) : NULL;
+    if (y) {
+        int64_t planes = x->sizes[0] * x->sizes[1];
+        int64_t i0 = t[0].in, i1 = t[1].in, i2 = t[2].in, o0 = t[0].out, o1 = t[1].out, o2 = t[2].out;
+        int es = ct_dtype_size(cd);
+        const char *src = ct_data(xc);
+        char *dst = ct_data(y);
+        for (int64_t p = 0; p < planes; p++)
+            for (int64_t a = 0; a < o0; a++)
+                for (int64_t bb = 0; bb < o1; bb++)
+                    for (int64_t c = 0; c < o2; c++) {
+                        char *out = dst + (((p * o0 + a) * o1 + bb) * o2 + c) * es;
+                        const char *plane = src + p * i0 * i1 * i2 * es;
+                        if (nearest) {
+                            int64_t off = (t[0].idx[a] * i1 + t[1].idx[bb]) * i2 + t[2].idx[c];
+                            memcpy(out, plane + off * es, (size_t)es);
+                            continue;
+                        }
+                        double acc = 0;
+                        for (int j0 = 0; j0 < t[0].taps; j0++) {
+                            double w0 = t[0].w[a * t[0].taps + j0];
+                            int64_t r0 = t[0].idx[a * t[0].taps + j0];
+                            if (r0 < 0) continue;
+                            for (int j1 = 0; j1 < t[1].taps; j1++) {
+                                double w1 = w0 * t[1].w[bb * t[1].taps + j1];
+                                int64_t q1 = t[1].idx[bb * t[1].taps + j1], r1 = r0 * i1 + q1;
+                                if (q1 < 0) continue;
+                                for (int j2 = 0; j2 < t[2].taps; j2++) {
+                                    int64_t q2 = t[2].idx[c * t[2].taps + j2];
+                                    if (q2 < 0) continue;
+                                    acc += w1 * t[2].w[c * t[2].taps + j2] * ct_load_f64(plane + (r1 * i2 + q2) * es, cd);
+                                }
+                            }
+                        }
+                        ct_store_f64(out, cd, acc);
+                    }
+    }
+    for (int d = 0; d < 3; d++) {
+        free(t[d].idx);
+        free(t[d].w);
+    }
+    ct_tensor_release(xc);
+    return y ? to_dtype_owned(k, y, x->dtype) : NULL;
+}
+
+/* The .vec overloads: output_size xor scale_factors (compute_output_size). */
+static ct_tensor *upsample_nd_vec(cts_kctx *k, const ku_args *A, int sp, int mode, bool align, int osi, int sfi) {
+    ct_tensor *x;
+    int64_t os[CT_MAX_DIMS];
+    double sf[CT_MAX_DIMS];
+    int nos = -1, nsf = -1;
+    if (ku_tensor(A, 0, &x) || ku_opt_int_list(A, osi, os, CT_MAX_DIMS, &nos) ||
+        opt_float_list(A, sfi, sf, CT_MAX_DIMS, &nsf))
+        return NULL;
+    bool has[3] = {false, false, false};
+    double s[3] = {0, 0, 0};
+    int spatial = x->ndim - 2;
+    if (nos >= 0) {
+        if (nsf >= 0) return cts_err_set(k->err, "Must specify exactly one of output_size and scale_factors"), NULL;
+        if (nos != spatial) return cts_err_set(k->err, "%s", unimproved("output")), NULL;
+        return upsample_nd(k, x, sp, os, nos, mode, align, has, s);
+    }
+    if (nsf < 0) return cts_err_set(k->err, "Must specify exactly one of output_size and scale_factors"), NULL;
+    if (nsf != spatial) return cts_err_set(k->err, "%s", unimproved("scale")), NULL;
+    for (int i = 0; i < nsf; i++) {
+        double v = (double)x->sizes[i + 2] * sf[i];
+        if (!(v > -9.2e18 && v < 9.2e18)) return cts_err_set(k->err, "upsample: output size out of range"), NULL;
+        os[i] = (int64_t)v;
+        if (i < 3) has[i] = true, s[i] = sf[i];
+    }
+    return upsample_nd(k, x, sp, os, nsf, mode, align, has, s);
+}
+
+#define K_UPN_VEC(fname, sp, mode, has_align)                                                     \
+    static int fname(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {              \
+        ku_args A = ku_args_of(k, args, nargs);                                                   \
+        bool align = false;                                                                       \
+        if (has_align && ku_bool(&A, 2, &align)) return -1;                                       \
+        return ku_ret(outs, upsample_nd_vec(k, &A, sp, mode, align, 1, has_align ? 3 : 2));       \
+    }
+K_UPN_VEC(k_upsample_nearest1d_vec, 1, UPN_NEAREST, false)
+K_UPN_VEC(k_upsample_nearest3d_vec, 3, UPN_NEAREST, false)
+K_UPN_VEC(k_upsample_nearest_exact1d_vec, 1, UPN_EXACT, false)
+K_UPN_VEC(k_upsample_nearest_exact2d_vec, 2, UPN_EXACT, false)
+K_UPN_VEC(k_upsample_nearest_exact3d_vec, 3, UPN_EXACT, false)
+K_UPN_VEC(k_upsample_linear1d_vec, 1, UPN_LINEAR, true)
+K_UPN_VEC(k_upsample_trilinear3d_vec, 3, UPN_LINEAR, true)
+K_UPN_VEC(k_upsample_bicubic2d_vec, 2, UPN_CUBIC, true)
+K_UPN_VEC(k_upsample_bilinear2d_aa_vec, 2, UPN_AA_LINEAR, true)
+K_UPN_VEC(k_upsample_bicubic2d_aa_vec, 2, UPN_AA_CUBIC, true)
+
+/* adaptive_avg_pool3d: windows [floor(o * in / out), ceil((o + 1) * in / out))
+ * per dim, averaged in double */
+static int k_adaptive_avg_pool3d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x;
+    int64_t os[CT_MAX_DIMS];
+    int n;
+    char b[256];
+    if (ku_tensor(&A, 0, &x) || ku_int_list(&A, 1, os, CT_MAX_DIMS, &n)) return -1;
+    if (n != 3) return cts_err_set(k->err, "adaptive_avg_pool3d: output_size must be 3");
+    if (x->ndim != 4 && x->ndim != 5)
+        return cts_err_set(k->err, "adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got %s", SHAPE(x, b));
+    for (int i = 1; i < x->ndim; i++)
+        if (x->sizes[i] <= 0)
+            return cts_err_set(k->err,
+                               "adaptive_avg_pool3d(): Expected input to have non-zero size for non-batch dimensions, "
+                               "but input has sizes %s with dimension %d being empty",
+                               SHAPE(x, b), i);
+    for (int i = 0; i < 3; i++)
+        if (os[i] < 0)
+            return cts_err_set(k->err, "adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0");
+    if (!is_float(x->dtype)) return not_impl(k, "adaptive_avg_pool3d_cpu", x->dtype);
+    ct_tensor *xc = as_dtype(k, x, CT_FLOAT64);
+    if (!xc) return -1;
+    int nd = x->ndim;
+    int64_t shape[5];
+    memcpy(shape, x->sizes, sizeof(int64_t) * (size_t)nd);
+    for (int i = 0; i < 3; i++) shape[nd - 3 + i] = os[i];
+    ct_tensor *y = ct_tensor_empty(x->dtype, nd, shape, k->err);
+    if (!y) {
+        ct_tensor_release(xc);
+        return -1;
+    }
+    int64_t in[3] = {x->sizes[nd - 3], x->sizes[nd - 2], x->sizes[nd - 1]};
+    int64_t planes = prod(x->sizes, nd - 3), es = ct_dtype_size(x->dtype);
+    const double *src = ct_data(xc);
+    char *dst = ct_data(y);
+    int64_t at = 0;
+    for (int64_t p = 0; p < planes; p++)
+        for (int64_t a = 0; a < os[0]; a++)
+            for (int64_t bb = 0; bb < os[1]; bb++)
+                for (int64_t c = 0; c < os[2]; c++) {
+                    int64_t o[3] = {a, bb, c}, lo[3], hi[3];
+                    for (int d = 0; d < 3; d++) {
+                        lo[d] = (int64_t)floorf((float)(o[d] * in[d]) / (float)os[d]);
+                        hi[d] = (int64_t)ceilf((float)((o[d] + 1) * in[d]) / (float)os[d]);
+                    }
+                    double s = 0;
+                    for (int64_t i = lo[0]; i < hi[0]; i++)
+                        for (int64_t j = lo[1]; j < hi[1]; j++)
+                            for (int64_t l = lo[2]; l < hi[2]; l++) s += src[((p * in[0] + i) * in[1] + j) * in[2] + l];
+                    double cnt = (double)((hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]));
+                    ct_store_f64(dst + (at++) * es, x->dtype, s / cnt);
+                }
+    ct_tensor_release(xc);
+    return ku_ret(outs, y);
+}
+
+/* ------------------------------------------------------------------------ */
 /* relu6 (hardtanh(0, 6); the pointwise family has hardtanh itself)         */
 
 static void clamp06(char *p, int64_t n, ct_dtype dt) {
@@ -2513,6 +2834,803 @@ static int k_warn(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) 
 
 /* ------------------------------------------------------------------------ */
 
+/* ---- advanced indexing: index.Tensor, index_put_, index_put ---- */
+
+/* PyTorch's advanced indexing plan: each entry of `indices` indexes one dim
+ * of self (None: the whole dim; a bool/uint8 mask: as many dims as it has,
+ * replaced by its nonzero() coordinates; an int64 tensor: one dim).  The
+ * index tensors broadcast to one shape B; the result has B in place of the
+ * indexed dims when these are adjacent, else B first, then the other dims
+ * in order. */
+typedef struct adv_plan {
+    ct_tensor *idx[CT_MAX_DIMS]; /* per self dim: contiguous int64 of shape B, or NULL */
+    int nb;
+    int64_t bshape[CT_MAX_DIMS];
+    int bpos;                    /* result dim where B starts */
+    int rnd;
+    int64_t rshape[CT_MAX_DIMS];
+    int rdim_of[CT_MAX_DIMS];    /* result dim of each non-indexed self dim */
+} adv_plan;
+
+static void adv_free(adv_plan *p) {
+    for (int d = 0; d < CT_MAX_DIMS; d++) ct_tensor_release(p->idx[d]);
+}
+
+/* The nonzero() coordinates of mask, which covers self dims [d, d + mask->ndim),
+ * as mask->ndim new int64 tensors of length nnz stored in raw[d..]. */
+static int adv_mask(cts_kctx *k, const ct_tensor *self, ct_tensor *mask, int d, ct_tensor **raw) {
+    char a[256], b[256];
+    for (int j = 0; j < mask->ndim; j++)
+        if (mask->sizes[j] != self->sizes[d + j])
+            return cts_err_set(k->err,
+                               "The shape of the mask %s at index %d does not match the shape of the indexed tensor %s "
+                               "at index %d",
+                               ct_shape_str(mask->ndim, mask->sizes, a, sizeof a), j,
+                               ct_shape_str(self->ndim, self->sizes, b, sizeof b), d + j);
+    ct_tensor *m = ku_to_dtype(mask, CT_UINT8, k->err);
+    if (!m) return -1;
+    const uint8_t *mv = ct_data(m);
+    int64_t n = ct_numel(m), nnz = 0;
+    for (int64_t i = 0; i < n; i++) nnz += mv[i] != 0;
+    for (int j = 0; j < mask->ndim; j++)
+        if (!(raw[d + j] = ct_tensor_empty(CT_INT64, 1, &nnz, k->err))) {
+            ct_tensor_release(m);
+            return -1;
+        }
+    int64_t at = 0, coord[CT_MAX_DIMS] = {0};
+    for (int64_t i = 0; i < n; i++) {
+        if (mv[i]) {
+            for (int j = 0; j < mask->ndim; j++) ((int64_t *)ct_data(raw[d + j]))[at] = coord[j];
+            at++;
+        }
+        for (int j = mask->ndim - 1; j >= 0; j--) {
+            if (++coord[j] < mask->sizes[j]) break;
+            coord[j] = 0;
+        }
+    }
+    ct_tensor_release(m);
+    return 0;
+}
+
+static int adv_plan_init(cts_kctx *k, ct_tensor *self, const cv_value *list, adv_plan *p) {
+    memset(p, 0, sizeof *p);
+    if (list->tag != CV_LIST || !list->u.l) return cts_err_set(k->err, "indices: expected a list of optional tensors");
+    const cv_list *l = list->u.l;
+    ct_tensor *raw[CT_MAX_DIMS] = {0};
+    int d = 0, rc = -1;
+    for (size_t j = 0; j < l->len; j++) {
+        const cv_value *v = &l->items[j];
+        ct_tensor *t = v->tag == CV_TENSOR ? v->u.t : NULL;
+        if (v->tag != CV_NONE && !t)
+            return cts_err_set(k->err, "indices: item %zu is %s, expected a Tensor or None", j, cv_tag_name(v->tag));
+        int used = t && (t->dtype == CT_BOOL || t->dtype == CT_UINT8) ? t->ndim : 1;
+        if (d + used > self->ndim)
+            return cts_err_set(k->err, "too many indices for tensor of dimension %d (got %zu)", self->ndim,
+                               l->len);
+        if (!t) {
+            d++;
+            continue;
+        }
+        if (t->dtype == CT_BOOL || t->dtype == CT_UINT8) {
+            if (t->ndim == 0) {
+                cts_err_set(k->err, "indexing with a 0-dim boolean tensor is not supported by cts");
+                goto done;
+            }
+            if (adv_mask(k, self, t, d, raw)) goto done;
+        } else if (t->dtype == CT_INT64) {
+            ct_tensor_retain(t);
+            raw[d] = t;
+        } else {
+            cts_err_set(k->err, "tensors used as indices must be long, byte or bool tensors");
+            goto done;
+        }
+        d += used;
+    }
+    ct_tensor *def[CT_MAX_DIMS];
+    int ndef = 0, first = -1, last = -1;
+    for (int i = 0; i < self->ndim; i++)
+        if (raw[i]) {
+            def[ndef++] = raw[i];
+            if (first < 0) first = i;
+            last = i;
+        }
+    if (ndef == 0) {
+        cts_err_set(k->err, "index: at least one index must be a tensor");
+        goto done;
+    }
+    cts_err tmp = {0};
+    p->nb = ku_broadcast(ndef, def, p->bshape, &tmp);
+    if (p->nb < 0) {
+        char msg[512] = "", one[256];
+        for (int i = 0; i < ndef; i++) {
+            if (i) strncat(msg, ", ", sizeof msg - strlen(msg) - 1);
+            strncat(msg, ct_shape_str(def[i]->ndim, def[i]->sizes, one, sizeof one), sizeof msg - strlen(msg) - 1);
+        }
+        cts_err_set(k->err, "shape mismatch: indexing tensors could not be broadcast together with shapes %s", msg);
+        goto done;
+    }
+    for (int i = 0; i < self->ndim; i++)
+        if (raw[i]) {
+            ct_tensor *e = ct_expand(raw[i], p->nb, p->bshape, k->err);
+            p->idx[i] = e ? ku_to_dtype(e, CT_INT64, k->err) : NULL;
+            ct_tensor_release(e);
+            if (!p->idx[i]) goto done;
+        }
+    bool adjacent = true;
+    for (int i = first; i <= last; i++) adjacent = adjacent && raw[i];
+    p->bpos = adjacent ? first : 0;
+    int r = 0;
+    if (!adjacent) r = p->nb;
+    for (int i = 0; i < self->ndim; i++) {
+        if (adjacent && i == first) r += p->nb;
+        if (raw[i]) continue;
+        p->rdim_of[i] = r;
+        p->rshape[r++] = self->sizes[i];
+    }
+    for (int i = 0; i < p->nb; i++) p->rshape[p->bpos + i] = p->bshape[i];
+    p->rnd = r;
+    if (r > CT_MAX_DIMS) {
+        cts_err_set(k->err, "index: result has more than %d dims", CT_MAX_DIMS);
+        goto done;
+    }
+    rc = 0;
+done:
+    for (int i = 0; i < CT_MAX_DIMS; i++) ct_tensor_release(raw[i]);
+    if (rc) adv_free(p);
+    return rc;
+}
+
+/* Calls fn(ctx, self element offset, result element number) for every
+ * result element, in row-major order; bounds-checks the indices. */
+typedef void (*adv_visit)(void *ctx, int64_t self_off, int64_t r);
+static int adv_walk(cts_kctx *k, const ct_tensor *self, const adv_plan *p, adv_visit fn, void *ctx) {
+    int64_t rn = 1, rc[CT_MAX_DIMS] = {0};
+    for (int d = 0; d < p->rnd; d++) rn *= p->rshape[d];
+    for (int64_t r = 0; r < rn; r++) {
+        int64_t blin = 0;
+        for (int i = 0; i < p->nb; i++) blin = blin * p->bshape[i] + rc[p->bpos + i];
+        int64_t off = self->offset;
+        for (int d = 0; d < self->ndim; d++) {
+            int64_t j;
+            if (p->idx[d]) {
+                j = ((const int64_t *)ct_data(p->idx[d]))[blin];
+                int64_t sz = self->sizes[d];
+                if (j < -sz || j >= sz)
+                    return cts_err_set(k->err, "index %lld is out of bounds for dimension %d with size %lld",
+                                       (long long)j, d, (long long)sz);
+                if (j < 0) j += sz;
+            } else {
+                j = rc[p->rdim_of[d]];
+            }
+            off += j * self->strides[d];
+        }
+        fn(ctx, off, r);
+        for (int d = p->rnd - 1; d >= 0; d--) {
+            if (++rc[d] < p->rshape[d]) break;
+            rc[d] = 0;
+        }
+    }
+    return 0;
+}
+
+typedef struct adv_ctx {
+    char *base;      /* self's storage data */
+    char *vals;      /* contiguous values / output */
+    int esz;
+    ct_dtype dt;
+} adv_ctx;
+
+static void adv_get(void *vc, int64_t off, int64_t r) {
+    adv_ctx *c = vc;
+    memcpy(c->vals + r * c->esz, c->base + off * c->esz, (size_t)c->esz);
+}
+static void adv_put(void *vc, int64_t off, int64_t r) {
+    adv_ctx *c = vc;
+    memcpy(c->base + off * c->esz, c->vals + r * c->esz, (size_t)c->esz);
+}
+static void adv_add(void *vc, int64_t off, int64_t r) {
+    adv_ctx *c = vc;
+    void *dst = c->base + off * c->esz;
+    const void *src = c->vals + r * c->esz;
+    if (c->dt == CT_BOOL) *(uint8_t *)dst = *(uint8_t *)dst || *(const uint8_t *)src;
+    else if (ct_dtype_is_float(c->dt)) ct_store_f64(dst, c->dt, ct_load_f64(dst, c->dt) + ct_load_f64(src, c->dt));
+    else
+        ct_store_i64(dst, c->dt,
+                     (int64_t)((uint64_t)ct_load_i64(dst, c->dt) + (uint64_t)ct_load_i64(src, c->dt)));
+}
+
+static int k_index(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    if (nargs < 2) return cts_err_set(k->err, "index: missing indices");
+    adv_plan p;
+    if (adv_plan_init(k, self, &args[1], &p)) return -1;
+    ct_tensor *out = ct_tensor_empty(self->dtype, p.rnd, p.rshape, k->err);
+    adv_ctx c = {(char *)self->storage->data, out ? ct_data(out) : NULL, ct_dtype_size(self->dtype), self->dtype};
+    if (out && adv_walk(k, self, &p, adv_get, &c)) {
+        ct_tensor_release(out);
+        out = NULL;
+    }
+    adv_free(&p);
+    return ku_ret(outs, out);
+}
+
+/* self[indices] = values (accumulate: +=), in place */
+static int index_put_into(cts_kctx *k, ct_tensor *self, const cv_value *indices, ct_tensor *values, bool accumulate) {
+    if (values->dtype != self->dtype)
+        return cts_err_set(k->err,
+                           "Index put requires the source and destination dtypes match, got %s for the destination "
+                           "and %s for the source.",
+                           ku_dtype_tname(self->dtype), ku_dtype_tname(values->dtype));
+    adv_plan p;
+    if (adv_plan_init(k, self, indices, &p)) return -1;
+    cts_err tmp = {0};
+    ct_tensor *e = ct_expand(values, p.rnd, p.rshape, &tmp);
+    if (!e) {
+        char a[256], b[256];
+        adv_free(&p);
+        return cts_err_set(k->err, "shape mismatch: value tensor of shape %s cannot be broadcast to indexing result of shape %s",
+                           ct_shape_str(values->ndim, values->sizes, a, sizeof a),
+                           ct_shape_str(p.rnd, p.rshape, b, sizeof b));
+    }
+    ct_tensor *v = ku_to_dtype(e, self->dtype, k->err); /* a copy: values may alias self */
+    ct_tensor_release(e);
+    int rc = -1;
+    if (v) {
+        adv_ctx c = {(char *)self->storage->data, ct_data(v), ct_dtype_size(self->dtype), self->dtype};
+        rc = adv_walk(k, self, &p, accumulate ? adv_add : adv_put, &c);
+    }
+    ct_tensor_release(v);
+    adv_free(&p);
+    return rc;
+}
+
+static int k_index_put_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *values;
+    bool acc;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 2, &values) || ku_bool(&A, 3, &acc)) return -1;
+    if (ku_check_internal_overlap(self, k->err) || index_put_into(k, self, &args[1], values, acc)) return -1;
+    return ku_ret_self(outs, self);
+}
+
+static int k_index_put(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *values;
+    bool acc;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 2, &values) || ku_bool(&A, 3, &acc)) return -1;
+    ct_tensor *c = ku_to_dtype(self, self->dtype, k->err);
+    if (!c) return -1;
+    if (index_put_into(k, c, &args[1], values, acc)) {
+        ct_tensor_release(c);
+        return -1;
+    }
+    return ku_ret(outs, c);
+}
+
+/* ---- pointwise losses ---- */
+
+enum { LOSS_MSE, LOSS_L1, LOSS_SMOOTH_L1, LOSS_HUBER };
+
+/* The loss of each element (computed in double, rounded to the result
+ * dtype, as PyTorch computes it in that dtype), then reduction 0 none,
+ * 1 mean, 2 sum.  l1_loss is PyTorch's composite (input - target).abs(), so
+ * it also takes integers (but the mean of integers is an error). */
+static int pointwise_loss(cts_kctx *k, const cv_value *args, int nargs, int kind, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x, *y;
+    int64_t red;
+    double beta = 1;
+    if (ku_tensor(&A, 0, &x) || ku_tensor(&A, 1, &y) || ku_int(&A, 2, &red) ||
+        (kind >= LOSS_SMOOTH_L1 && ku_float(&A, 3, &beta)))
+        return -1;
+    static const char *const kname[] = {"mse_cpu", "l1_loss", "smooth_l1_cpu", "huber_cpu"};
+    ct_dtype rt = ku_result_tt(x, y);
+    if (kind == LOSS_L1 && x->dtype == CT_BOOL && y->dtype == CT_BOOL)
+        return cts_err_set(k->err, "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                   "Use the `^` or `logical_xor()` operator instead.");
+    if (kind == LOSS_L1 && (x->dtype == CT_BOOL || y->dtype == CT_BOOL))
+        return cts_err_set(k->err, "Subtraction, the `-` operator, with a bool tensor is not supported. "
+                                   "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    bool ok = ct_dtype_is_float(rt);
+    if (kind == LOSS_L1) ok = rt != CT_BOOL;
+    if (!ok) return cts_err_set(k->err, "\"%s\" not implemented for '%s'", kname[kind], ku_dtype_tname(rt));
+    if (kind == LOSS_SMOOTH_L1 && beta < 0)
+        return cts_err_set(k->err, "smooth_l1_loss does not support negative values for beta.");
+    if (kind == LOSS_HUBER && !(beta > 0))
+        return cts_err_set(k->err, "huber_loss does not support non-positive values for delta.");
+    if (red < 0 || red > 2)
+        return cts_err_set(k->err, "reduction must be 0 (none), 1 (mean) or 2 (sum), got %lld", (long long)red);
+    if (red == 1 && !ct_dtype_is_float(rt))
+        return cts_err_set(k->err,
+                           "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           "complex dtype. Got: %s",
+                           ku_dtype_tname(rt));
+    ct_tensor *xy[2] = {x, y};
+    int64_t shape[CT_MAX_DIMS];
+    int nd = ku_broadcast(2, xy, shape, k->err);
+    if (nd < 0) return -1;
+    bool is_float = ct_dtype_is_float(rt);
+    ct_dtype wide = is_float ? CT_FLOAT64 : CT_INT64;
+    ct_tensor *ex = ct_expand(x, nd, shape, k->err);
+    ct_tensor *ey = ex ? ct_expand(y, nd, shape, k->err) : NULL;
+    /* through rt first: PyTorch casts the operands to the common dtype */
+    ct_tensor *rx = ey ? ku_to_dtype(ex, rt, k->err) : NULL;
+    ct_tensor *ry = rx ? ku_to_dtype(ey, rt, k->err) : NULL;
+    ct_tensor *wx = ry ? ku_to_dtype(rx, wide, k->err) : NULL;
+    ct_tensor *wy = wx ? ku_to_dtype(ry, wide, k->err) : NULL;
+    ct_tensor *loss = wy ? ct_tensor_empty(rt, nd, shape, k->err) : NULL;
+    ct_tensor_release(ex);
+    ct_tensor_release(ey);
+    ct_tensor_release(rx);
+    ct_tensor_release(ry);
+    if (!loss) {
+        ct_tensor_release(wx);
+        ct_tensor_release(wy);
+        return -1;
+    }
+    int64_t n = ct_numel(loss);
+    int esz = ct_dtype_size(rt);
+    char *o = ct_data(loss);
+    double total = 0;
+    int64_t itotal = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_float) { /* l1 on integers: wrapping |x - y| */
+            int64_t dlt = (int64_t)((uint64_t)((const int64_t *)ct_data(wx))[i] - (uint64_t)((const int64_t *)ct_data(wy))[i]);
+            ct_store_i64(o + i * esz, rt, dlt < 0 ? (int64_t)(0 - (uint64_t)dlt) : dlt);
+            itotal = (int64_t)((uint64_t)itotal + (uint64_t)ct_load_i64(o + i * esz, rt));
+            continue;
+        }
+        double z = ((const double *)ct_data(wx))[i] - ((const double *)ct_data(wy))[i], az = fabs(z), l;
+        switch (kind) {
+        case LOSS_MSE: l = z * z; break;
+        case LOSS_L1: l = az; break;
+        case LOSS_SMOOTH_L1: l = beta == 0 ? az : az < beta ? 0.5 * z * z / beta : az - 0.5 * beta; break;
+        default: l = az < beta ? 0.5 * z * z : beta * (az - 0.5 * beta); break;
+        }
+        ct_store_f64(o + i * esz, rt, l);
+        total += ct_load_f64(o + i * esz, rt);
+    }
+    ct_tensor_release(wx);
+    ct_tensor_release(wy);
+    if (red == 0) return ku_ret(outs, loss);
+    ct_tensor_release(loss);
+    ct_tensor *r = ct_tensor_empty(rt, 0, NULL, k->err);
+    if (!r) return -1;
+    if (is_float) ct_store_f64(ct_data(r), rt, red == 1 ? (n ? total / (double)n : NAN) : total);
+    else ct_store_i64(ct_data(r), rt, itotal);
+    return ku_ret(outs, r);
+}
+
+static int k_mse_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return pointwise_loss(k, args, nargs, LOSS_MSE, outs);
+}
+static int k_l1_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return pointwise_loss(k, args, nargs, LOSS_L1, outs);
+}
+static int k_smooth_l1_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return pointwise_loss(k, args, nargs, LOSS_SMOOTH_L1, outs);
+}
+static int k_huber_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return pointwise_loss(k, args, nargs, LOSS_HUBER, outs);
+}
+
+/* binary_cross_entropy: (t - 1) * max(log(1 - x), -100) - t * max(log(x), -100),
+ * times weight; the loss has input's shape (PyTorch iterates over the
+ * squeezed input and target); float32 and float64 only, as in PyTorch. */
+static int k_binary_cross_entropy(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x, *t, *w;
+    int64_t red;
+    if (ku_tensor(&A, 0, &x) || ku_tensor(&A, 1, &t) || ku_opt_tensor(&A, 2, &w) || ku_int(&A, 3, &red)) return -1;
+    if (x->dtype != CT_FLOAT32 && x->dtype != CT_FLOAT64)
+        return cts_err_set(k->err, "\"binary_cross_entropy\" not implemented for '%s'", ku_dtype_tname(x->dtype));
+    if (t->dtype != x->dtype)
+        return cts_err_set(k->err, "Found dtype %s but expected %s", ku_dtype_tname(t->dtype), ku_dtype_tname(x->dtype));
+    if (w && w->dtype != x->dtype)
+        return cts_err_set(k->err, "Found dtype %s but expected %s", ku_dtype_tname(w->dtype), ku_dtype_tname(x->dtype));
+    if (red < 0 || red > 2)
+        return cts_err_set(k->err, "reduction must be 0 (none), 1 (mean) or 2 (sum), got %lld", (long long)red);
+    int64_t n = ct_numel(x);
+    if (ct_numel(t) != n) {
+        ct_tensor *xt[2] = {x, t};
+        int64_t shape[CT_MAX_DIMS];
+        if (ku_broadcast(2, xt, shape, k->err) < 0) return -1;
+        return cts_err_set(k->err, "binary_cross_entropy: target has %lld elements, input %lld", (long long)ct_numel(t),
+                           (long long)n);
+    }
+    ct_tensor *we = NULL;
+    if (w) {
+        cts_err tmp = {0};
+        if (!(we = ct_expand(w, x->ndim, x->sizes, &tmp))) {
+            char a[256], b[256];
+            return cts_err_set(k->err, "binary_cross_entropy: weight of shape %s does not broadcast to input shape %s",
+                               ct_shape_str(w->ndim, w->sizes, a, sizeof a), ct_shape_str(x->ndim, x->sizes, b, sizeof b));
+        }
+    }
+    ct_tensor *dx = ku_to_dtype(x, CT_FLOAT64, k->err);
+    ct_tensor *dt = dx ? ku_to_dtype(t, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *dw = dt && we ? ku_to_dtype(we, CT_FLOAT64, k->err) : NULL;
+    ct_tensor_release(we);
+    ct_tensor *loss = dt && (dw || !w) ? ct_tensor_empty(x->dtype, x->ndim, x->sizes, k->err) : NULL;
+    int rc = -1;
+    double total = 0;
+    if (loss) {
+        const double *xv = ct_data(dx), *tv = ct_data(dt), *wv = dw ? ct_data(dw) : NULL;
+        int esz = ct_dtype_size(x->dtype);
+        rc = 0;
+        for (int64_t i = 0; i < n && rc == 0; i++) {
+            double xi = xv[i], ti = tv[i];
+            if (!(xi >= 0 && xi <= 1)) {
+                rc = cts_err_set(k->err, "all elements of input should be between 0 and 1");
+                break;
+            }
+            double l = (ti - 1) * fmax(log(1 - xi), -100) - ti * fmax(log(xi), -100);
+            if (wv) l *= wv[i];
+            ct_store_f64((char *)ct_data(loss) + i * esz, x->dtype, l);
+            total += ct_load_f64((char *)ct_data(loss) + i * esz, x->dtype);
+        }
+    }
+    ct_tensor_release(dx);
+    ct_tensor_release(dt);
+    ct_tensor_release(dw);
+    if (rc || red == 0) {
+        if (rc) ct_tensor_release(loss);
+        return rc ? -1 : ku_ret(outs, loss);
+    }
+    ct_tensor_release(loss);
+    ct_tensor *r = ct_tensor_empty(x->dtype, 0, NULL, k->err);
+    if (!r) return -1;
+    ct_store_f64(ct_data(r), x->dtype, red == 1 ? (n ? total / (double)n : NAN) : total);
+    return ku_ret(outs, r);
+}
+
+/* ---- one_hot, nll_loss, cross_entropy_loss ---- */
+
+static int k_one_hot(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t nc;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &nc)) return -1;
+    if (self->dtype != CT_INT64) return cts_err_set(k->err, "one_hot is only applicable to index tensor.");
+    ct_tensor *ix = ku_contiguous(self, k->err);
+    if (!ix) return -1;
+    const int64_t *v = ct_data(ix);
+    int64_t n = ct_numel(ix), mx = -1;
+    int rc = 0;
+    if (n == 0 && nc == -1) rc = cts_err_set(k->err, "Can not infer total number of classes from empty tensor.");
+    for (int64_t i = 0; i < n && rc == 0; i++) {
+        if (v[i] < 0) rc = cts_err_set(k->err, "Class values must be non-negative.");
+        else if (v[i] > mx) mx = v[i];
+    }
+    if (rc == 0 && n) {
+        if (nc == -1) nc = mx + 1;
+        else if (mx >= nc) rc = cts_err_set(k->err, "Class values must be smaller than num_classes.");
+    }
+    if (rc == 0 && self->ndim >= CT_MAX_DIMS) rc = cts_err_set(k->err, "one_hot: too many dims");
+    ct_tensor *out = NULL;
+    if (rc == 0) {
+        int64_t shape[CT_MAX_DIMS];
+        memcpy(shape, self->sizes, sizeof(int64_t) * (size_t)self->ndim);
+        shape[self->ndim] = nc;
+        out = ct_tensor_zeros(CT_INT64, self->ndim + 1, shape, k->err);
+        if (out)
+            for (int64_t i = 0; i < n; i++) ((int64_t *)ct_data(out))[i * nc + v[i]] = 1;
+    }
+    ct_tensor_release(ix);
+    return rc ? -1 : ku_ret(outs, out);
+}
+
+/* log_softmax of x (n rows of c classes, class stride `inner` inside
+ * blocks of c * inner) in double, rounded through dtype dt as PyTorch's
+ * log_softmax output would be */
+static void log_softmax_rows(const double *x, double *y, int64_t outer, int64_t c, int64_t inner, ct_dtype dt) {
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t in = 0; in < inner; in++) {
+            const double *xr = x + o * c * inner + in;
+            double *yr = y + o * c * inner + in, mx = -INFINITY, s = 0;
+            for (int64_t j = 0; j < c; j++) mx = xr[j * inner] > mx || xr[j * inner] != xr[j * inner] ? xr[j * inner] : mx;
+            for (int64_t j = 0; j < c; j++) s += exp(xr[j * inner] - mx);
+            for (int64_t j = 0; j < c; j++) {
+                unsigned char tmp[8];
+                ct_store_f64(tmp, dt, xr[j * inner] - mx - log(s));
+                yr[j * inner] = ct_load_f64(tmp, dt);
+            }
+        }
+}
+
+typedef struct nll_args {
+    ct_tensor *self, *target, *weight;
+    int64_t red, ignore;
+} nll_args;
+
+/* nll_loss_nd on double log-probabilities lp laid out like self: self is
+ * [C] (target 0-dim) or [N, C, d1, ...] (target [N, d1, ...]).  Writes the
+ * result tensor of dtype dt. */
+static int nll_core(cts_kctx *k, const nll_args *a, const double *lp, ct_dtype dt, ct_tensor **res) {
+    const ct_tensor *self = a->self, *t = a->target;
+    if (self->ndim < 1) return cts_err_set(k->err, "Expected 1 or more dimensions (got %d)", self->ndim);
+    if (self->ndim != 1 && (t->ndim < 1 || self->sizes[0] != t->sizes[0]))
+        return cts_err_set(k->err, "Expected input batch_size (%lld) to match target batch_size (%lld).",
+                           (long long)self->sizes[0], (long long)(t->ndim ? t->sizes[0] : 0));
+    if (t->dtype != CT_INT64)
+        return cts_err_set(k->err, "expected scalar type Long but found %s", ku_dtype_tname(t->dtype));
+    int cdim = self->ndim == 1 ? 0 : 1;
+    int64_t c = self->sizes[cdim], outer = self->ndim == 1 ? 1 : self->sizes[0], inner = 1;
+    for (int d = 2; d < self->ndim; d++) inner *= self->sizes[d];
+    if (self->ndim == 1 ? t->ndim > 1 : t->ndim != self->ndim - 1)
+        return cts_err_set(k->err, "nll_loss: target of %d dims does not fit input of %d dims", t->ndim, self->ndim);
+    for (int d = 2; d < self->ndim; d++)
+        if (t->sizes[d - 1] != self->sizes[d]) {
+            char sa[256], sb[256];
+            return cts_err_set(k->err, "size mismatch (got input: %s, target: %s)",
+                               ct_shape_str(self->ndim, self->sizes, sa, sizeof sa), ct_shape_str(t->ndim, t->sizes, sb, sizeof sb));
+        }
+    if (a->weight && (a->weight->ndim != 1 || a->weight->sizes[0] != c)) {
+        char sw[256];
+        return cts_err_set(k->err,
+                           "weight tensor should be defined either for all %lld classes or no classes but got weight "
+                           "tensor of shape: %s",
+                           (long long)c, ct_shape_str(a->weight->ndim, a->weight->sizes, sw, sizeof sw));
+    }
+    ct_tensor *tc = ku_contiguous(a->target, k->err);
+    ct_tensor *wd = tc && a->weight ? ku_to_dtype(a->weight, CT_FLOAT64, k->err) : NULL;
+    if (!tc || (a->weight && !wd)) {
+        ct_tensor_release(tc);
+        return -1;
+    }
+    const int64_t *tv = ct_data(tc);
+    const double *wv = wd ? ct_data(wd) : NULL;
+    int64_t n = outer * inner;
+    ct_tensor *out = a->red == 0 ? ct_tensor_empty(dt, t->ndim, t->sizes, k->err) : ct_tensor_empty(dt, 0, NULL, k->err);
+    int rc = out ? 0 : -1;
+    double total = 0, wsum = 0;
+    int esz = ct_dtype_size(dt);
+    for (int64_t i = 0; i < n && rc == 0; i++) {
+        int64_t cls = tv[i], o = i / inner, in = i % inner;
+        double l = 0, w = 0;
+        if (cls != a->ignore) {
+            if (cls < 0 || cls >= c) {
+                rc = cts_err_set(k->err, "Target %lld is out of bounds.", (long long)cls);
+                break;
+            }
+            w = wv ? wv[cls] : 1;
+            l = -w * lp[(o * c + cls) * inner + in];
+        }
+        if (a->red == 0) ct_store_f64((char *)ct_data(out) + i * esz, dt, l);
+        total += l;
+        wsum += w;
+    }
+    ct_tensor_release(tc);
+    ct_tensor_release(wd);
+    if (rc) {
+        ct_tensor_release(out);
+        return -1;
+    }
+    if (a->red != 0) ct_store_f64(ct_data(out), dt, a->red == 1 ? total / wsum : total);
+    *res = out;
+    return 0;
+}
+
+static int nll_read(ku_args *A, nll_args *a) {
+    return ku_tensor(A, 0, &a->self) || ku_tensor(A, 1, &a->target) || ku_opt_tensor(A, 2, &a->weight) ||
+           ku_int(A, 3, &a->red) || ku_int(A, 4, &a->ignore);
+}
+
+static int loss_dtype_check(cts_kctx *k, const ct_tensor *self, const char *kname) {
+    if (self->dtype == CT_FLOAT32 || self->dtype == CT_FLOAT64 || self->dtype == CT_BFLOAT16) return 0;
+    return cts_err_set(k->err, "\"%s\" not implemented for '%s'", kname, ku_dtype_tname(self->dtype));
+}
+
+static int k_nll_loss_nd(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    nll_args a;
+    if (nll_read(&A, &a)) return -1;
+    if (a.self->ndim < 1) return cts_err_set(k->err, "Expected 1 or more dimensions (got %d)", a.self->ndim);
+    if (loss_dtype_check(k, a.self, a.self->ndim <= 2 ? "nll_loss_out_frame" : "nll_loss2d_forward_out_frame")) return -1;
+    if (a.red < 0 || a.red > 2)
+        return cts_err_set(k->err, "reduction must be 0 (none), 1 (mean) or 2 (sum), got %lld", (long long)a.red);
+    ct_tensor *lp = ku_to_dtype(a.self, CT_FLOAT64, k->err), *r = NULL;
+    if (!lp) return -1;
+    int rc = nll_core(k, &a, ct_data(lp), a.self->dtype, &r);
+    ct_tensor_release(lp);
+    return rc ? -1 : ku_ret(outs, r);
+}
+static int k_nll_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    nll_args a;
+    if (nll_read(&A, &a)) return -1;
+    if (a.self->ndim < 1 || a.self->ndim > 2)
+        return cts_err_set(k->err, "input tensor should be 1D or 2D");
+    return k_nll_loss_nd(k, args, nargs, outs);
+}
+
+/* cross_entropy_loss: class indices (nll_loss_nd of log_softmax, with
+ * PyTorch 1.13's label smoothing) or, when target has self's shape, class
+ * probabilities */
+static int k_cross_entropy_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    nll_args a;
+    double ls;
+    if (nll_read(&A, &a) || ku_float(&A, 5, &ls)) return -1;
+    ct_tensor *self = a.self, *t = a.target;
+    if (self->ndim < 1) return cts_err_set(k->err, "Expected 1 or more dimensions (got %d)", self->ndim);
+    if (!(ls >= 0 && ls <= 1)) return cts_err_set(k->err, "label_smoothing must be between 0.0 and 1.0. Got: %g", ls);
+    if (a.red < 0 || a.red > 2)
+        return cts_err_set(k->err, "reduction must be 0 (none), 1 (mean) or 2 (sum), got %lld", (long long)a.red);
+    bool prob = ku_same_shape(self->ndim, self->sizes, t->ndim, t->sizes);
+    if (prob && !ct_dtype_is_float(t->dtype))
+        return cts_err_set(k->err, "Expected floating point type for target with class probabilities, got %s",
+                           ku_dtype_tname(t->dtype));
+    if (!ct_dtype_is_float(self->dtype))
+        return cts_err_set(k->err, "\"log_softmax_lastdim_kernel_impl\" not implemented for '%s'", ku_dtype_tname(self->dtype));
+    int cdim = self->ndim == 1 ? 0 : 1;
+    int64_t c = self->sizes[cdim], outer = self->ndim == 1 ? 1 : self->sizes[0], inner = 1;
+    for (int d = 2; d < self->ndim; d++) inner *= self->sizes[d];
+    if (a.weight && (a.weight->ndim != 1 || a.weight->sizes[0] != c)) {
+        char sw[256];
+        return cts_err_set(k->err,
+                           "weight tensor should be defined either for all %lld classes or no classes but got weight "
+                           "tensor of shape: %s",
+                           (long long)c, ct_shape_str(a.weight->ndim, a.weight->sizes, sw, sizeof sw));
+    }
+    ct_tensor *x = ku_to_dtype(self, CT_FLOAT64, k->err);
+    if (!x) return -1;
+    int64_t total_n = ct_numel(x);
+    double *lp = malloc(sizeof(double) * (size_t)(total_n ? total_n : 1));
+    ct_tensor *wd = lp && a.weight ? ku_to_dtype(a.weight, CT_FLOAT64, k->err) : NULL;
+    if (!lp || (a.weight && !wd)) {
+        if (!lp) cts_err_set(k->err, "out of memory");
+        free(lp);
+        ct_tensor_release(x);
+        return -1;
+    }
+    log_softmax_rows(ct_data(x), lp, outer, c, inner, self->dtype);
+    ct_tensor_release(x);
+    const double *wv = wd ? ct_data(wd) : NULL;
+    ct_dtype dt = self->dtype;
+    int esz = ct_dtype_size(dt);
+    ct_tensor *res = NULL;
+    int rc = -1;
+    if (prob) {
+        ct_tensor *tt = ku_to_dtype(t, CT_FLOAT64, k->err);
+        int64_t rshape[CT_MAX_DIMS], rn = 0;
+        for (int d = 0; d < self->ndim; d++)
+            if (d != cdim) rshape[rn++] = self->sizes[d];
+        res = tt ? (a.red == 0 ? ct_tensor_empty(dt, (int)rn, rshape, k->err) : ct_tensor_empty(dt, 0, NULL, k->err)) : NULL;
+        if (res) {
+            const double *tv = ct_data(tt);
+            double total = 0;
+            for (int64_t i = 0; i < outer * inner; i++) {
+                int64_t o = i / inner, in = i % inner;
+                double s = 0;
+                for (int64_t j = 0; j < c; j++) {
+                    double tj = tv[(o * c + j) * inner + in];
+                    if (ls > 0) tj = tj * (1 - ls) + ls / (double)c;
+                    s += lp[(o * c + j) * inner + in] * tj * (wv ? wv[j] : 1);
+                }
+                if (a.red == 0) ct_store_f64((char *)ct_data(res) + i * esz, dt, -s);
+                total -= s;
+            }
+            if (a.red != 0)
+                ct_store_f64(ct_data(res), dt, a.red == 2 ? total : (total_n ? total / (double)(outer * inner) : NAN));
+            rc = 0;
+        }
+        ct_tensor_release(tt);
+    } else {
+        ct_tensor *nll = NULL;
+        if (nll_core(k, &a, lp, dt, &nll) == 0) {
+            if (ls <= 0) {
+                res = nll;
+                rc = 0;
+            } else { /* (1 - ls) * nll + smooth * ls / C */
+                ct_tensor *tc = ku_contiguous(t, k->err);
+                res = tc ? (a.red == 0 ? ct_tensor_empty(dt, t->ndim, t->sizes, k->err) : ct_tensor_empty(dt, 0, NULL, k->err))
+                         : NULL;
+                if (res) {
+                    const int64_t *tv = ct_data(tc);
+                    double total = 0, wsum = 0;
+                    int64_t kept = 0;
+                    for (int64_t i = 0; i < outer * inner; i++) {
+                        int64_t o = i / inner, in = i % inner, cls = tv[i];
+                        double s = 0;
+                        if (cls != a.ignore) {
+                            for (int64_t j = 0; j < c; j++) s -= lp[(o * c + j) * inner + in] * (wv ? wv[j] : 1);
+                            kept++;
+                            wsum += wv ? wv[cls] : 1;
+                        }
+                        if (a.red == 0) {
+                            double nl = ct_load_f64((char *)ct_data(nll) + i * esz, dt);
+                            ct_store_f64((char *)ct_data(res) + i * esz, dt, (1 - ls) * nl + s * (ls / (double)c));
+                        }
+                        total += s;
+                    }
+                    if (a.red != 0) {
+                        double sm = a.red == 2 ? total : wv ? total / wsum : total / (double)kept;
+                        double nl = ct_load_f64(ct_data(nll), dt);
+                        ct_store_f64(ct_data(res), dt, (1 - ls) * nl + sm * (ls / (double)c));
+                    }
+                    rc = 0;
+                }
+                ct_tensor_release(tc);
+                ct_tensor_release(nll);
+            }
+        }
+    }
+    free(lp);
+    ct_tensor_release(wd);
+    if (rc) {
+        ct_tensor_release(res);
+        return -1;
+    }
+    return ku_ret(outs, res);
+}
+
+/* embedding_renorm_: each row that indices name (once each) whose
+ * norm_type-norm exceeds max_norm is scaled by max_norm / (norm + 1e-7),
+ * in place */
+static int k_embedding_renorm_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *w, *ix;
+    double max_norm, p;
+    if (ku_tensor(&A, 0, &w) || ku_tensor(&A, 1, &ix) || ku_float(&A, 2, &max_norm) || ku_float(&A, 3, &p)) return -1;
+    if (w->ndim != 2)
+        return cts_err_set(k->err,
+                           "Expected 2-dimensional tensor, but got %d-dimensional tensor for argument #1 'self' (while "
+                           "checking arguments for embedding_renorm_)",
+                           w->ndim);
+    if (!index_dtype(ix->dtype))
+        return cts_err_set(k->err,
+                           "Expected tensor for argument #2 'indices' to have one of the following scalar types: Long, "
+                           "Int; but got %s instead (while checking arguments for embedding_renorm_)",
+                           ku_dtype_tname(ix->dtype));
+    if (!is_float(w->dtype)) return not_impl(k, "embedding_renorm_", w->dtype);
+    if (ku_check_internal_overlap(w, k->err)) return -1;
+    ct_tensor *ic = ku_contiguous(ix, k->err);
+    if (!ic) return -1;
+    int64_t n = ct_numel(ic), rows = w->sizes[0], cols = w->sizes[1];
+    bool *seen = calloc((size_t)(rows ? rows : 1), 1);
+    if (!seen) {
+        ct_tensor_release(ic);
+        return cts_err_oom(k->err, "embedding_renorm_", (size_t)rows);
+    }
+    int rc = 0, esz = ct_dtype_size(w->dtype);
+    char *base = (char *)w->storage->data;
+    for (int64_t i = 0; i < n && rc == 0; i++) {
+        int64_t r = index_at(ic, i);
+        if (r < -rows || r >= rows) {
+            rc = cts_err_set(k->err, "select(): index %lld out of range for tensor of size [%lld, %lld] at dimension 0",
+                             (long long)r, (long long)rows, (long long)cols);
+            break;
+        }
+        if (r < 0) r += rows;
+        if (seen[r]) continue;
+        seen[r] = true;
+        double norm = 0;
+        for (int64_t c = 0; c < cols; c++) {
+            double v = fabs(ct_load_f64(base + (w->offset + r * w->strides[0] + c * w->strides[1]) * esz, w->dtype));
+            if (p == INFINITY) norm = v > norm ? v : norm;
+            else if (p == 0) norm += v != 0;
+            else norm += p == 1 ? v : p == 2 ? v * v : pow(v, p);
+        }
+        if (p == 2) norm = sqrt(norm);
+        else if (p != 1 && p != 0 && p != INFINITY) norm = pow(norm, 1 / p);
+        if (norm > max_norm) {
+            double scale = max_norm / (norm + 1e-7);
+            if (w->dtype != CT_FLOAT64) scale = (float)scale;
+            for (int64_t c = 0; c < cols; c++) {
+                char *e = base + (w->offset + r * w->strides[0] + c * w->strides[1]) * esz;
+                double v = ct_load_f64(e, w->dtype) * scale;
+                ct_store_f64(e, w->dtype, w->dtype == CT_FLOAT64 ? v : (double)(float)v);
+            }
+        }
+    }
+    free(seen);
+    ct_tensor_release(ic);
+    return rc ? -1 : ku_ret_self(outs, w);
+}
+
 const cts_op_def cts_ops_nn[] = {
     /* pooling */
     {"aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor", k_max_pool2d},
@@ -2547,6 +3665,23 @@ const cts_op_def cts_ops_nn[] = {
     {"aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor", k_embedding},
     {"aten::index_select(Tensor self, int dim, Tensor index) -> Tensor", k_index_select},
     {"aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", k_gather},
+    {"aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)", k_embedding_renorm_},
+    {"aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor", k_index},
+    {"aten::index.Tensor_hacked_twin(Tensor self, Tensor[] indices) -> Tensor", k_index},
+    {"aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)", k_index_put_},
+    {"aten::index_put_.hacked_twin(Tensor(a!) self, Tensor[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)", k_index_put_},
+    {"aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor", k_index_put},
+    {"aten::index_put.hacked_twin(Tensor self, Tensor[] indices, Tensor values, bool accumulate=False) -> Tensor", k_index_put},
+    /* losses */
+    {"aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor", k_mse_loss},
+    {"aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor", k_l1_loss},
+    {"aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor", k_smooth_l1_loss},
+    {"aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor", k_huber_loss},
+    {"aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor", k_binary_cross_entropy},
+    {"aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", k_nll_loss},
+    {"aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", k_nll_loss_nd},
+    {"aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.) -> Tensor", k_cross_entropy_loss},
+    {"aten::one_hot(Tensor self, int num_classes=-1) -> Tensor", k_one_hot},
     /* padding */
     {"aten::constant_pad_nd(Tensor self, int[] pad, Scalar value=0) -> Tensor", k_constant_pad_nd},
     {"aten::pad(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor", k_pad},
@@ -2563,6 +3698,17 @@ const cts_op_def cts_ops_nn[] = {
     {"aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest2d_vec},
     {"aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor", k_upsample_bilinear2d},
     {"aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_bilinear2d_vec},
+    {"aten::upsample_nearest1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest1d_vec},
+    {"aten::upsample_nearest3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest3d_vec},
+    {"aten::_upsample_nearest_exact1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest_exact1d_vec},
+    {"aten::_upsample_nearest_exact2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest_exact2d_vec},
+    {"aten::_upsample_nearest_exact3d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor", k_upsample_nearest_exact3d_vec},
+    {"aten::upsample_linear1d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_linear1d_vec},
+    {"aten::upsample_trilinear3d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_trilinear3d_vec},
+    {"aten::upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_bicubic2d_vec},
+    {"aten::_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_bilinear2d_aa_vec},
+    {"aten::_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", k_upsample_bicubic2d_aa_vec},
+    {"aten::adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor", k_adaptive_avg_pool3d},
     /* activations the pointwise family does not have */
     {"aten::relu6(Tensor self) -> Tensor", k_relu6},
     {"aten::relu6_(Tensor(a!) self) -> Tensor(a!)", k_relu6_},

@@ -1,5 +1,6 @@
 /* pointwise.c - elementwise kernels: arithmetic (add, sub, mul, div, pow),
- * comparisons, activations, clamp, where and masked_fill.
+ * comparisons, bitwise ops and shifts, atan2, activations (softplus among
+ * them), clamp, where, masked_fill, nan_to_num, and a few out= variants.
  *
  * How a kernel runs: it computes PyTorch's result dtype (kutil's result
  * type), converts operands whose dtype differs to that "compute dtype" (a
@@ -17,6 +18,7 @@
  * scalar-operand and strided paths.
  * float32 loops also come as AVX2 clones chosen at run time (cpu.h), and
  * exp/tanh/erf use kutil's vectorizable approximations. */
+#include <float.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -558,6 +560,27 @@ static inline int64_t i_fmod(int64_t a, int64_t b, atomic_int *zd) {
 #define PW_NONE3(a, b, e) ((void)(a), (void)(b), (void)(e), 0)
 PW_BINARY(fmod)
 PW_BINARY(lerps)
+/* atan2 (float compute dtypes; float16 too, which PyTorch 1.13 lacks on
+ * CPU); shifts as PyTorch 1.13's CPU kernels
+ * compute them: C's shift on the promoted operand, so x86 masks the count
+ * to its low 5 bits (8- to 32-bit dtypes, i1 = 31) or 6 bits (int64,
+ * i1 = 63); softplus with beta in f0 and threshold in f1 */
+#define atan2_KF(a, b) GM2(atan2, a, b)
+#define atan2_KI PW_NONE2
+#define atan2_KB PW_NONE2
+#define lsh_KF PW_NONE2
+#define lsh_KI(a, b) ((int64_t)((uint64_t)(a) << ((b) & c->i1)))
+#define lsh_KB PW_NONE2
+#define rsh_KF PW_NONE2
+#define rsh_KI(a, b) ((a) >> ((b) & c->i1))
+#define rsh_KB PW_NONE2
+PW_BINARY(atan2)
+PW_BINARY(lsh)
+PW_BINARY(rsh)
+#define softplus_KF(a) ((a) * (ct)c->f0 > (ct)c->f1 ? (a) : GM(log1p, GM(exp, (a) * (ct)c->f0)) / (ct)c->f0)
+#define softplus_KI PW_NONE1
+#define softplus_KB PW_NONE1
+PW_UNARY(softplus)
 PW_TERNARY(lerpt)
 
 /* where / masked_fill move bytes: one loop per element size */
@@ -665,6 +688,10 @@ static const pw_op OP_FMOD = {"fmod_cpu", fmod_loops, M_NUM, PW_AVX2_FN(fmod), 2
 static const pw_op OP_LERPS = {"lerp_kernel_scalar", lerps_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), PW_AVX2_FN(lerps), 1};
 static const pw_op OP_LERPT = {"lerp_kernel_tensor", lerpt_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), NULL, 1};
 static const pw_op OP_ISNAN = {"isnan", isnan_loops, M_ALL, NULL, 1};
+static const pw_op OP_ATAN2 = {"atan2_cpu", atan2_loops, M_FLOATS, PW_AVX2_FN(atan2), 20};
+static const pw_op OP_LSH = {"lshift_cpu", lsh_loops, M_INTS, PW_AVX2_FN(lsh), 1};
+static const pw_op OP_RSH = {"rshift_cpu", rsh_loops, M_INTS, PW_AVX2_FN(rsh), 1};
+static const pw_op OP_SOFTPLUS = {"softplus_cpu", softplus_loops, M_FLOATS, PW_AVX2_FN(softplus), 20};
 
 static int check_impl(cts_kctx *k, const pw_op *op, ct_dtype dt) {
     if (ct_dtype_valid(dt) && (op->mask & DT_BIT(dt))) return 0;
@@ -1492,6 +1519,158 @@ static int k_masked_fill_t_(cts_kctx *k, const cv_value *args, int nargs, cv_val
 
 /* ---- the table ---- */
 
+/* ---- out= variants ---- */
+
+/* Runs a binary op into the out= tensor: out is resized to the broadcast
+ * shape when it differs (resize_output), the result type must cast to out's
+ * dtype, and out is returned. */
+static int run2_out(cts_kctx *k, const pw_op *op, ct_tensor *a, ct_tensor *b, ct_dtype cd, ct_dtype od,
+                    ct_tensor *out, const pw_ctx *ctx, cv_value *outs) {
+    ct_tensor *ab[2] = {a, b};
+    int64_t shape[CT_MAX_DIMS];
+    int nd = ku_broadcast(2, ab, shape, k->err);
+    if (nd < 0 || check_impl(k, op, cd) || ku_check_inplace(od, out->dtype, k->err) ||
+        ku_resize_out(out, nd, shape, k->err))
+        return -1;
+    return run2(k, op, a, b, cd, od, out, ctx, outs);
+}
+
+static int k_div_out(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *other, *out;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 1, &other) || ku_tensor(&A, 2, &out)) return -1;
+    ct_dtype cd = float_type(ku_result_tt(self, other));
+    return run2_out(k, &OP_DIV, self, other, cd, cd, out, NULL, outs);
+}
+
+/* ---- atan2 ---- */
+
+static int atan2_impl(cts_kctx *k, const cv_value *args, int nargs, int mode, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *other, *out = NULL;
+    if (ku_tensor(&A, 0, &self) || ku_tensor(&A, 1, &other) || (mode == 2 && ku_tensor(&A, 2, &out))) return -1;
+    ct_dtype cd = float_type(ku_result_tt(self, other));
+    if (mode == 2) return run2_out(k, &OP_ATAN2, self, other, cd, cd, out, NULL, outs);
+    return run2(k, &OP_ATAN2, self, other, cd, cd, mode == 1 ? self : NULL, NULL, outs);
+}
+static int k_atan2(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return atan2_impl(k, args, nargs, 0, outs);
+}
+static int k_atan2_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return atan2_impl(k, args, nargs, 1, outs);
+}
+static int k_atan2_out(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return atan2_impl(k, args, nargs, 2, outs);
+}
+
+/* ---- shifts ---- */
+
+/* self << other (or >>): the Scalar operand (self when scalar_self, else
+ * other) becomes a 0-dim tensor of the result type, as PyTorch wraps it;
+ * mode 0 functional, 1 in-place into self, 2 into the out= argument at
+ * index 2. */
+static int shift_impl(cts_kctx *k, const cv_value *args, int nargs, bool right, bool scalar_self, bool scalar_other,
+                      int mode, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self = NULL, *other = NULL, *out = NULL;
+    ku_scalar s;
+    if ((scalar_self ? ku_scalar_arg(&A, 0, &s) : ku_tensor(&A, 0, &self)) ||
+        (scalar_other ? ku_scalar_arg(&A, 1, &s) : ku_tensor(&A, 1, &other)) || (mode == 2 && ku_tensor(&A, 2, &out)))
+        return -1;
+    ct_dtype rt = scalar_self ? ku_result_ts(other, &s) : scalar_other ? ku_result_ts(self, &s) : ku_result_tt(self, other);
+    ku_scalar_buf sb;
+    if (scalar_self) self = ku_scalar_tensor(&sb, rt, &s);
+    if (scalar_other) other = ku_scalar_tensor(&sb, rt, &s);
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    c.i1 = rt == CT_INT64 ? 63 : 31;
+    const pw_op *op = right ? &OP_RSH : &OP_LSH;
+    if (mode == 1 && ku_check_inplace(rt, self->dtype, k->err)) return -1;
+    if (mode == 2) return run2_out(k, op, self, other, rt, rt, out, &c, outs);
+    return run2(k, op, self, other, rt, rt, mode == 1 ? self : NULL, &c, outs);
+}
+
+#define K_SHIFT(fname, right, scalar_self, scalar_other, mode)                                    \
+    static int fname(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {              \
+        return shift_impl(k, args, nargs, right, scalar_self, scalar_other, mode, outs);          \
+    }
+K_SHIFT(k_lsh_t, false, false, false, 0)
+K_SHIFT(k_lsh_s, false, false, true, 0)
+K_SHIFT(k_lsh_st, false, true, false, 0)
+K_SHIFT(k_lsh_t_, false, false, false, 1)
+K_SHIFT(k_lsh_s_, false, false, true, 1)
+K_SHIFT(k_lsh_t_out, false, false, false, 2)
+K_SHIFT(k_lsh_s_out, false, false, true, 2)
+K_SHIFT(k_lsh_st_out, false, true, false, 2)
+K_SHIFT(k_rsh_t, true, false, false, 0)
+K_SHIFT(k_rsh_s, true, false, true, 0)
+K_SHIFT(k_rsh_st, true, true, false, 0)
+K_SHIFT(k_rsh_t_, true, false, false, 1)
+K_SHIFT(k_rsh_s_, true, false, true, 1)
+K_SHIFT(k_rsh_t_out, true, false, false, 2)
+K_SHIFT(k_rsh_s_out, true, false, true, 2)
+K_SHIFT(k_rsh_st_out, true, true, false, 2)
+
+/* ---- softplus ---- */
+
+/* x * beta > threshold ? x : log1p(exp(x * beta)) / beta, with beta and
+ * threshold converted to the input dtype as PyTorch does */
+static int softplus_impl(cts_kctx *k, const cv_value *args, int nargs, bool has_out, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self, *out = NULL;
+    ku_scalar beta, thr;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &beta) || ku_scalar_arg(&A, 2, &thr) ||
+        (has_out && ku_tensor(&A, 3, &out)))
+        return -1;
+    if (check_impl(k, &OP_SOFTPLUS, self->dtype)) return -1;
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    if (ku_scalar_as(&beta, self->dtype, &c.f0, &c.i0, k->err) || ku_scalar_as(&thr, self->dtype, &c.f1, &c.i1, k->err))
+        return -1;
+    if (has_out) {
+        if (ku_check_inplace(self->dtype, out->dtype, k->err) || ku_resize_out(out, self->ndim, self->sizes, k->err))
+            return -1;
+    }
+    return run1(k, &OP_SOFTPLUS, self, self->dtype, self->dtype, out, &c, outs);
+}
+static int k_softplus(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return softplus_impl(k, args, nargs, false, outs);
+}
+static int k_softplus_out(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return softplus_impl(k, args, nargs, true, outs);
+}
+
+/* ---- nan_to_num ---- */
+
+/* NaN -> nan (default 0), +inf -> posinf (default the dtype's max), -inf ->
+ * neginf (default its lowest); integral and bool tensors are copied */
+static int k_nan_to_num(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    double rep[3] = {0, 0, 0};
+    ct_dtype dt = self->dtype;
+    double big = dt == CT_FLOAT16 ? 65504.0 : dt == CT_BFLOAT16 ? 3.3895313892515355e38 : dt == CT_FLOAT32 ? FLT_MAX : DBL_MAX;
+    rep[1] = big;
+    rep[2] = -big;
+    for (int i = 0; i < 3; i++) {
+        if (nargs <= 1 + i || args[1 + i].tag == CV_NONE) continue;
+        if (ku_float(&A, 1 + i, &rep[i])) return -1;
+    }
+    ct_tensor *out = ku_to_dtype(self, dt, k->err);
+    if (!out || !ct_dtype_is_float(dt)) return ku_ret(outs, out);
+    int64_t n = ct_numel(out);
+    int esz = ct_dtype_size(dt);
+    char *p = ct_data(out);
+    for (int64_t i = 0; i < n; i++) {
+        double v = ct_load_f64(p + i * esz, dt);
+        if (v != v) ct_store_f64(p + i * esz, dt, rep[0]);
+        else if (v == INFINITY) ct_store_f64(p + i * esz, dt, rep[1]);
+        else if (v == -INFINITY) ct_store_f64(p + i * esz, dt, rep[2]);
+    }
+    return ku_ret(outs, out);
+}
+
 const cts_op_def cts_ops_pointwise[] = {
     {"aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor", k_add_t},
     {"aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor", k_add_s},
@@ -1624,5 +1803,36 @@ const cts_op_def cts_ops_pointwise[] = {
     {"aten::lerp.Tensor(Tensor self, Tensor end, Tensor weight) -> Tensor", k_lerp_t},
     {"aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor", k_elu},
     {"aten::elu_(Tensor(a!) self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor(a!)", k_elu_},
+    {"aten::div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_div_out},
+    {"aten::atan2(Tensor self, Tensor other) -> Tensor", k_atan2},
+    {"aten::atan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_atan2_},
+    {"aten::atan2.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_atan2_out},
+    {"aten::__lshift__.Tensor(Tensor self, Tensor other) -> Tensor", k_lsh_t},
+    {"aten::__lshift__.Scalar(Tensor self, Scalar other) -> Tensor", k_lsh_s},
+    {"aten::__lshift__.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_lsh_t_out},
+    {"aten::__lshift__.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)", k_lsh_s_out},
+    {"aten::__ilshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_lsh_t_},
+    {"aten::__ilshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_lsh_s_},
+    {"aten::__rshift__.Tensor(Tensor self, Tensor other) -> Tensor", k_rsh_t},
+    {"aten::__rshift__.Scalar(Tensor self, Scalar other) -> Tensor", k_rsh_s},
+    {"aten::__rshift__.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_rsh_t_out},
+    {"aten::__rshift__.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)", k_rsh_s_out},
+    {"aten::__irshift__.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_rsh_t_},
+    {"aten::__irshift__.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", k_rsh_s_},
+    {"aten::bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor", k_lsh_t},
+    {"aten::bitwise_left_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor", k_lsh_s},
+    {"aten::bitwise_left_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor", k_lsh_st},
+    {"aten::bitwise_left_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_lsh_t_out},
+    {"aten::bitwise_left_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)", k_lsh_s_out},
+    {"aten::bitwise_left_shift.Scalar_Tensor_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_lsh_st_out},
+    {"aten::bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor", k_rsh_t},
+    {"aten::bitwise_right_shift.Tensor_Scalar(Tensor self, Scalar other) -> Tensor", k_rsh_s},
+    {"aten::bitwise_right_shift.Scalar_Tensor(Scalar self, Tensor other) -> Tensor", k_rsh_st},
+    {"aten::bitwise_right_shift.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_rsh_t_out},
+    {"aten::bitwise_right_shift.Tensor_Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)", k_rsh_s_out},
+    {"aten::bitwise_right_shift.Scalar_Tensor_out(Scalar self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_rsh_st_out},
+    {"aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor", k_softplus},
+    {"aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor", k_nan_to_num},
+    {"aten::softplus.out(Tensor self, Scalar beta=1, Scalar threshold=20, *, Tensor(a!) out) -> Tensor(a!)", k_softplus_out},
 };
 const int cts_ops_pointwise_count = (int)(sizeof cts_ops_pointwise / sizeof cts_ops_pointwise[0]);

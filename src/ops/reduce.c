@@ -13,7 +13,10 @@
  * up to rounding of the last bit).
  *
  * NaN propagates through max/min (and amax/amin), as in PyTorch; argmax and
- * max.dim return the first NaN's index, or the first maximum's. */
+ * max.dim return the first NaN's index, or the first maximum's.
+ *
+ * Also std/var, norm, allclose/isclose/equal, topk, sort/argsort, cumsum,
+ * count_nonzero and trace. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,8 +727,9 @@ static int red_rows(cts_kctx *k, ct_tensor *self, const bool *mask, bool keepdim
     return 0;
 }
 
+/* Standard deviation, or the variance when !root. */
 static int std_impl(cts_kctx *k, ct_tensor *self, const int64_t *dims, int nd, int64_t correction, bool keepdim,
-                    cv_value *outs) {
+                    bool root, cv_value *outs) {
     if (!ct_dtype_is_float(self->dtype))
         return cts_err_set(k->err, "std and var only support floating point and complex dtypes");
     bool mask[CT_MAX_DIMS];
@@ -745,21 +749,22 @@ static int std_impl(cts_kctx *k, ct_tensor *self, const int64_t *dims, int nd, i
         for (int64_t j = 0; j < len; j++) mean += row[j];
         mean = len ? mean / (double)len : NAN;
         for (int64_t j = 0; j < len; j++) m2 += (row[j] - mean) * (row[j] - mean);
-        ct_store_f64(o + i * esz, self->dtype, sqrt(len ? m2 / div : NAN));
+        double var = len ? m2 / div : NAN;
+        ct_store_f64(o + i * esz, self->dtype, root ? sqrt(var) : var);
     }
     ct_tensor_release(buf);
     return ku_ret(outs, r);
 }
 
-static int k_std(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+static int std_whole(cts_kctx *k, const cv_value *args, int nargs, bool root, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     bool unbiased;
     if (ku_tensor(&A, 0, &self) || ku_bool(&A, 1, &unbiased)) return -1;
-    return std_impl(k, self, NULL, -1, unbiased, false, outs);
+    return std_impl(k, self, NULL, -1, unbiased, false, root, outs);
 }
 
-static int k_std_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+static int std_dim(cts_kctx *k, const cv_value *args, int nargs, bool root, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     int64_t dims[CT_MAX_DIMS];
@@ -768,10 +773,10 @@ static int k_std_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *out
     if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) || ku_bool(&A, 2, &unbiased) ||
         ku_bool(&A, 3, &keepdim))
         return -1;
-    return std_impl(k, self, dims, nd, unbiased, keepdim, outs);
+    return std_impl(k, self, dims, nd, unbiased, keepdim, root, outs);
 }
 
-static int k_std_correction(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+static int std_correction(cts_kctx *k, const cv_value *args, int nargs, bool root, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     int64_t dims[CT_MAX_DIMS], corr;
@@ -780,7 +785,26 @@ static int k_std_correction(cts_kctx *k, const cv_value *args, int nargs, cv_val
     if (ku_tensor(&A, 0, &self) || ku_opt_int_list(&A, 1, dims, CT_MAX_DIMS, &nd) ||
         ku_opt_int(&A, 2, &corr, &has_corr) || ku_bool(&A, 3, &keepdim))
         return -1;
-    return std_impl(k, self, dims, nd, has_corr ? corr : 1, keepdim, outs);
+    return std_impl(k, self, dims, nd, has_corr ? corr : 1, keepdim, root, outs);
+}
+
+static int k_std(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_whole(k, args, nargs, true, outs);
+}
+static int k_std_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_dim(k, args, nargs, true, outs);
+}
+static int k_std_correction(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_correction(k, args, nargs, true, outs);
+}
+static int k_var(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_whole(k, args, nargs, false, outs);
+}
+static int k_var_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_dim(k, args, nargs, false, outs);
+}
+static int k_var_correction(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return std_correction(k, args, nargs, false, outs);
 }
 
 /* ---- norm ---- */
@@ -1016,6 +1040,319 @@ static int k_topk(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) 
     return 0;
 }
 
+/* ---- sort, argsort ---- */
+
+typedef struct sort_item {
+    double v;   /* floating dtypes */
+    int64_t iv; /* integral and bool dtypes: the exact value */
+    int64_t i;
+} sort_item;
+
+/* Floats: NaN is the largest value; ties keep index order (a stable sort;
+ * PyTorch's unstable default agrees on rows of up to 16 elements, where
+ * std::sort is an insertion sort). */
+static int sort_cmp_f(const sort_item *a, const sort_item *b, int dir) {
+    bool na = a->v != a->v, nb = b->v != b->v;
+    if (na != nb) return na ? dir : -dir;
+    if (!na && a->v != b->v) return a->v < b->v ? -dir : dir;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+static int sort_cmp_i(const sort_item *a, const sort_item *b, int dir) {
+    if (a->iv != b->iv) return a->iv < b->iv ? -dir : dir;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+static int sort_asc_f(const void *a, const void *b) { return sort_cmp_f(a, b, 1); }
+static int sort_desc_f(const void *a, const void *b) { return sort_cmp_f(a, b, -1); }
+static int sort_asc_i(const void *a, const void *b) { return sort_cmp_i(a, b, 1); }
+static int sort_desc_i(const void *a, const void *b) { return sort_cmp_i(a, b, -1); }
+
+/* Sorts self along dim; stores values (unless !want_values) and int64
+ * indices in outs[0..]. */
+static int sort_impl(cts_kctx *k, ct_tensor *self, int64_t dim, bool descending, bool want_values, cv_value *outs) {
+    dim = ct_wrap_dim(dim, self->ndim, k->err);
+    if (dim < 0) return -1;
+    int nd = self->ndim;
+    /* work on a contiguous copy with dim moved last, then move it back */
+    int64_t perm[CT_MAX_DIMS], inv[CT_MAX_DIMS];
+    int m = 0;
+    for (int d = 0; d < nd; d++)
+        if (d != dim) perm[m++] = d;
+    if (nd) perm[m++] = dim;
+    for (int d = 0; d < m; d++) inv[perm[d]] = d;
+    bool is_float = ct_dtype_is_float(self->dtype);
+    ct_tensor *p = ct_permute(self, nd, perm, k->err);
+    ct_tensor *vals = p ? ku_to_dtype(p, self->dtype, k->err) : NULL;
+    ct_tensor *keys = vals ? ku_to_dtype(p, is_float ? CT_FLOAT64 : CT_INT64, k->err) : NULL;
+    ct_tensor_release(p);
+    ct_tensor *idx = keys ? ct_tensor_empty(CT_INT64, nd, vals->sizes, k->err) : NULL;
+    int64_t len = nd ? self->sizes[dim] : 1, total = vals ? ct_numel(vals) : 0;
+    sort_item *items = idx ? malloc(sizeof *items * (size_t)(len ? len : 1)) : NULL;
+    ct_tensor *copy = items ? ct_tensor_empty(self->dtype, nd, vals->sizes, k->err) : NULL;
+    if (!copy) {
+        if (items == NULL && idx) cts_err_set(k->err, "out of memory");
+        free(items);
+        ct_tensor_release(vals);
+        ct_tensor_release(keys);
+        ct_tensor_release(idx);
+        return -1;
+    }
+    int esz = ct_dtype_size(self->dtype);
+    const char *src = ct_data(vals);
+    char *dst = ct_data(copy);
+    int64_t *io = ct_data(idx);
+    int (*cmp)(const void *, const void *) =
+        is_float ? (descending ? sort_desc_f : sort_asc_f) : (descending ? sort_desc_i : sort_asc_i);
+    for (int64_t r0 = 0; len && r0 < total / len; r0++) {
+        for (int64_t j = 0; j < len; j++) {
+            if (is_float) items[j].v = ((const double *)ct_data(keys))[r0 * len + j];
+            else items[j].iv = ((const int64_t *)ct_data(keys))[r0 * len + j];
+            items[j].i = j;
+        }
+        qsort(items, (size_t)len, sizeof *items, cmp);
+        for (int64_t j = 0; j < len; j++) {
+            memcpy(dst + (r0 * len + j) * esz, src + (r0 * len + items[j].i) * esz, (size_t)esz);
+            io[r0 * len + j] = items[j].i;
+        }
+    }
+    free(items);
+    ct_tensor_release(vals);
+    ct_tensor_release(keys);
+    ct_tensor *pv = want_values ? ct_permute(copy, m, inv, k->err) : NULL;
+    ct_tensor *pi = (pv || !want_values) ? ct_permute(idx, m, inv, k->err) : NULL;
+    ct_tensor_release(copy);
+    ct_tensor_release(idx);
+    if (!pi) {
+        ct_tensor_release(pv);
+        return -1;
+    }
+    if (want_values) {
+        outs[0] = cv_tensor(pv);
+        outs[1] = cv_tensor(pi);
+    } else {
+        outs[0] = cv_tensor(pi);
+    }
+    return 0;
+}
+
+static int k_sort(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool desc;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &desc)) return -1;
+    return sort_impl(k, self, dim, desc, true, outs);
+}
+/* sort.stable(self, *, stable, dim, descending): cts's sort is always stable */
+static int k_sort_stable(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool stable, has_stable, desc;
+    if (ku_tensor(&A, 0, &self) || ku_opt_bool(&A, 1, &stable, &has_stable) || ku_int(&A, 2, &dim) ||
+        ku_bool(&A, 3, &desc))
+        return -1;
+    if (!has_stable) return cts_err_set(k->err, "sort(): c10::optional<bool> for stable has to have value.");
+    return sort_impl(k, self, dim, desc, true, outs);
+}
+static int k_argsort(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool desc;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &desc)) return -1;
+    return sort_impl(k, self, dim, desc, false, outs);
+}
+static int k_argsort_stable(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool stable, desc;
+    if (ku_tensor(&A, 0, &self) || ku_bool(&A, 1, &stable) || ku_int(&A, 2, &dim) || ku_bool(&A, 3, &desc))
+        return -1;
+    return sort_impl(k, self, dim, desc, false, outs);
+}
+
+/* ---- equal ---- */
+
+/* True when self and other have the same sizes and equal values after type
+ * promotion (PyTorch 1.13's CPU equal does not compare dtypes; NaN != NaN). */
+static int k_equal(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *a, *b;
+    if (ku_tensor(&A, 0, &a) || ku_tensor(&A, 1, &b)) return -1;
+    if (!ku_same_shape(a->ndim, a->sizes, b->ndim, b->sizes)) {
+        outs[0] = cv_bool(false);
+        return 0;
+    }
+    ct_dtype rt = ku_result_tt(a, b);
+    bool is_float = ct_dtype_is_float(rt);
+    ct_dtype wide = is_float ? CT_FLOAT64 : CT_INT64;
+    /* through the promoted dtype first, so float32 rounding matches */
+    ct_tensor *ra = ku_to_dtype(a, rt, k->err);
+    ct_tensor *rb = ra ? ku_to_dtype(b, rt, k->err) : NULL;
+    ct_tensor *wa = rb ? ku_to_dtype(ra, wide, k->err) : NULL;
+    ct_tensor *wb = wa ? ku_to_dtype(rb, wide, k->err) : NULL;
+    int rc = -1;
+    if (wb) {
+        int64_t n = ct_numel(wa);
+        bool all = true;
+        for (int64_t i = 0; i < n && all; i++)
+            all = is_float ? ((const double *)ct_data(wa))[i] == ((const double *)ct_data(wb))[i]
+                           : ((const int64_t *)ct_data(wa))[i] == ((const int64_t *)ct_data(wb))[i];
+        outs[0] = cv_bool(all);
+        rc = 0;
+    }
+    ct_tensor_release(ra);
+    ct_tensor_release(rb);
+    ct_tensor_release(wa);
+    ct_tensor_release(wb);
+    return rc;
+}
+
+/* ---- cumsum, count_nonzero, trace, isclose ---- */
+
+/* cumsum along dim: integral and bool inputs give int64 unless dtype says
+ * otherwise; floats accumulate in double (PyTorch's CPU acc_type) and each
+ * partial sum is rounded to the result dtype. */
+static int k_cumsum(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    ct_dtype dt;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_opt_dtype(&A, 2, &dt)) return -1;
+    if ((dim = ct_wrap_dim(dim, self->ndim, k->err)) < 0) return -1;
+    if (dt == CT_DTYPE_INVALID) dt = ct_dtype_is_float(self->dtype) ? self->dtype : CT_INT64;
+    ct_tensor *src = ku_to_dtype(self, dt, k->err);
+    if (!src) return -1;
+    int64_t len = self->ndim ? self->sizes[dim] : 1, inner = 1, n = ct_numel(src);
+    for (int d = (int)dim + 1; d < self->ndim; d++) inner *= self->sizes[d];
+    int esz = ct_dtype_size(dt);
+    char *p = ct_data(src);
+    bool is_float = ct_dtype_is_float(dt);
+    for (int64_t base = 0; len && base < n; base += len * inner)
+        for (int64_t in = 0; in < inner; in++) {
+            double fa = 0;
+            uint64_t ia = 0;
+            for (int64_t j = 0; j < len; j++) {
+                char *e = p + (base + j * inner + in) * esz;
+                if (is_float) {
+                    fa += ct_load_f64(e, dt);
+                    ct_store_f64(e, dt, fa);
+                } else {
+                    ia += (uint64_t)ct_load_i64(e, dt);
+                    ct_store_i64(e, dt, (int64_t)ia);
+                }
+            }
+        }
+    return ku_ret(outs, src);
+}
+
+/* count_nonzero: (self != 0).sum(dims), int64 */
+static int count_nonzero_impl(cts_kctx *k, ct_tensor *self, const int64_t *dims, int nd, cv_value *outs) {
+    bool mask[CT_MAX_DIMS];
+    if (dim_mask(k, self->ndim, dims, nd, mask)) return -1;
+    ct_tensor *buf, *r;
+    int64_t len;
+    if (red_rows(k, self, mask, false, CT_INT64, &buf, &r, &len)) return -1;
+    int64_t nrows = ct_numel(r);
+    const double *x = ct_data(buf);
+    int64_t *o = ct_data(r);
+    for (int64_t i = 0; i < nrows; i++) {
+        int64_t c = 0;
+        for (int64_t j = 0; j < len; j++) c += x[i * len + j] != 0;
+        o[i] = c;
+    }
+    ct_tensor_release(buf);
+    return ku_ret(outs, r);
+}
+static int k_count_nonzero(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    bool has;
+    if (ku_tensor(&A, 0, &self) || ku_opt_int(&A, 1, &dim, &has)) return -1;
+    return count_nonzero_impl(k, self, &dim, has ? 1 : -1, outs);
+}
+static int k_count_nonzero_dims(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dims[CT_MAX_DIMS];
+    int nd;
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, dims, CT_MAX_DIMS, &nd)) return -1;
+    return count_nonzero_impl(k, self, dims, nd ? nd : -1, outs);
+}
+
+/* trace: the sum of a matrix's diagonal; integral inputs sum to int64 */
+static int k_trace(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    if (self->ndim != 2) return cts_err_set(k->err, "trace: expected a matrix, but got tensor with dim %d", self->ndim);
+    if (self->dtype == CT_BOOL) return cts_err_set(k->err, "\"trace\" not implemented for 'Bool'");
+    bool is_float = ct_dtype_is_float(self->dtype);
+    ct_dtype rt = is_float ? self->dtype : CT_INT64;
+    int64_t n = self->sizes[0] < self->sizes[1] ? self->sizes[0] : self->sizes[1];
+    int esz = ct_dtype_size(self->dtype);
+    const char *src = ct_data(self);
+    double fa = 0;
+    uint64_t ia = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const char *e = src + i * (self->strides[0] + self->strides[1]) * esz;
+        if (is_float) fa += ct_load_f64(e, self->dtype);
+        else ia += (uint64_t)ct_load_i64(e, self->dtype);
+    }
+    ct_tensor *r = ct_tensor_empty(rt, 0, NULL, k->err);
+    if (!r) return -1;
+    if (is_float) ct_store_f64(ct_data(r), rt, fa);
+    else ct_store_i64(ct_data(r), rt, (int64_t)ia);
+    return ku_ret(outs, r);
+}
+
+/* isclose: |a - b| <= atol + rtol * |b| (finite), or a == b, or both NaN
+ * with equal_nan; bool tensors compare for equality only */
+static int k_isclose(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *a, *b;
+    double rtol, atol;
+    bool equal_nan;
+    if (ku_tensor(&A, 0, &a) || ku_tensor(&A, 1, &b) || ku_float(&A, 2, &rtol) || ku_float(&A, 3, &atol) ||
+        ku_bool(&A, 4, &equal_nan))
+        return -1;
+    if (a->dtype != b->dtype)
+        return cts_err_set(k->err, "%s did not match %s", ku_dtype_tname(a->dtype), ku_dtype_tname(b->dtype));
+    if (rtol < 0) return cts_err_set(k->err, "rtol must be greater than or equal to zero, but got %g", rtol);
+    if (atol < 0) return cts_err_set(k->err, "atol must be greater than or equal to zero, but got %g", atol);
+    ct_tensor *ab[2] = {a, b};
+    int64_t shape[CT_MAX_DIMS];
+    int nd = ku_broadcast(2, ab, shape, k->err);
+    if (nd < 0) return -1;
+    ct_tensor *ea = ct_expand(a, nd, shape, k->err);
+    ct_tensor *eb = ea ? ct_expand(b, nd, shape, k->err) : NULL;
+    ct_tensor *da = eb ? ku_to_dtype(ea, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *db = da ? ku_to_dtype(eb, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *r = db ? ct_tensor_empty(CT_BOOL, nd, shape, k->err) : NULL;
+    if (r) {
+        const double *x = ct_data(da), *y = ct_data(db);
+        uint8_t *o = ct_data(r);
+        int64_t n = ct_numel(r);
+        bool is_bool = a->dtype == CT_BOOL;
+        for (int64_t i = 0; i < n; i++) {
+            double u = x[i], v = y[i];
+            bool close = u == v || (equal_nan && u != u && v != v);
+            if (!close && !is_bool) {
+                double diff = fabs(u - v);
+                close = isfinite(diff) && diff <= atol + fabs(rtol * v);
+            }
+            o[i] = close;
+        }
+    }
+    ct_tensor_release(ea);
+    ct_tensor_release(eb);
+    ct_tensor_release(da);
+    ct_tensor_release(db);
+    return ku_ret(outs, r);
+}
+
 const cts_op_def cts_ops_reduce[] = {
     {"aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor", k_sum},
     {"aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", k_sum_dim},
@@ -1040,9 +1377,22 @@ const cts_op_def cts_ops_reduce[] = {
     {"aten::std(Tensor self, bool unbiased=True) -> Tensor", k_std},
     {"aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", k_std_dim},
     {"aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", k_std_correction},
+    {"aten::var(Tensor self, bool unbiased=True) -> Tensor", k_var},
+    {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", k_var_dim},
+    {"aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", k_var_correction},
     {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", k_norm},
     {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", k_norm_dim},
     {"aten::allclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> bool", k_allclose},
+    {"aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)", k_sort},
+    {"aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)", k_sort_stable},
+    {"aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor", k_argsort},
+    {"aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor", k_argsort_stable},
+    {"aten::equal(Tensor self, Tensor other) -> bool", k_equal},
+    {"aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", k_cumsum},
+    {"aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", k_count_nonzero},
+    {"aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", k_count_nonzero_dims},
+    {"aten::trace(Tensor self) -> Tensor", k_trace},
+    {"aten::isclose(Tensor self, Tensor other, float rtol=1.0000000000000001e-05, float atol=1e-08, bool equal_nan=False) -> Tensor", k_isclose},
     {"aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)", k_topk},
 };
 const int cts_ops_reduce_count = (int)(sizeof cts_ops_reduce / sizeof cts_ops_reduce[0]);

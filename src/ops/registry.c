@@ -20,7 +20,10 @@
     X(str)                 \
     X(nn)                  \
     X(rnn)                 \
-    X(attention)
+    X(attention)           \
+    X(enum)                \
+    X(complex)             \
+    X(complex_tensor)
 
 #define X(f)                                  \
     extern const cts_op_def cts_ops_##f[];    \

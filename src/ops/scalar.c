@@ -555,6 +555,51 @@ KDEF(k_item) {
     if (n < 1) return bad_args(k, __func__);
     return tensor_item(k, a[0], o);
 }
+/* prim::tolist(Tensor self, int dim, int elem_ty): the nested list the
+ * annotation asks for (elem_ty 0 int, 1 float, 2 bool, 3 complex), after
+ * PyTorch's checks that the annotation fits the tensor */
+static int tolist_rec(cts_kctx *k, const ct_tensor *t, const char *p, int d, cts_type **types, cv_value *out) {
+    if (d == t->ndim) {
+        if (t->dtype == CT_BOOL) *out = cv_bool(*(const bool *)p);
+        else if (ct_dtype_is_float(t->dtype)) *out = cv_float(ct_load_f64(p, t->dtype));
+        else *out = cv_int(ct_load_i64(p, t->dtype));
+        return 0;
+    }
+    cv_value l;
+    if (cv_list_new(types[d + 1], (size_t)t->sizes[d], &l, k->err)) return -1;
+    int64_t step = t->strides[d] * ct_dtype_size(t->dtype);
+    for (int64_t i = 0; i < t->sizes[d]; i++) {
+        cv_value item;
+        if (tolist_rec(k, t, p + i * step, d + 1, types, &item) || cv_list_push(l.u.l, item, k->err)) {
+            cv_release(l);
+            return -1;
+        }
+    }
+    *out = l;
+    return 0;
+}
+KDEF(k_tolist) {
+    if (n != 3 || a[0].tag != CV_TENSOR || !a[0].u.t || a[1].tag != CV_INT || a[2].tag != CV_INT)
+        return bad_args(k, __func__);
+    const ct_tensor *t = a[0].u.t;
+    int64_t dim = a[1].u.i, ety = a[2].u.i;
+    if (ety < 0 || ety > 3)
+        return cts_err_set(k->err, "Unsupported element type for tolist; only int, float, complex and bool are supported");
+    bool ok = ety == 1 ? ct_dtype_is_float(t->dtype)
+            : ety == 3 ? ct_dtype_is_complex(t->dtype)
+            : ety == 0 ? t->dtype == CT_INT64 : t->dtype == CT_BOOL;
+    if (!ok) return cts_err_set(k->err, "Output annotation element type and runtime tensor element type must match for tolist()");
+    if (dim != t->ndim)
+        return cts_err_set(k->err, "Output annotation list dimension and runtime tensor dimension must match for tolist()");
+    if (ety == 3) return cts_err_set(k->err, "tolist() of a complex tensor is not supported by cts yet");
+    cts_type *types[CT_MAX_DIMS + 1];
+    types[t->ndim] = ety == 0 ? T_INT : ety == 1 ? T_FLOAT : T_BOOL;
+    int rc = 0;
+    for (int d = t->ndim - 1; d >= 0; d--) types[d] = cts_type_list(types[d + 1]);
+    rc = tolist_rec(k, t, (const char *)ct_data(t), 0, types, o);
+    for (int d = 0; d < t->ndim; d++) cts_type_release(types[d]);
+    return rc;
+}
 KDEF(k_Int_Tensor) {
     cv_value s = cv_none();
     int64_t r = 0;
@@ -938,6 +983,7 @@ const cts_op_def cts_ops_scalar[] = {
     {"aten::FloatImplicit(Tensor a) -> float", k_FloatImplicit},
     {"aten::ScalarImplicit(Tensor a) -> Scalar", k_ScalarImplicit},
     {"aten::item(Tensor self) -> Scalar", k_item},
+    {"prim::tolist(...) -> ...", k_tolist},
     {"aten::__is__(t1 self, t2 obj) -> bool", k_is},
     {"aten::__isnot__(t1 self, t2 obj) -> bool", k_isnot},
 };

@@ -1,6 +1,7 @@
 /* shape.c - views and layout ops: view, reshape, flatten, transpose,
  * permute, select, slice, narrow, expand, squeeze/unsqueeze, size queries,
- * cat, stack, chunk, split, unbind, repeat, and the copies (to, clone,
+ * stride queries, cat, stack, chunk, split, unbind, repeat, flip, roll,
+ * tril/triu, diag, nonzero, and the copies (to, clone,
  * contiguous, copy_, detach).
  *
  * Views share storage with their input (tensor.h's ct_view and friends); ops
@@ -845,6 +846,222 @@ static int k_element_size(cts_kctx *k, const cv_value *args, int nargs, cv_value
     return 0;
 }
 
+static int k_stride(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    cv_value l;
+    if (cv_list_new(T_INT, (size_t)self->ndim, &l, k->err)) return -1;
+    for (int d = 0; d < self->ndim; d++)
+        if (cv_list_push(l.u.l, cv_int(self->strides[d]), k->err)) {
+            cv_release(l);
+            return -1;
+        }
+    outs[0] = l;
+    return 0;
+}
+static int k_stride_int(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t dim;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim)) return -1;
+    if ((dim = wrap_dim_noscalar(k, dim, self->ndim)) < 0) return -1;
+    outs[0] = cv_int(self->strides[dim]);
+    return 0;
+}
+
+/* roll: element i of a rolled dim comes from (i - shift) mod size.  With
+ * no dims the flattened tensor rolls (one shift only); shifts for the same
+ * dim add up, as PyTorch's roll of a roll does. */
+static int k_roll(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t shifts[CT_MAX_DIMS], dims[CT_MAX_DIMS];
+    int ns, nd;
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, shifts, CT_MAX_DIMS, &ns) ||
+        ku_int_list(&A, 2, dims, CT_MAX_DIMS, &nd))
+        return -1;
+    if (ns == 0) return cts_err_set(k->err, "`shifts` required");
+    if (!(nd == 0 && ns == 1) && ns != nd)
+        return cts_err_set(k->err, "shifts and dimensions must align. shifts: %d, dims:%d", ns, nd);
+    int64_t numel = ct_numel(self);
+    if (nd == 0) { /* roll the flattened tensor */
+        ct_tensor *c = ku_contiguous(self, k->err);
+        if (!c) return -1;
+        ct_tensor *out = ct_tensor_empty(self->dtype, self->ndim, self->sizes, k->err);
+        if (!out) {
+            ct_tensor_release(c);
+            return -1;
+        }
+        if (numel) {
+            int64_t sh = shifts[0] % numel;
+            if (sh < 0) sh += numel;
+            size_t esz = (size_t)ct_dtype_size(self->dtype);
+            const char *src = ct_data(c);
+            char *dst = ct_data(out);
+            memcpy(dst + (size_t)sh * esz, src, (size_t)(numel - sh) * esz);
+            memcpy(dst, src + (size_t)(numel - sh) * esz, (size_t)sh * esz);
+        }
+        ct_tensor_release(c);
+        return ku_ret(outs, out);
+    }
+    int64_t shift[CT_MAX_DIMS] = {0};
+    for (int i = 0; i < nd; i++) {
+        int64_t d = ct_wrap_dim(dims[i], self->ndim, k->err);
+        if (d < 0) return -1;
+        if (self->ndim == 0) return cts_err_set(k->err, "dimension specified as %lld but tensor has no dimensions",
+                                                (long long)dims[i]);
+        int64_t size = self->sizes[d];
+        if (size) {
+            int64_t sh = shifts[i] % size;
+            shift[d] = (shift[d] + (sh < 0 ? sh + size : sh)) % size;
+        }
+    }
+    ct_tensor *out = ct_tensor_empty(self->dtype, self->ndim, self->sizes, k->err);
+    if (!out) return -1;
+    int64_t idx[CT_MAX_DIMS] = {0};
+    int esz = ct_dtype_size(self->dtype);
+    const char *src = ct_data(self);
+    char *dst = ct_data(out);
+    for (int64_t i = 0; i < numel; i++) {
+        int64_t off = 0;
+        for (int d = 0; d < self->ndim; d++) {
+            int64_t j = idx[d] - shift[d];
+            if (j < 0) j += self->sizes[d];
+            off += j * self->strides[d];
+        }
+        memcpy(dst + i * esz, src + off * esz, (size_t)esz);
+        for (int d = self->ndim - 1; d >= 0; d--) {
+            if (++idx[d] < self->sizes[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return ku_ret(outs, out);
+}
+
+/* ---- triangles, diagonals, nonzero ---- */
+
+/* tril (lower) / triu: keep element (i, j) of each matrix when j - i <=
+ * diagonal (tril) or j - i >= diagonal (triu), else 0 */
+static int tri_impl(cts_kctx *k, const cv_value *args, int nargs, bool lower, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t diag;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &diag)) return -1;
+    if (self->ndim < 2) return ct_wrap_dim(-2, self->ndim, k->err) < 0 ? -1 : cts_err_set(k->err, "tril/triu: need 2 dims");
+    ct_tensor *out = ku_to_dtype(self, self->dtype, k->err);
+    if (!out) return -1;
+    int64_t rows = self->sizes[self->ndim - 2], cols = self->sizes[self->ndim - 1];
+    int64_t n = ct_numel(out), mat = rows * cols;
+    int esz = ct_dtype_size(self->dtype);
+    char *o = ct_data(out);
+    for (int64_t e = 0; e < n; e++) {
+        int64_t i = (e % mat) / cols, j = e % cols;
+        bool keep = lower ? j - i <= diag : j - i >= diag;
+        if (!keep) memset(o + e * esz, 0, (size_t)esz);
+    }
+    return ku_ret(outs, out);
+}
+static int k_tril(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return tri_impl(k, args, nargs, true, outs);
+}
+static int k_triu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return tri_impl(k, args, nargs, false, outs);
+}
+
+/* diag: a vector becomes a square matrix with it on the given diagonal; a
+ * matrix gives (a copy of) that diagonal */
+static int k_diag(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t d;
+    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &d)) return -1;
+    int esz = ct_dtype_size(self->dtype);
+    const char *src = ct_data(self);
+    if (self->ndim == 1) {
+        int64_t n = self->sizes[0], m = n + (d < 0 ? -d : d);
+        int64_t shape[2] = {m, m};
+        ct_tensor *out = ct_tensor_zeros(self->dtype, 2, shape, k->err);
+        if (!out) return -1;
+        char *o = ct_data(out);
+        for (int64_t i = 0; i < n; i++) {
+            int64_t r = d >= 0 ? i : i - d, c = d >= 0 ? i + d : i;
+            memcpy(o + (r * m + c) * esz, src + i * self->strides[0] * esz, (size_t)esz);
+        }
+        return ku_ret(outs, out);
+    }
+    if (self->ndim != 2) return cts_err_set(k->err, "matrix or a vector expected");
+    int64_t rows = self->sizes[0], cols = self->sizes[1];
+    int64_t len = d >= 0 ? (cols - d < rows ? cols - d : rows) : (rows + d < cols ? rows + d : cols);
+    if (len < 0) return cts_err_set(k->err, "numel: integer multiplication overflow"); /* PyTorch 1.13's message */
+    ct_tensor *out = ct_tensor_empty(self->dtype, 1, &len, k->err);
+    if (!out) return -1;
+    char *o = ct_data(out);
+    for (int64_t i = 0; i < len; i++) {
+        int64_t r = d >= 0 ? i : i - d, c = d >= 0 ? i + d : i;
+        memcpy(o + i * esz, src + (r * self->strides[0] + c * self->strides[1]) * esz, (size_t)esz);
+    }
+    return ku_ret(outs, out);
+}
+
+/* nonzero: the int64 [count, ndim] coordinates of non-zero elements in
+ * row-major order (NaN counts as non-zero) */
+static int k_nonzero(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    ct_tensor *m = ku_to_dtype(self, CT_BOOL, k->err);
+    if (!m) return -1;
+    const uint8_t *mv = ct_data(m);
+    int64_t n = ct_numel(m), nnz = 0;
+    for (int64_t i = 0; i < n; i++) nnz += mv[i] != 0;
+    int64_t shape[2] = {nnz, self->ndim};
+    ct_tensor *out = ct_tensor_empty(CT_INT64, 2, shape, k->err);
+    if (!out) {
+        ct_tensor_release(m);
+        return -1;
+    }
+    int64_t *o = ct_data(out), coord[CT_MAX_DIMS] = {0};
+    for (int64_t i = 0; i < n; i++) {
+        if (mv[i])
+            for (int d = 0; d < self->ndim; d++) *o++ = coord[d];
+        for (int d = self->ndim - 1; d >= 0; d--) {
+            if (++coord[d] < self->sizes[d]) break;
+            coord[d] = 0;
+        }
+    }
+    ct_tensor_release(m);
+    return ku_ret(outs, out);
+}
+
+/* _infer_size(a, b): the broadcast of two shapes */
+static int k_infer_size(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    int64_t a[CT_MAX_DIMS], b[CT_MAX_DIMS], r[CT_MAX_DIMS];
+    int na, nb;
+    if (ku_int_list(&A, 0, a, CT_MAX_DIMS, &na) || ku_int_list(&A, 1, b, CT_MAX_DIMS, &nb)) return -1;
+    int n = na > nb ? na : nb;
+    for (int i = n - 1; i >= 0; i--) {
+        int ia = i - (n - na), ib = i - (n - nb);
+        int64_t sa = ia >= 0 ? a[ia] : 1, sb = ib >= 0 ? b[ib] : 1;
+        if (sa != sb && sa != 1 && sb != 1)
+            return cts_err_set(k->err,
+                               "The size of tensor a (%lld) must match the size of tensor b (%lld) at non-singleton "
+                               "dimension %d",
+                               (long long)sa, (long long)sb, i);
+        r[i] = sa == 1 ? sb : sa;
+    }
+    cv_value l;
+    if (cv_list_new(T_INT, (size_t)n, &l, k->err)) return -1;
+    for (int i = 0; i < n; i++)
+        if (cv_list_push(l.u.l, cv_int(r[i]), k->err)) {
+            cv_release(l);
+            return -1;
+        }
+    outs[0] = l;
+    return 0;
+}
+
 const cts_op_def cts_ops_shape[] = {
     {"aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)", k_view},
     {"aten::reshape(Tensor(a) self, SymInt[] shape) -> Tensor(a)", k_reshape},
@@ -894,5 +1111,13 @@ const cts_op_def cts_ops_shape[] = {
     {"aten::flip(Tensor self, int[] dims) -> Tensor", k_flip},
     {"aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", k_broadcast_tensors},
     {"aten::element_size(Tensor self) -> int", k_element_size},
+    {"aten::stride(Tensor self) -> int[]", k_stride},
+    {"aten::stride.int(Tensor self, int dim) -> int", k_stride_int},
+    {"aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor", k_roll},
+    {"aten::tril(Tensor self, int diagonal=0) -> Tensor", k_tril},
+    {"aten::triu(Tensor self, int diagonal=0) -> Tensor", k_triu},
+    {"aten::diag(Tensor self, int diagonal=0) -> Tensor", k_diag},
+    {"aten::nonzero(Tensor self) -> Tensor", k_nonzero},
+    {"aten::_infer_size(int[] a, int[] b) -> int[]", k_infer_size},
 };
 const int cts_ops_shape_count = (int)(sizeof cts_ops_shape / sizeof cts_ops_shape[0]);

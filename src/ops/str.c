@@ -9,6 +9,7 @@
  * ord() rejects multi-byte characters, chr(i) yields the single byte i & 255,
  * and split()/splitlines() without a separator also split at the bytes 0x85,
  * 0x80, 0xa8, 0xa9 and 0xe2 (PyTorch's spelling of U+0085/U+2028/U+2029).
+ * Also the Device queries prim::type / prim::index and aten::is_scripting.
  *
  * Where PyTorch never returns (count("") and replace("", x) loop forever,
  * center() with a negative width asks for ~2^64 bytes), these kernels give
@@ -81,11 +82,22 @@ void cts_ivalue_str(cv_value v, cts_strbuf *sb) {
         cts_sb_putc(sb, '}');
         break;
     case CV_OBJECT:
+        if (cv_is_enum(v)) { /* EnumHolder: Enum<Class.NAME>, the class unqualified */
+            const char *q = v.u.o->type->cls->qualname, *dot = strrchr(q, '.');
+            cts_sb_printf(sb, "Enum<%s.%s>", dot ? dot + 1 : q, v.u.o->slots[0].u.s->data);
+            break;
+        }
         cts_sb_printf(sb, "<%s object at %p>", v.u.o->type && v.u.o->type->cls ? v.u.o->type->cls->qualname : "?",
                       (void *)v.u.o);
         break;
     case CV_FUNC: cts_sb_puts(sb, "Function"); break;
     case CV_UNINIT: cts_sb_puts(sb, "Uninitialized"); break;
+    case CV_COMPLEX: /* printComplex: real, sign, |imag|, j */
+        cts_ivalue_float_str(v.u.c->re, sb);
+        cts_sb_putc(sb, v.u.c->im >= 0 || isnan(v.u.c->im) ? '+' : '-');
+        cts_ivalue_float_str(fabs(v.u.c->im), sb);
+        cts_sb_putc(sb, 'j');
+        break;
     }
 }
 
@@ -188,6 +200,7 @@ static const char *tag_kind(cv_value v) {
     case CV_TUPLE: return "Tuple";
     case CV_DICT: return "GenericDict";
     case CV_OBJECT: return "Object";
+    case CV_COMPLEX: return "ComplexDouble";
     default: return "Uninitialized";
     }
 }
@@ -755,6 +768,26 @@ KDEF(k_device_str) {
     return cv_device_parse(d->data, d->len, o, k->err);
 }
 
+/* prim::type(Device) -> "cpu" / "cuda"; prim::index(Device) -> int? */
+KDEF(k_device_type) {
+    if (n < 1 || a[0].tag != CV_DEVICE) return cts_err_set(k->err, "prim::type: expected a Device");
+    const char *t = a[0].u.dev.type == 0 ? "cpu" : "cuda";
+    return cv_str_new(t, strlen(t), o, k->err);
+}
+
+KDEF(k_device_index) {
+    if (n < 1 || a[0].tag != CV_DEVICE) return cts_err_set(k->err, "prim::index: expected a Device");
+    o[0] = a[0].u.dev.index >= 0 ? cv_int(a[0].u.dev.index) : cv_none();
+    return 0;
+}
+
+/* torch.jit.is_scripting(): always True in compiled code */
+KDEF(k_is_scripting) {
+    (void)k, (void)a, (void)n;
+    o[0] = cv_bool(true);
+    return 0;
+}
+
 KDEF(k_partition) {
     STR_ARG(0, s);
     STR_ARG(1, sep);
@@ -939,6 +972,9 @@ const cts_op_def cts_ops_str[] = {
     {"aten::endswith(str self, str substr, int start=0, int end=-1) -> bool", k_endswith},
     {"aten::replace(str self, str old, str new, int max=-1) -> str", k_replace},
     {"aten::device(str a) -> Device", k_device_str},
+    {"prim::type(Device self) -> str", k_device_type},
+    {"prim::index(Device self) -> int?", k_device_index},
+    {"aten::is_scripting() -> bool", k_is_scripting},
     {"aten::partition(str self, str separator) -> (str, str, str)", k_partition},
     {"aten::rpartition(str self, str separator) -> (str, str, str)", k_rpartition},
     {"aten::isdigit(str self) -> bool", k_isdigit},

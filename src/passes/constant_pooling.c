@@ -31,6 +31,7 @@ static bool value_equal(cv_value a, cv_value b) {
     switch (a.tag) {
     case CV_TENSOR: return tensor_equal(a.u.t, b.u.t);
     case CV_FLOAT: return memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0;
+    case CV_OBJECT: return a.u.o == b.u.o; /* enum members are not pooled (as PyTorch's graphs show) */
     case CV_LIST:
         if (a.u.l->len != b.u.l->len) return false;
         for (size_t i = 0; i < a.u.l->len; i++)

@@ -14,10 +14,11 @@
 
 static bool mutable_type(const cts_type *t) {
     switch (t->kind) {
+    case TY_CLASS:
+        return !t->cls || !t->cls->is_enum; /* enum members are immutable */
     case TY_TENSOR:
     case TY_LIST:
     case TY_DICT:
-    case TY_CLASS:
     case TY_FUTURE:
     case TY_ANY:
     case TY_ANY_CLASS:
@@ -92,7 +93,10 @@ static int run_node(ir_node *n, cv_value *outs, cts_err *err) {
         return 1;
     default: break;
     }
-    if (!n->schema || n->schema->is_varret) return -1;
+    /* vararg operators (aten::format, aten::percentFormat, ...) take their
+     * input count from the stack in PyTorch, which
+     * runNodeIfInputsAreConstant does not push: they are never folded */
+    if (!n->schema || n->schema->is_varret || n->schema->is_vararg) return -1;
     char key[256];
     if (n->schema->overload[0]) snprintf(key, sizeof key, "%s.%s", n->schema->name, n->schema->overload);
     else snprintf(key, sizeof key, "%s", n->schema->name);

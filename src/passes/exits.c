@@ -73,17 +73,15 @@ static exit_status status(xf *x, exit_pair *p) {
     return MIGHT;
 }
 
-static cts_type *unify(cts_type *a, cts_type *b) {
-    if (cts_type_subtype(a, b)) return b;
-    if (cts_type_subtype(b, a)) return a;
-    return a;
-}
-
+/* ExitTransforms' addIfOutputs: unifyTypes(t, f, default_to_union=true),
+ * so `return x` / `return None` make an `int?` output */
 static void add_if_outputs(ir_node *n, ir_value **t, ir_value **f, int k) {
     for (int i = 0; i < k; i++) {
         ir_block_register_output(n->blocks[0], t[i]);
         ir_block_register_output(n->blocks[1], f[i]);
-        ir_set_type(ir_add_output(n), unify(t[i]->type, f[i]->type));
+        cts_type *u = cts_type_unify(t[i]->type, f[i]->type, true);
+        ir_set_type(ir_add_output(n), u);
+        cts_type_release(u);
     }
 }
 
@@ -93,6 +91,93 @@ static void replace_block_outputs(ir_block *b, ir_value **outs, int k) {
 }
 
 static exit_pair transform_block(xf *x, ir_block *b);
+
+/* ---- prim::With blocks ----
+ * For the transform, PyTorch wraps each prim::Enter ... prim::Exit pair in
+ * a prim::With node (convertEnterExitNodesToWithBlocks): the nodes between
+ * them form its body block, the Exit its exit block.  Exits in the body are
+ * the With's, so an early return or break leaves the prim::Exit in place;
+ * afterwards the nodes are moved back out (convertWithBlocksToEnterExitNodes). */
+
+static bool is_with(const ir_node *n) { return n->k == K_OP && !n->schema && strcmp(n->kind, "prim::With") == 0; }
+
+typedef struct node_vec {
+    ir_node **items;
+    int n, cap;
+} node_vec;
+
+static void vec_push(ir_graph *g, node_vec *v, ir_node *n) {
+    if (v->n == v->cap) {
+        int nc = v->cap ? v->cap * 2 : 16;
+        ir_node **a = realloc(v->items, (size_t)nc * sizeof *a);
+        if (!a) ir_oom(g);
+        v->items = a;
+        v->cap = nc;
+    }
+    v->items[v->n++] = n;
+}
+
+/* depth first, in graph order (DepthFirstGraphNodeIterator): the Exit of
+ * each pair closes the innermost open Enter; pairs are recorded innermost
+ * first.  Unmatched nodes are left alone. */
+static void find_enter_exit_pairs(ir_graph *g, ir_block *b, node_vec *open, node_vec *pairs) {
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        if (n->k == K_ENTER) {
+            vec_push(g, open, n);
+        } else if (n->k == K_EXIT && open->n && open->items[open->n - 1]->ninputs && n->ninputs &&
+                   open->items[open->n - 1]->inputs[0] == n->inputs[0]) {
+            vec_push(g, pairs, open->items[--open->n]);
+            vec_push(g, pairs, n);
+        }
+        for (int i = 0; i < n->nblocks; i++) find_enter_exit_pairs(g, n->blocks[i], open, pairs);
+    }
+}
+
+static void enter_exit_to_with(ir_graph *g) {
+    node_vec open = {0}, pairs = {0};
+    find_enter_exit_pairs(g, g->block, &open, &pairs);
+    for (int i = 0; i + 1 < pairs.n; i += 2) {
+        ir_node *enter = pairs.items[i], *ex = pairs.items[i + 1];
+        if (enter->owner != ex->owner) continue; /* not emitted as a pair */
+        ir_node *with = ir_create(g, "prim::With", 0);
+        ir_block *body = ir_add_block(with), *exit_block = ir_add_block(with);
+        for (ir_node *cur = enter->next; cur != ex;) {
+            ir_node *next = cur->next;
+            ir_move_before(cur, body->ret);
+            cur = next;
+        }
+        ir_move_before(ex, exit_block->ret);
+        ir_insert_after(with, enter);
+    }
+    free(open.items);
+    free(pairs.items);
+}
+
+static void find_withs(ir_graph *g, ir_block *b, node_vec *out) {
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        if (is_with(n)) vec_push(g, out, n);
+        for (int i = 0; i < n->nblocks; i++) find_withs(g, n->blocks[i], out);
+    }
+}
+
+static void with_to_enter_exit(ir_graph *g) {
+    node_vec withs = {0};
+    find_withs(g, g->block, &withs);
+    for (int i = 0; i < withs.n; i++) {
+        ir_node *with = withs.items[i], *cur = with->prev;
+        for (int b = 0; b < 2; b++) {
+            ir_block *blk = with->blocks[b];
+            for (ir_node *n = ir_block_first(blk); n != blk->ret;) {
+                ir_node *next = n->next;
+                ir_move_after(n, cur);
+                cur = n;
+                n = next;
+            }
+        }
+        ir_destroy(with);
+    }
+    free(withs.items);
+}
 
 static exit_pair transform_if(xf *x, ir_node *n) {
     exit_pair tp = transform_block(x, n->blocks[0]);
@@ -258,7 +343,12 @@ static exit_pair transform_block(xf *x, ir_block *b) {
             pair_free(&ep);
             ep = transform_loop(x, n);
             break;
-        default: break;
+        default:
+            if (is_with(n)) { /* transformWith: the body's exits are the With's */
+                pair_free(&ep);
+                ep = transform_block(x, n->blocks[0]);
+            }
+            break;
         }
         exit_status s = status(x, &ep);
         if (s == WILL || s == THROWS) {
@@ -318,6 +408,18 @@ static void run(ir_graph *g, const char *kind, ir_kind k) {
     free(x.unit_vals);
 }
 
+/* uses of first's outputs anywhere in b (nested blocks included) become
+ * the matching outputs of fb: the value_map of Block::cloneFrom, which
+ * applies to the nodes of nested blocks as well */
+static void remap_first_if_outputs(ir_block *b, ir_node *first, ir_block *fb) {
+    for (ir_node *c = ir_block_first(b);; c = c->next) {
+        for (int j = 0; j < c->ninputs; j++)
+            if (c->inputs[j]->node == first) ir_replace_input(c, j, ir_block_output(fb, c->inputs[j]->offset));
+        if (c == b->ret) break;
+        for (int i = 0; i < c->nblocks; i++) remap_first_if_outputs(c->blocks[i], first, fb);
+    }
+}
+
 /* if x: return 1 / return 2 as one If (inlineConsecutiveIfs) */
 static bool inline_consecutive_ifs(ir_node *n) {
     if (n->k != K_IF || n->next->k != K_IF) return false;
@@ -336,12 +438,7 @@ static bool inline_consecutive_ifs(ir_node *n) {
         /* clone sb's nodes into the end of fb, mapping uses of n's outputs to fb's outputs */
         ir_block *tmp = ir_add_block(n);
         ir_block_clone_from(tmp, sb);
-        /* remap first-if outputs inside the clone */
-        for (ir_node *c = ir_block_first(tmp); c; c = c == tmp->ret ? NULL : c->next) {
-            for (int j = 0; j < c->ninputs; j++)
-                if (c->inputs[j]->node == n) ir_replace_input(c, j, ir_block_output(fb, c->inputs[j]->offset));
-            if (c == tmp->ret) break;
-        }
+        remap_first_if_outputs(tmp, n, fb);
         for (ir_node *c = ir_block_first(tmp); c != tmp->ret;) {
             ir_node *cn = c->next;
             ir_move_before(c, fb->ret);
@@ -368,7 +465,9 @@ static void inline_consecutive_ifs_block(ir_block *b) {
 }
 
 void cts_pass_transform_exits(ir_graph *g) {
+    enter_exit_to_with(g);
     run(g, "prim::LoopContinuation", K_LOOPCONTINUATION);
     run(g, "prim::ReturnStmt", K_RETURNSTMT);
     inline_consecutive_ifs_block(g->block);
+    with_to_enter_exit(g);
 }

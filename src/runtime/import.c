@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../compiler/enum.h"
 #include "../serialize/pickle.h"
 #include "../serialize/torch_save.h"
 #include "module.h"
@@ -80,6 +81,7 @@ static ct_storage *load_storage(void *ctx, const char *key, int scalar_type, int
         ct_storage_release(s);
         return NULL;
     }
+    s->weight = true; /* gemm.h's packed-weight cache may keep packings of it */
     return s;
 }
 
@@ -91,6 +93,11 @@ static cts_type *resolve_class(void *ctx, const char *module, const char *name, 
     if (!t) return NULL;
     cts_type_retain(t);
     return t;
+}
+
+static int build_enum(void *ctx, cts_type *cls, cv_value value, cv_value *out, cts_err *err) {
+    (void)ctx;
+    return cts_enum_from_value(cls, value, out, err);
 }
 
 static cts_type *parse_type(void *ctx, const char *annot, cts_err *err) {
@@ -111,6 +118,7 @@ static int unpickle_record(cts_rt_module *m, const char *record, const char *dir
     cfg.load_storage = load_storage;
     cfg.resolve_class = resolve_class;
     cfg.parse_type = parse_type;
+    cfg.build_enum = build_enum;
     int rc = cts_unpickle(data, len, &cfg, out, err);
     free(data);
     if (rc) return cts_err_prefix(err, "%s: ", record);

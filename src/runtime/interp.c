@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/strbuf.h"
+#include "../ops/complex_tensor.h"
 #include "../ops/str.h"
 #include "../tensor/tensor_print.h"
 
@@ -125,14 +126,22 @@ static int move(lowerer *l, int dst, int src) {
 
 static int lower_block(lowerer *l, ir_block *b);
 
-static int kernel_for(lowerer *l, const ir_node *n, cts_kernel_fn *fn) {
+static int kernel_for(lowerer *l, const ir_node *n, cts_kernel_fn *fn, bool *guard, cts_kernel_fn *cfn) {
     const cts_schema *s = n->schema;
     char key[256];
     if (s->overload[0]) snprintf(key, sizeof key, "%s.%s", s->name, s->overload);
     else snprintf(key, sizeof key, "%s", s->name);
     *fn = cts_op_find_kernel(key, NULL);
     if (!*fn) return cts_err_set(l->err, "operator not implemented in cts: %s", s->text ? s->text : key);
+    *guard = cts_complex_guard(s, key, cfn);
     return 0;
+}
+
+static bool self_compare(const ir_node *n) {
+    if (n->ninputs != 2 || n->noutputs != 1 || n->inputs[0] != n->inputs[1]) return false;
+    if (strcmp(n->kind, "aten::eq") && strcmp(n->kind, "aten::ne")) return false;
+    int k = n->inputs[0]->type->kind;
+    return k == TY_INT || k == TY_FLOAT || k == TY_BOOL || k == TY_NONE;
 }
 
 static int lower_node(lowerer *l, ir_node *n) {
@@ -140,13 +149,48 @@ static int lower_node(lowerer *l, ir_node *n) {
     switch (n->k) {
     case K_CONSTANT: return 0;
     case K_NUMTOTENSOR: /* an ordinary operator with a kernel (nn.c) */
+    case K_TOLIST:      /* likewise (scalar.c) */
     case K_OP: {
         cts_kernel_fn fn;
+        if (!n->schema && n->kind[0] == '^') {
+            /* a PythonOp (a call of an @torch.jit.ignore function): an error if reached */
+            const char *nm = n->kind + 1, *br = strchr(nm, '[');
+            char text[512];
+            int len = snprintf(text, sizeof text, "cts cannot run the Python function '%.*s' (@torch.jit.ignore)",
+                               (int)(br ? br - nm : (ptrdiff_t)strlen(nm)), nm);
+            cv_value msg;
+            if (cv_str_new(text, len < (int)sizeof text ? (size_t)len : sizeof text - 1, &msg, l->err)) return -1;
+            if (!(ins = emit(l, OP_RAISE))) {
+                cv_release(msg);
+                return oom(l);
+            }
+            ins->node = n;
+            ins->nin = 1;
+            ins->in = malloc(sizeof *ins->in);
+            int k = ins->in ? add_const(l, msg) : -1;
+            cv_release(msg);
+            if (!ins->in) return oom(l);
+            ins->in[0] = k;
+            return 0;
+        }
         if (!n->schema) return cts_err_set(l->err, "node %s has no schema", n->kind);
-        if (kernel_for(l, n, &fn)) return -1;
+        if (self_compare(n)) {
+            /* PyTorch's executor folds eq/ne of a value with itself for
+             * immutable scalars (peephole), so `x == x` is True even for a
+             * NaN float; cts folds them the same way here */
+            int k = add_const(l, cv_bool(strcmp(n->kind, "aten::eq") == 0));
+            if (k > 0) return oom(l);
+            return move(l, reg_of(l, n->outputs[0]), k);
+        }
+        bool guard = false;
+        cts_kernel_fn cfn = NULL;
+        if (kernel_for(l, n, &fn, &guard, &cfn)) return -1;
         if (!(ins = emit(l, OP_KERNEL))) return oom(l);
         ins->fn = fn;
+        ins->guard_complex = guard;
+        ins->cfn = cfn;
         ins->node = n;
+        for (int i = 0; i < n->schema->nargs; i++) ins->writes |= n->schema->args[i].is_write;
         return set_operands(l, ins, n->inputs, n->ninputs, n->outputs, n->noutputs);
     }
     case K_IF: {
@@ -512,6 +556,21 @@ typedef struct run_state {
 
 static int run(ir_function *fn, const cv_value *args, int nargs, cv_value *out, cts_kctx *k, int depth);
 
+/* After a kernel that writes arguments: the written tensors' storages get a
+ * new version, so data derived from them (packed weights, tensor.h) is not
+ * reused stale. */
+static void bump_written(const cts_schema *s, const cv_value *in, int nin) {
+    for (int i = 0; i < s->nargs && i < nin; i++) {
+        if (!s->args[i].is_write) continue;
+        if (in[i].tag == CV_TENSOR && in[i].u.t) ct_storage_bump_version(in[i].u.t->storage);
+        else if (in[i].tag == CV_LIST)
+            for (size_t j = 0; j < in[i].u.l->len; j++) {
+                cv_value e = in[i].u.l->items[j];
+                if (e.tag == CV_TENSOR && e.u.t) ct_storage_bump_version(e.u.t->storage);
+            }
+    }
+}
+
 static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k, int depth) {
     cts_err *err = k->err;
     cv_value in[128];
@@ -523,7 +582,16 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
         case OP_KERNEL: {
             cv_value outs[16];
             for (int i = 0; i < ins->nin; i++) in[i] = get(c, R, ins->in[i]);
-            if (ins->fn(k, in, ins->nin, outs)) return -1;
+            cts_kernel_fn fn = ins->fn;
+            if (ins->guard_complex && cts_has_complex_tensor(in, ins->nin)) {
+                if (!ins->cfn)
+                    return cts_err_set(err, "%s: complex tensors are not supported by this operator in cts",
+                                       ins->node ? ins->node->kind : "operator");
+                fn = ins->cfn;
+            }
+            int krc = fn(k, in, ins->nin, outs);
+            if (ins->writes) bump_written(ins->node->schema, in, ins->nin);
+            if (krc) return -1;
             for (int i = 0; i < ins->nout; i++) put(R, ins->out[i], outs[i]);
             break;
         }

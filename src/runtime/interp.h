@@ -53,6 +53,9 @@ typedef struct cts_instr {
     int nin, nout;
     int *in, *out;          /* operand lists (owned by the code) */
     cts_kernel_fn fn;        /* OP_KERNEL */
+    bool guard_complex;      /* OP_KERNEL: complex tensor inputs go to cfn, or are an error */
+    cts_kernel_fn cfn;       /* OP_KERNEL: the complex variant (ops/complex_tensor.c), or NULL */
+    bool writes;             /* OP_KERNEL: the schema writes an argument (`Tensor(a!)`) */
     ir_function *callee;     /* OP_CALL / OP_CALL_METHOD */
     cts_type *type;          /* OP_LIST / OP_TUPLE / OP_DICT (elem/key) / OP_CREATE */
     cts_type *type2;         /* OP_DICT value type */

@@ -128,7 +128,8 @@ typedef enum pk_kind { PK_VAL, PK_GLOBAL, PK_STORAGE, PK_ARGS, PK_NEWOBJ } pk_ki
     X(G_DOUBLELIST,         "torch.jit._pickle", "build_doublelist")            \
     X(G_BOOLLIST,           "torch.jit._pickle", "build_boollist")              \
     X(G_TENSORLIST,         "torch.jit._pickle", "build_tensorlist")            \
-    X(G_RESTORE_TYPE_TAG,   "torch.jit._pickle", "restore_type_tag")
+    X(G_RESTORE_TYPE_TAG,   "torch.jit._pickle", "restore_type_tag")       \
+    X(G_COMPLEX,            "builtins",          "complex")
 
 typedef enum pk_global {
 #define X(id, m, n) id,
@@ -619,8 +620,6 @@ static int resolve_global(U *u, const char *mod, const char *name) {
         }
         return push_global(u, G_CLASS, t);
     }
-    if (strcmp(mod, "builtins") == 0 && strcmp(name, "complex") == 0)
-        return fail(u, "complex not supported (global 'builtins complex')");
     if (strcmp(mod, "torch._utils") == 0 && strcmp(name, "_rebuild_qtensor") == 0)
         return fail(u, "quantized tensors are not supported (global 'torch._utils _rebuild_qtensor')");
     if (strcmp(mod, "torch._utils") == 0 && strncmp(name, "_rebuild_sparse", 15) == 0)
@@ -1033,6 +1032,22 @@ static int op_reduce(U *u) {
         rc = new_dict(u, &out);
         break;
     case G_DEVICE: rc = build_device(u, &arg, &out); break;
+    case G_COMPLEX: { /* complex(real, imag): a complex scalar */
+        double part[2];
+        if (arg_count(u, &arg, "complex", 2, 2)) break;
+        for (int i = 0; i < 2; i++) {
+            pk_item it = arg_at(&arg, (size_t)i);
+            if (it.kind == PK_VAL && it.u.v.tag == CV_FLOAT) part[i] = it.u.v.u.f;
+            else if (it.kind == PK_VAL && it.u.v.tag == CV_INT) part[i] = (double)it.u.v.u.i;
+            else {
+                char b[160];
+                fail(u, "complex: argument %d must be a float, got a %s", i + 1, item_desc(it, b, sizeof b));
+                goto done;
+            }
+        }
+        rc = cv_complex_new(part[0], part[1], &out, u->err);
+        break;
+    }
     case G_SIZE: {
         cv_value t;
         if (arg_count(u, &arg, "torch.Size", 1, 1) || arg_val(u, &arg, 0, CV_TUPLE, "torch.Size", &t)) break;

@@ -14,7 +14,8 @@
  *                       formats (each pushes its c10 enum integer, as the JIT does),
  *                       device, Size (-> tuple)
  *   __torch__[.*]       classes and enums, through cfg->resolve_class
- * Known but unsupported names (complex, quantized/sparse tensors, tensor
+ *   builtins            complex (REDUCE with (real, imag) gives a complex scalar)
+ * Known but unsupported names (quantized/sparse tensors, tensor
  * tables, RRefs) fail with a message saying so; anything else fails with
  * "unpickler: unknown global 'os system' at byte 123".
  *

@@ -433,6 +433,12 @@ static int pobject(W *w, cv_value v) {
     int rc = pglobal(w, prefix, dot + 1);
     free(prefix);
     if (rc) return -1;
+    if (cv_is_enum(v)) { /* Class(value): GLOBAL, value, TUPLE1, REDUCE (as the JIT pickler) */
+        if (pvalue(w, o->slots[1])) return -1;
+        op(w, 0x85);
+        op(w, 'R');
+        return 0;
+    }
     op(w, ')');
     op(w, 0x81);
     cv_value state = cv_none();
@@ -508,6 +514,15 @@ static int pvalue(W *w, cv_value v) {
     case CV_DICT: rc = pdict(w, v); break;
     case CV_TUPLE: rc = ptuple(w, v); break;
     case CV_OBJECT: rc = pobject(w, v); break;
+    case CV_COMPLEX: /* builtins.complex(real, imag), as both picklers write it */
+        rc = pglobal(w, "builtins", "complex");
+        if (!rc) {
+            pfloat(w, v.u.c->re);
+            pfloat(w, v.u.c->im);
+            op(w, 0x86);
+            op(w, 'R');
+        }
+        break;
     default: rc = cts_err_set(w->err, "pickler: cannot pickle a %s", cv_tag_name(v.tag)); break;
     }
     w->depth--;

@@ -40,6 +40,8 @@ bool ct_dtype_is_float(ct_dtype d) {
     return d == CT_FLOAT16 || d == CT_FLOAT32 || d == CT_FLOAT64 || d == CT_BFLOAT16;
 }
 
+bool ct_dtype_is_complex(ct_dtype d) { return d == CT_COMPLEX64; }
+
 bool ct_dtype_is_int(ct_dtype d) {
     return d == CT_UINT8 || d == CT_INT8 || d == CT_INT16 || d == CT_INT32 || d == CT_INT64;
 }
@@ -48,6 +50,7 @@ ct_dtype ct_promote(ct_dtype a, ct_dtype b) {
     if (a == b) return a;
     if (a == CT_BOOL) return b;
     if (b == CT_BOOL) return a;
+    if (ct_dtype_is_complex(a) || ct_dtype_is_complex(b)) return CT_COMPLEX64;
     bool fa = ct_dtype_is_float(a), fb = ct_dtype_is_float(b);
     if (fa && !fb) return a;
     if (fb && !fa) return b;

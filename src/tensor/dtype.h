@@ -19,6 +19,7 @@
     X(FLOAT16,    5,  2, "float16",    "HalfStorage",     "Half",        uint16_t)       \
     X(FLOAT32,    6,  4, "float32",    "FloatStorage",    "Float",       float)          \
     X(FLOAT64,    7,  8, "float64",    "DoubleStorage",   "Double",      double)         \
+    X(COMPLEX64,  9,  8, "complex64",  "ComplexFloatStorage", "ComplexFloat", float _Complex) \
     X(BOOL,      11,  1, "bool",       "BoolStorage",     "Bool",        bool)           \
     X(BFLOAT16,  15,  2, "bfloat16",   "BFloat16Storage", "BFloat16",    uint16_t)
 
@@ -41,6 +42,10 @@ const char *ct_scalar_type_name_any(int id);
 ct_dtype ct_dtype_from_storage_name(const char *name); /* CT_DTYPE_INVALID if unknown */
 bool ct_dtype_is_float(ct_dtype d);   /* float16/32/64, bfloat16 */
 bool ct_dtype_is_int(ct_dtype d);     /* integral, bool excluded */
+/* complex64 (pairs of float32: real, imag).  Only the kernels of
+ * ops/complex_tensor.c accept complex tensors; the interpreter routes every
+ * other tensor operator to a clear error when it meets one. */
+bool ct_dtype_is_complex(ct_dtype d);
 
 /* PyTorch's promoteTypes for two tensor dtypes. */
 ct_dtype ct_promote(ct_dtype a, ct_dtype b);

@@ -30,6 +30,9 @@ ct_storage *ct_storage_new(size_t nbytes, bool zero, cts_err *err) {
     s->nbytes = nbytes;
     s->release = NULL;
     s->release_ctx = NULL;
+    s->weight = false;
+    atomic_init(&s->aux, NULL);
+    atomic_init(&s->version, 0);
     return s;
 }
 
@@ -45,6 +48,9 @@ ct_storage *ct_storage_wrap(void *data, size_t nbytes, void (*release)(void *, v
     s->nbytes = nbytes;
     s->release = release;
     s->release_ctx = ctx;
+    s->weight = false;
+    atomic_init(&s->aux, NULL);
+    atomic_init(&s->version, 0);
     return s;
 }
 
@@ -53,11 +59,51 @@ void ct_storage_retain(ct_storage *s) { atomic_fetch_add_explicit(&s->refcount, 
 void ct_storage_release(ct_storage *s) {
     if (!s) return;
     if (atomic_fetch_sub_explicit(&s->refcount, 1, memory_order_acq_rel) != 1) return;
+    for (ct_storage_aux *a = atomic_load_explicit(&s->aux, memory_order_acquire), *next; a; a = next) {
+        next = a->next;
+        if (a->free_fn) a->free_fn(a->data);
+        free(a);
+    }
     if (s->release)
         s->release(s->release_ctx, s->data);
     else
         free(s->data);
     free(s);
+}
+
+static void *aux_scan(ct_storage_aux *a, const uint64_t *key, uint64_t version, int *n) {
+    for (*n = 0; a; a = a->next, ++*n)
+        if (a->version == version && !memcmp(a->key, key, sizeof a->key)) return a->data;
+    return NULL;
+}
+
+void *ct_storage_aux_find(ct_storage *s, const uint64_t key[CT_AUX_KEY], uint64_t version) {
+    int n;
+    return aux_scan(atomic_load_explicit(&s->aux, memory_order_acquire), key, version, &n);
+}
+
+void *ct_storage_aux_add(ct_storage *s, const uint64_t key[CT_AUX_KEY], uint64_t version, void *data,
+                         void (*free_fn)(void *)) {
+    ct_storage_aux *e = malloc(sizeof *e);
+    if (!e) return NULL;
+    memcpy(e->key, key, sizeof e->key);
+    e->version = version;
+    e->data = data;
+    e->free_fn = free_fn;
+    ct_storage_aux *head = atomic_load_explicit(&s->aux, memory_order_acquire);
+    for (;;) {
+        /* an equal entry already published wins; a full list takes no more */
+        int n;
+        void *found = aux_scan(head, key, version, &n);
+        if (found || n >= CT_AUX_MAX) {
+            free(e);
+            if (found && free_fn) free_fn(data);
+            return found;
+        }
+        e->next = head;
+        if (atomic_compare_exchange_weak_explicit(&s->aux, &head, e, memory_order_acq_rel, memory_order_acquire))
+            return data;
+    }
 }
 
 void ct_tensor_release(ct_tensor *t) {
@@ -542,15 +588,20 @@ int ct_copy_into(ct_tensor *dst, const ct_tensor *src, cts_err *err) {
         memcpy(dp, sp, (size_t)n * (size_t)ds);
         return 0;
     }
+    if (dst->dtype != src->dtype && ct_dtype_is_complex(src->dtype))
+        return cts_err_set(err, "copy: converting a %s tensor to %s is not supported by cts",
+                           ct_dtype_name(src->dtype), ct_dtype_name(dst->dtype));
     ct_iter di, si;
     ct_iter_init(&di, dst);
     ct_iter_init(&si, src);
     bool same = dst->dtype == src->dtype;
+    bool to_complex = ct_dtype_is_complex(dst->dtype);
     bool f = ct_dtype_is_float(dst->dtype) || ct_dtype_is_float(src->dtype);
     do {
         void *d = dp + di.pos * ds;
         const void *s = sp + si.pos * ss;
         if (same) memcpy(d, s, (size_t)ds);
+        else if (to_complex) ((float *)d)[0] = (float)ct_load_f64(s, src->dtype), ((float *)d)[1] = 0.0f;
         else if (f) ct_store_f64(d, dst->dtype, ct_load_f64(s, src->dtype));
         else ct_store_i64(d, dst->dtype, ct_load_i64(s, src->dtype));
         ct_iter_next(&si);

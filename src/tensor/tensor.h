@@ -22,6 +22,29 @@
 
 #define CT_MAX_DIMS 16
 
+/* Derived-data cache of a storage (e.g. ops/gemm.c's packed weights): an
+ * object computed from the storage's bytes, found by an opaque key that the
+ * producer makes unique to the view and layout it derived from, and tagged
+ * with the storage version it was computed at.
+ *
+ * Rules: entries are only added (lock-free, compare-and-swap on the list
+ * head) and freed with the storage, so a found entry stays valid while the
+ * caller holds a reference to the storage.  Writers of a storage bump its
+ * version (the interpreter does so after every kernel that writes an
+ * argument, `Tensor(a!)`); an entry of an older version is never returned,
+ * so a weight written in place is derived again.  A storage holds at most
+ * CT_AUX_MAX entries; past that, callers compute per use. */
+#define CT_AUX_KEY 8
+#define CT_AUX_MAX 8
+
+typedef struct ct_storage_aux {
+    struct ct_storage_aux *next;
+    uint64_t key[CT_AUX_KEY];
+    uint64_t version;
+    void *data;
+    void (*free_fn)(void *data);
+} ct_storage_aux;
+
 typedef struct ct_storage {
     atomic_long refcount;
     void *data;
@@ -29,6 +52,11 @@ typedef struct ct_storage {
     /* how to release data: NULL = free(data) */
     void (*release)(void *ctx, void *data);
     void *release_ctx;
+    /* loaded with a module (parameter, buffer or constant; set by the
+     * loader before any call): derived-data caches may keep copies of it */
+    bool weight;
+    _Atomic(ct_storage_aux *) aux; /* derived-data cache, newest first */
+    atomic_uint_fast64_t version;  /* bumped by in-place writers */
 } ct_storage;
 
 typedef struct ct_tensor {
@@ -49,6 +77,22 @@ ct_storage *ct_storage_wrap(void *data, size_t nbytes, void (*release)(void *, v
                             cts_err *err);
 void ct_storage_retain(ct_storage *s);
 void ct_storage_release(ct_storage *s);
+
+/* Marks s as written (after the write): cached derived data is recomputed. */
+static inline void ct_storage_bump_version(ct_storage *s) {
+    atomic_fetch_add_explicit(&s->version, 1, memory_order_release);
+}
+static inline uint64_t ct_storage_version(const ct_storage *s) {
+    return atomic_load_explicit((atomic_uint_fast64_t *)&s->version, memory_order_acquire);
+}
+/* The cached object under key at `version`, or NULL. */
+void *ct_storage_aux_find(ct_storage *s, const uint64_t key[CT_AUX_KEY], uint64_t version);
+/* Caches data (computed at `version`) under key and returns the cached
+ * object: data itself, or an equal-keyed one another thread added first
+ * (then data is freed with free_fn).  Returns NULL when the cache is full
+ * or out of memory; the caller then keeps data. */
+void *ct_storage_aux_add(ct_storage *s, const uint64_t key[CT_AUX_KEY], uint64_t version, void *data,
+                         void (*free_fn)(void *));
 
 /* New contiguous tensor; sizes checked (non-negative, product fits). */
 ct_tensor *ct_tensor_empty(ct_dtype dt, int ndim, const int64_t *sizes, cts_err *err);

@@ -220,9 +220,28 @@ static void add_suffix(cts_strbuf *sb, const char *suffix, int64_t indent, int64
     cts_sb_puts(sb, suffix);
 }
 
+/* Complex tensors print plainly (flattened, %g parts): cts does not
+ * replicate PyTorch's complex formatter. */
+static void complex_plain(const ct_tensor *t, cts_strbuf *sb) {
+    cts_sb_puts(sb, "tensor([");
+    ct_iter it;
+    ct_iter_init(&it, t);
+    int64_t n = ct_numel(t);
+    for (int64_t i = 0; i < n; i++) {
+        const float *p = elem_ptr(t, it.pos);
+        cts_sb_printf(sb, "%s%g%+gj", i ? ", " : "", (double)p[0], (double)p[1]);
+        ct_iter_next(&it);
+    }
+    cts_sb_printf(sb, "], dtype=torch.%s)", ct_dtype_name(t->dtype));
+}
+
 void ct_tensor_repr_ex(const ct_tensor *t, bool show_requires_grad, cts_strbuf *sb) {
     if (!t) {
         cts_sb_puts(sb, "None");
+        return;
+    }
+    if (ct_dtype_is_complex(t->dtype)) {
+        complex_plain(t, sb);
         return;
     }
     static const char prefix[] = "tensor(";
@@ -443,6 +462,10 @@ static void cpp_nd(cts_strbuf *sb, const ct_tensor *t) {
 void ct_tensor_print_cpp(const ct_tensor *t, cts_strbuf *sb) {
     if (!t) {
         cts_sb_puts(sb, "[ Tensor (undefined) ]");
+        return;
+    }
+    if (ct_dtype_is_complex(t->dtype)) {
+        complex_plain(t, sb);
         return;
     }
     int64_t numel = ct_numel(t);

@@ -187,7 +187,10 @@ static int torch_kind_rank(cts_type_kind k) {
 
 /* UnionType's order: by TypeKind, then by the type's text */
 static int annot_cmp(const void *a, const void *b) {
-    int ra = torch_kind_rank((*(cts_type *const *)a)->kind), rb = torch_kind_rank((*(cts_type *const *)b)->kind);
+    const cts_type *ta = *(cts_type *const *)a, *tb = *(cts_type *const *)b;
+    /* an enum class is an EnumType (rank 1) */
+    int ra = ta->kind == TY_CLASS && ta->cls->is_enum ? 1 : torch_kind_rank(ta->kind);
+    int rb = tb->kind == TY_CLASS && tb->cls->is_enum ? 1 : torch_kind_rank(tb->kind);
     if (ra != rb) return ra < rb ? -1 : 1;
     cts_strbuf sa, sb;
     cts_sb_init(&sa);
@@ -300,8 +303,10 @@ bool cts_type_subtype(const cts_type *a, const cts_type *b) {
         return true;
     case TY_FUTURE:
         return a->kind == TY_FUTURE && cts_type_subtype(a->elems[0], b->elems[0]);
-    case TY_ANY_CLASS:
-        return a->kind == TY_CLASS;
+    case TY_ANY_CLASS: /* an enum is an EnumType, not a ClassType */
+        return a->kind == TY_CLASS && !a->cls->is_enum;
+    case TY_ANY_ENUM:
+        return a->kind == TY_CLASS && a->cls->is_enum;
     case TY_ANY_LIST:
         return a->kind == TY_LIST;
     case TY_ANY_TUPLE:
@@ -353,7 +358,9 @@ void cts_type_str_ir(const cts_type *t, cts_strbuf *sb) {
         cts_sb_putc(sb, ')');
         return;
     case TY_CLASS:
-        cts_sb_puts(sb, t->cls->qualname);
+        /* EnumType::str() */
+        if (t->cls->is_enum) cts_sb_printf(sb, "Enum<%s>", t->cls->qualname);
+        else cts_sb_puts(sb, t->cls->qualname);
         return;
     case TY_VAR:
         cts_sb_puts(sb, t->name);
@@ -393,6 +400,9 @@ void cts_type_str_annot(const cts_type *t, cts_strbuf *sb) {
             cts_type_str_annot(t->elems[i], sb);
         }
         cts_sb_putc(sb, ']');
+        return;
+    case TY_CLASS: /* annotation_str of an EnumType is its qualified name */
+        cts_sb_puts(sb, t->cls->qualname);
         return;
     default:
         cts_type_str_ir(t, sb);

@@ -45,6 +45,9 @@ static void free_heap(cv_value v) {
         free(v.u.d->index);
         free(v.u.d);
         break;
+    case CV_COMPLEX:
+        free(v.u.c);
+        break;
     case CV_OBJECT:
         for (size_t i = 0; i < v.u.o->nslots; i++) cv_release(v.u.o->slots[i]);
         cts_type_release(v.u.o->type);
@@ -69,6 +72,17 @@ int cv_str_new(const char *s, size_t n, cv_value *out, cts_err *err) {
 }
 
 int cv_str_from(const char *s, cv_value *out, cts_err *err) { return cv_str_new(s, strlen(s), out, err); }
+
+int cv_complex_new(double re, double im, cv_value *out, cts_err *err) {
+    cv_complex *c = malloc(sizeof *c);
+    if (!c) return cts_err_oom(err, "complex", 1);
+    atomic_init(&c->rc, 1);
+    c->re = re;
+    c->im = im;
+    out->tag = CV_COMPLEX;
+    out->u.c = c;
+    return 0;
+}
 
 int cv_list_new(cts_type *elem, size_t cap, cv_value *out, cts_err *err) {
     cv_list *l = calloc(1, sizeof *l);
@@ -128,6 +142,22 @@ int cv_object_new(cts_type *cls, cv_value *out, cts_err *err) {
     cts_type_retain(cls);
     o->nslots = n;
     for (size_t i = 0; i < n; i++) o->slots[i] = cv_none();
+    out->tag = CV_OBJECT;
+    out->u.o = o;
+    return 0;
+}
+
+int cv_enum_new(cts_type *enum_type, cv_value name, cv_value value, cv_value *out, cts_err *err) {
+    cv_object *o = malloc(sizeof *o + 2 * sizeof(cv_value));
+    if (!o) return cts_err_oom(err, "enum", 2);
+    atomic_init(&o->rc, 1);
+    o->type = enum_type;
+    cts_type_retain(enum_type);
+    o->nslots = 2;
+    cv_retain(name);
+    cv_retain(value);
+    o->slots[0] = name;
+    o->slots[1] = value;
     out->tag = CV_OBJECT;
     out->u.o = o;
     return 0;
@@ -300,15 +330,21 @@ bool cv_equal(cv_value a, cv_value b) {
             if (!o || !cv_equal(a.u.d->entries[i].val, *o)) return false;
         }
         return true;
-    case CV_OBJECT: return a.u.o == b.u.o;
+    case CV_OBJECT:
+        /* enum members compare by class and name (EnumHolder::operator==) */
+        if (cv_is_enum(a) && cv_is_enum(b))
+            return cts_type_equal(a.u.o->type, b.u.o->type) && cv_equal(a.u.o->slots[0], b.u.o->slots[0]);
+        return a.u.o == b.u.o;
     case CV_FUNC: return a.u.fn == b.u.fn;
+    case CV_COMPLEX: return a.u.c->re == b.u.c->re && a.u.c->im == b.u.c->im;
     default: return false;
     }
 }
 
 const char *cv_tag_name(cv_tag t) {
     static const char *const names[] = {"None", "bool", "int", "float", "Device", "str", "Tensor",
-                                        "List", "Tuple", "Dict", "Object", "Function", "Uninitialized"};
+                                        "List", "Tuple", "Dict", "Object", "Function", "Uninitialized",
+                                        "complex"};
     return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
@@ -322,6 +358,7 @@ cts_type *cv_type_of(cv_value v) {
     case CV_DEVICE: t = T_DEVICE; break;
     case CV_STR: t = T_STR; break;
     case CV_TENSOR: t = T_TENSOR; break;
+    case CV_COMPLEX: t = cts_type_prim(TY_COMPLEX); break;
     case CV_LIST: return cts_type_list(v.u.l->elem);
     case CV_DICT: return cts_type_dict(v.u.d->key_type, v.u.d->val_type);
     case CV_OBJECT: t = v.u.o->type; break;
@@ -355,7 +392,9 @@ void cv_float_repr(double d, cts_strbuf *sb) {
         return;
     }
     if (isnan(d)) {
-        cts_sb_puts(sb, "nan");
+        /* C++ streams print the sign bit of a NaN: x86 arithmetic makes
+         * negative ones (inf - inf, sqrt(-1.0) folded to constants) */
+        cts_sb_puts(sb, signbit(d) ? "-nan" : "nan");
         return;
     }
     if (isinf(d)) {
@@ -417,8 +456,21 @@ void cv_str_quote(const char *s, size_t n, cts_strbuf *sb) {
         case '\t': cts_sb_puts(sb, "\\t"); break;
         case '\v': cts_sb_puts(sb, "\\v"); break;
         default:
-            if (c < 0x20 || c == 0x7f) cts_sb_printf(sb, "\\%03o", c);
-            else cts_sb_putc(sb, (char)c);
+            if (c >= 0x20 && c < 0x7f) cts_sb_putc(sb, (char)c);
+            else {
+                /* c10::printQuotedString: three "octal digits" computed
+                 * with signed char arithmetic, so that a byte >= 0x80
+                 * prints as e.g. \0)+ (0xC3), byte-exact with PyTorch */
+                int sc = (int)(signed char)c;
+                char buf[4] = "000";
+                buf[2] = (char)(buf[2] + sc % 8);
+                sc /= 8;
+                buf[1] = (char)(buf[1] + sc % 8);
+                sc /= 8;
+                buf[0] = (char)(buf[0] + sc);
+                cts_sb_putc(sb, '\\');
+                cts_sb_puts(sb, buf);
+            }
         }
     }
     cts_sb_putc(sb, '"');
@@ -463,9 +515,20 @@ void cv_repr(cv_value v, cts_strbuf *sb) {
         }
         cts_sb_putc(sb, '}');
         break;
-    case CV_OBJECT: cts_sb_printf(sb, "<%s object>", v.u.o->type->cls->qualname); break;
+    case CV_OBJECT:
+        if (cv_is_enum(v)) /* IValue::repr of an enum: its qualified member name */
+            cts_sb_printf(sb, "%s.%s", v.u.o->type->cls->qualname, v.u.o->slots[0].u.s->data);
+        else
+            cts_sb_printf(sb, "<%s object>", v.u.o->type->cls->qualname);
+        break;
     case CV_FUNC: cts_sb_puts(sb, "<Function>"); break;
     case CV_UNINIT: cts_sb_puts(sb, "<uninitialized>"); break;
+    case CV_COMPLEX: /* printComplex: real, sign, |imag|, j */
+        cv_float_repr(v.u.c->re, sb);
+        cts_sb_putc(sb, v.u.c->im >= 0 || isnan(v.u.c->im) ? '+' : '-');
+        cv_float_repr(fabs(v.u.c->im), sb);
+        cts_sb_putc(sb, 'j');
+        break;
     }
 }
 

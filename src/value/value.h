@@ -38,6 +38,7 @@ typedef enum cv_tag {
     CV_OBJECT,
     CV_FUNC,     /* a callable function (runtime-owned, not refcounted) */
     CV_UNINIT,   /* prim::Uninitialized */
+    CV_COMPLEX,  /* a complex scalar (c10::complex<double>), refcounted on the heap */
 } cv_tag;
 
 typedef struct cv_str cv_str;
@@ -45,6 +46,7 @@ typedef struct cv_list cv_list;
 typedef struct cv_tuple cv_tuple;
 typedef struct cv_dict cv_dict;
 typedef struct cv_object cv_object;
+typedef struct cv_complex cv_complex;
 
 typedef struct cv_value {
     cv_tag tag;
@@ -59,6 +61,7 @@ typedef struct cv_value {
         cv_tuple *tu;
         cv_dict *d;
         cv_object *o;
+        cv_complex *c;
         void *fn;
         atomic_long *rc; /* every heap payload starts with its count */
     } u;
@@ -97,6 +100,11 @@ struct cv_dict {
     uint32_t *index;
 };
 
+struct cv_complex {
+    atomic_long rc;
+    double re, im;
+};
+
 struct cv_object {
     atomic_long rc;
     cts_type *type;   /* TY_CLASS (owned reference) */
@@ -121,7 +129,7 @@ static inline cv_value cv_func(void *fn) { cv_value v = {CV_FUNC, {0}}; v.u.fn =
 static inline cv_value cv_uninit(void) { cv_value v = {CV_UNINIT, {0}}; return v; }
 
 static inline bool cv_is_heap(const cv_value *v) {
-    return v->tag >= CV_STR && v->tag <= CV_OBJECT && v->u.rc != NULL;
+    return ((v->tag >= CV_STR && v->tag <= CV_OBJECT) || v->tag == CV_COMPLEX) && v->u.rc != NULL;
 }
 static inline void cv_retain(cv_value v) {
     if (cv_is_heap(&v)) atomic_fetch_add_explicit(v.u.rc, 1, memory_order_relaxed);
@@ -138,6 +146,7 @@ static inline void cv_assign(cv_value *dst, cv_value src) {
 /* ---- heap constructors: each returns a new reference or sets err ---- */
 int cv_str_new(const char *s, size_t n, cv_value *out, cts_err *err);
 int cv_str_from(const char *s, cv_value *out, cts_err *err);
+int cv_complex_new(double re, double im, cv_value *out, cts_err *err);
 /* torch.device's string form: "cpu", "cuda", "cuda:N" (N in 0..32767). */
 int cv_device_parse(const char *s, size_t n, cv_value *out, cts_err *err);
 /* Empty list with capacity; elem is retained. */
@@ -154,6 +163,15 @@ cv_value *cv_dict_get(const cv_dict *d, cv_value key);
 int cv_dict_del(cv_dict *d, cv_value key);  /* 0 removed, -1 absent */
 /* Object of a class type with all slots None; type retained. */
 int cv_object_new(cts_type *cls, cv_value *out, cts_err *err);
+
+/* Enum members are objects of an enum class (cls->is_enum) with two slots:
+ * the member name (str) and its value (int, float or str).  Returns a new
+ * reference to the member; name and value are retained. */
+int cv_enum_new(cts_type *enum_type, cv_value name, cv_value value, cv_value *out, cts_err *err);
+static inline bool cv_is_enum(cv_value v) {
+    return v.tag == CV_OBJECT && v.u.o && v.u.o->type->cls->is_enum && v.u.o->nslots == 2 &&
+           v.u.o->slots[0].tag == CV_STR;
+}
 
 /* Structural equality as TorchScript's `==` on non-tensors (tensors: identity). */
 bool cv_equal(cv_value a, cv_value b);

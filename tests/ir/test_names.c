@@ -1,4 +1,6 @@
 /* test_names.c - value names follow PyTorch's Value::setDebugName. */
+#include <math.h>
+
 #include "ir/ir.h"
 #include "test.h"
 
@@ -71,10 +73,38 @@ TEST(test_unnamed_values_print_their_ids) {
     ir_graph_free(g);
 }
 
+/* prim::Constant attributes print as PyTorch's IValue repr: a NaN with its
+ * sign bit (C++ streams), a non-printable string byte as c10's
+ * printQuotedString does, with signed char "octal" digits */
+TEST(test_constant_nan_sign_and_non_ascii_bytes) {
+    ir_graph *g = ir_graph_new();
+    double neg_nan = -NAN, pos_nan = NAN;
+    ir_value *a = ir_insert_constant(g, cv_float(neg_nan), NULL, 0, 0);
+    ir_value *b = ir_insert_constant(g, cv_float(pos_nan), NULL, 0, 0);
+    cts_err err = {0};
+    cv_value s;
+    CHECK(cv_str_new("A\xc3\xa9\x01\x7f", 5, &s, &err) == 0);
+    ir_value *c = ir_insert_constant(g, s, NULL, 0, 0);
+    cv_release(s);
+    ir_block_register_output(g->block, a);
+    cts_strbuf sb;
+    cts_sb_init(&sb);
+    ir_print_graph(g, &sb, false);
+    char want[512];
+    snprintf(want, sizeof want,
+             "graph():\n  %%%d : float = prim::Constant[value=-nan]()\n  %%%d : float = prim::Constant[value=nan]()\n"
+             "  %%%d : str = prim::Constant[value=\"A\\0)+\\/.)\\001\\177\"]()\n  return (%%%d)\n",
+             a->id, b->id, c->id, a->id);
+    CHECK_STR(cts_sb_str(&sb), want);
+    cts_sb_free(&sb);
+    ir_graph_free(g);
+}
+
 int main(void) {
     RUN(test_name_taken_renames_previous_owner_with_odd_suffixes);
     RUN(test_name_with_numeric_suffix_keeps_its_base);
     RUN(test_freed_value_releases_its_name);
     RUN(test_unnamed_values_print_their_ids);
+    RUN(test_constant_nan_sign_and_non_ascii_bytes);
     return test_summary();
 }

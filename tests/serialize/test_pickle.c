@@ -1,5 +1,6 @@
 /* test_pickle.c - the unpickler: PyTorch's JIT pickles, Python's opcodes,
  * type tags, tensors, objects, and hostile input. */
+#include "compiler/enum.h"
 #include "pk_builder.h"
 #include "ser_test_util.h"
 #include "serialize/pickle.h"
@@ -419,9 +420,9 @@ TEST(test_unpickle_rejects_bad_tensors) {
 
     p.n = 0;
     pk_proto(&p);
-    pk_tensor(&p, "ComplexFloatStorage", "0", "cpu", 2, 0, 2, 1);
+    pk_tensor(&p, "ComplexDoubleStorage", "0", "cpu", 2, 0, 2, 1);
     pk_op(&p, '.');
-    expect_err(p.b, p.n, &cfg, "storage '0' has dtype complex64, which cts does not support");
+    expect_err(p.b, p.n, &cfg, "storage '0' has dtype complex128, which cts does not support");
 
     p.n = 0;
     pk_proto(&p);
@@ -500,6 +501,59 @@ TEST(test_unpickle_objects) {
     cv_release(v);
 }
 
+TEST(test_unpickle_builds_complex_scalars) {
+    cv_value v;
+    cts_err err = {0};
+    /* complex(1.5, -2.0) as both picklers write it: GLOBAL, two floats, TUPLE2, REDUCE */
+    static const char ok[] = "\x80\x02" "cbuiltins\ncomplex\n"
+                             "G\x3f\xf8\x00\x00\x00\x00\x00\x00" "G\xc0\x00\x00\x00\x00\x00\x00\x00" "\x86R.";
+    CHECK(cts_unpickle(ok, sizeof ok - 1, NULL, &v, &err) == 0);
+    CHECK(v.tag == CV_COMPLEX && v.u.c->re == 1.5 && v.u.c->im == -2.0);
+    cv_release(v);
+    EXPECT_ERR("\x80\x02" "cbuiltins\ncomplex\nK\x01\x85R.", "complex expects 2 arguments, got 1");
+    EXPECT_ERR("\x80\x02" "cbuiltins\ncomplex\nK\x01X\x01\x00\x00\x00" "a\x86R.", "complex: argument 2 must be a float");
+}
+
+/* Enum members in a pickle: GLOBAL class, value, TUPLE1, REDUCE (the JIT
+ * pickler's form) give the member with that value, through the unit's
+ * enum class. */
+static cts_type *cu_resolve(void *ctx, const char *mod, const char *name, cts_err *err) {
+    char q[256];
+    snprintf(q, sizeof q, "%s.%s", mod, name);
+    cts_type *t = cts_cu_get_class(ctx, q, err);
+    if (t) cts_type_retain(t);
+    return t;
+}
+static int cu_enum(void *ctx, cts_type *cls, cv_value value, cv_value *out, cts_err *err) {
+    (void)ctx;
+    return cts_enum_from_value(cls, value, out, err);
+}
+
+TEST(test_unpickle_enum_members) {
+    static const char src[] = "class Mode(Enum):\n  TRAIN = \"train\"\n  EVAL = \"eval\"\n";
+    cts_err err = {0};
+    cts_cu *cu = cts_cu_new(NULL, NULL);
+    CHECK(cu && cts_cu_add_source(cu, "__torch__.e", "code/__torch__/e.py", src, sizeof src - 1, &err) == 0);
+    if (!cu) return;
+    cts_unpickler_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ctx = cu;
+    cfg.resolve_class = cu_resolve;
+    cfg.build_enum = cu_enum;
+    static const char ok[] = "\x80\x02" "c__torch__.e\nMode\nX\x04\x00\x00\x00" "eval\x85R.";
+    cv_value v;
+    CHECK(cts_unpickle(ok, sizeof ok - 1, &cfg, &v, &err) == 0);
+    CHECK(cv_is_enum(v));
+    if (cv_is_enum(v)) {
+        CHECK_STR(v.u.o->slots[0].u.s->data, "EVAL");
+        CHECK_STR(v.u.o->slots[1].u.s->data, "eval");
+    }
+    cv_release(v);
+    static const char bad[] = "\x80\x02" "c__torch__.e\nMode\nX\x04\x00\x00\x00" "nope\x85R.";
+    expect_err(bad, sizeof bad - 1, &cfg, "\"nope\" is not a valid __torch__.e.Mode");
+    cts_cu_free(cu);
+}
+
 /* ---- hostile input ---- */
 
 TEST(test_unpickle_rejects_unknown_global) {
@@ -507,7 +561,6 @@ TEST(test_unpickle_rejects_unknown_global) {
     EXPECT_ERR("\x80\x04\x8c\x02os\x8c\x06system\x93.", "unpickler: unknown global 'os system' at byte 14");
     EXPECT_ERR("\x80\x02" "ctorch\nload\n.", "unknown global 'torch load'");
     EXPECT_ERR("\x80\x02" "c__builtin__\neval\n.", "unknown global '__builtin__ eval'");
-    EXPECT_ERR("\x80\x02" "cbuiltins\ncomplex\n.", "complex not supported");
     EXPECT_ERR("\x80\x02" "ctorch\0x\nload\n.", "GLOBAL name contains a NUL byte");
     EXPECT_ERR("\x80\x02" "ctorch\nload", "GLOBAL name has no end of line");
     EXPECT_ERR("\x80\x02" "ctorch.jit._pickle\nbuild_tensor_from_id\n.", "tensor tables are not supported");
@@ -662,6 +715,8 @@ int main(void) {
     RUN(test_unpickle_tensors_share_storage_and_map_cuda_to_cpu);
     RUN(test_unpickle_rejects_bad_tensors);
     RUN(test_unpickle_objects);
+    RUN(test_unpickle_builds_complex_scalars);
+    RUN(test_unpickle_enum_members);
     RUN(test_unpickle_rejects_unknown_global);
     RUN(test_unpickle_rejects_bad_opcodes_and_truncation);
     RUN(test_unpickle_rejects_absurd_memo_ids);
