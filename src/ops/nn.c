@@ -2901,12 +2901,15 @@ static int adv_plan_init(cts_kctx *k, ct_tensor *self, const cv_value *list, adv
     for (size_t j = 0; j < l->len; j++) {
         const cv_value *v = &l->items[j];
         ct_tensor *t = v->tag == CV_TENSOR ? v->u.t : NULL;
-        if (v->tag != CV_NONE && !t)
-            return cts_err_set(k->err, "indices: item %zu is %s, expected a Tensor or None", j, cv_tag_name(v->tag));
+        if (v->tag != CV_NONE && !t) {
+            cts_err_set(k->err, "indices: item %zu is %s, expected a Tensor or None", j, cv_tag_name(v->tag));
+            goto done; /* releases the indices taken so far */
+        }
         int used = t && (t->dtype == CT_BOOL || t->dtype == CT_UINT8) ? t->ndim : 1;
-        if (d + used > self->ndim)
-            return cts_err_set(k->err, "too many indices for tensor of dimension %d (got %zu)", self->ndim,
-                               l->len);
+        if (d + used > self->ndim) {
+            cts_err_set(k->err, "too many indices for tensor of dimension %d (got %zu)", self->ndim, l->len);
+            goto done;
+        }
         if (!t) {
             d++;
             continue;
