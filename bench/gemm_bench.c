@@ -10,9 +10,10 @@
  * a busy shared machine that deschedules the benchmark does not lower the
  * number; with more threads it is wall time.
  *
- * Build: gcc -O2 -std=c11 -D_GNU_SOURCE -Isrc bench/gemm_bench.c
- *            src/core/cpu.c src/core/pool.c src/core/error.c src/ops/gemm.c
- *            -lpthread -lm -o /tmp/gemm_bench */
+ * Build (after `cmake --build build`, which makes build/libcts.a; the GEMM's
+ * packed-weight cache needs the tensor layer):
+ *   gcc -O2 -std=c11 -D_GNU_SOURCE -Isrc bench/gemm_bench.c build/libcts.a
+ *       -lpthread -lm -o /tmp/gemm_bench */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
