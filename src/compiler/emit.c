@@ -2540,6 +2540,7 @@ int cts_emit_function(cts_cu *cu, ir_function *fn, cts_err *err) {
     if (!ssa_rc) unname_empty_list_literals(e->g, e->g->block);
     if (!ssa_rc && loop_schemas[0] && loop_schemas[1] && loop_schemas[2] && loop_schemas[3])
         cts_pass_canonicalize_modified_loops(e->g, loop_schemas);
+    if (!ssa_rc) em_normalize_ops(e); /* NormalizeOps, before the cleanup passes */
     if (ssa_rc || cts_pass_cleanup(e->g, err)) {
         ir_graph_free(e->g);
         e->g = NULL;

@@ -158,6 +158,8 @@ ir_value *em_pack_outputs(emitter *e, ir_node *n, matched *m);
 ir_value *em_list(emitter *e, cts_type *elem, ir_value **vals, int n);
 ir_value *em_tuple(emitter *e, ir_value **vals, int n, cts_type *named);
 ir_value *em_unchecked_cast(emitter *e, ir_value *v, cts_type *t);
+/* NormalizeOps: operator aliases to their canonical form (normalize.c) */
+void em_normalize_ops(emitter *e);
 cts_type *em_unify(emitter *e, cts_type *a, cts_type *b); /* NULL when not unifiable; held */
 
 /* ---- builtins.c: TorchScript-defined overloads (inlined at the call) ---- */

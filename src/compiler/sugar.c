@@ -255,9 +255,20 @@ static sv *module_attr(emitter *e, const char *path, const char *field, uint32_t
         sv *f = functional_attr(e, field);
         if (f) return f;
     }
-    if (strcmp(field, "jit") == 0 || strcmp(field, "nn") == 0 || strcmp(field, "functional") == 0 ||
-        strcmp(field, "linalg") == 0 || strcmp(field, "fft") == 0 || strcmp(field, "special") == 0 ||
-        strcmp(field, "autograd") == 0) {
+    /* torch.fft.fft, torch.linalg.norm, torch.special.expit: PyTorch's
+     * builtin table maps them to aten::fft_fft, aten::linalg_norm, ... */
+    static const char *const prefixed[] = {"torch.fft", "torch.linalg", "torch.special"};
+    for (size_t i = 0; i < sizeof prefixed / sizeof *prefixed; i++) {
+        if (strcmp(path, prefixed[i])) continue;
+        char pop[200];
+        snprintf(pop, sizeof pop, "aten::%s_%s", path + 6, field);
+        if (has_schemas(pop)) return builtin(e, em_strdup(e, pop), NULL);
+        em_error(e, start, end, "Unknown builtin op: %s.%s.", path, field);
+    }
+    bool ns_parent = strcmp(path, "torch") == 0 || strcmp(path, "torch.nn") == 0 || strcmp(path, "torch.autograd") == 0;
+    if (ns_parent && (strcmp(field, "jit") == 0 || strcmp(field, "nn") == 0 || strcmp(field, "functional") == 0 ||
+                      strcmp(field, "linalg") == 0 || strcmp(field, "fft") == 0 || strcmp(field, "special") == 0 ||
+                      strcmp(field, "autograd") == 0)) {
         sv *ns = sv_new(e, SV_NS);
         ns->name = em_strdup(e, sub);
         return ns;

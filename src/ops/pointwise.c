@@ -518,6 +518,16 @@ PW_UNARY(round)
 PW_UNARY(roundd)
 PW_UNARY(elu)
 
+/* mish: x * tanh(softplus(x)); threshold: x <= f0 (i0) ? f1 (i1) : x */
+#define mish_KF(a) ((a) * FTANH(GM(log1p, FEXP(a))))
+#define mish_KI PW_NONE1
+#define mish_KB PW_NONE1
+#define thresh_KF(a) ((a) <= (ct)c->f0 ? (ct)c->f1 : (a))
+#define thresh_KI(a) ((a) <= (ct)c->i0 ? (ct)c->i1 : (a))
+#define thresh_KB PW_NONE1
+PW_UNARY(mish)
+PW_UNARY(thresh)
+
 /* unary -> bool */
 #define lnot_KF(a) ((a) == 0)
 #define lnot_KI lnot_KF
@@ -682,6 +692,8 @@ static const pw_op OP_SIGN = {"sign_cpu", sign_loops, M_ALL, PW_AVX2_FN(sign), 1
 #define M_NOHALF (M_NUM & ~DT_BIT(CT_FLOAT16))
 static const pw_op OP_ROUND = {"round_vml_cpu", round_loops, M_NOHALF, PW_AVX2_FN(round), 1};
 static const pw_op OP_ROUNDD = {"round_cpu", roundd_loops, M_FLOATS & ~DT_BIT(CT_FLOAT16), PW_AVX2_FN(roundd), 1};
+static const pw_op OP_MISH = {"mish_cpu", mish_loops, M_FLOATS, PW_AVX2_FN(mish), 20};
+static const pw_op OP_THRESH = {"threshold_cpu", thresh_loops, M_NUM, PW_AVX2_FN(thresh), 1};
 static const pw_op OP_ELU = {"elu_cpu", elu_loops, DT_BIT(CT_FLOAT32) | DT_BIT(CT_FLOAT64) | DT_BIT(CT_BFLOAT16),
                              PW_AVX2_FN(elu), 20};
 static const pw_op OP_FMOD = {"fmod_cpu", fmod_loops, M_NUM, PW_AVX2_FN(fmod), 20};
@@ -1239,6 +1251,100 @@ static int k_leaky_relu(cts_kctx *k, const cv_value *args, int nargs, cv_value *
 }
 static int k_leaky_relu_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     return lrelu_impl(k, args, nargs, true, outs);
+}
+
+/* selu: elu(alpha = SELU_ALPHA, scale = SELU_SCALE); celu: elu(alpha, 1,
+ * 1 / alpha), as PyTorch composes them */
+static int elu_with(cts_kctx *k, ct_tensor *self, double alpha, double scale, double iscale, bool inplace,
+                    cv_value *outs) {
+    cv_value a[4];
+    a[0].tag = CV_TENSOR;
+    a[0].u.t = self;
+    a[1].tag = a[2].tag = a[3].tag = CV_FLOAT;
+    a[1].u.f = alpha;
+    a[2].u.f = scale;
+    a[3].u.f = iscale;
+    return elu_impl(k, a, 4, inplace, outs);
+}
+static int selu_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    return elu_with(k, self, 1.6732632423543772848170429916717, 1.0507009873554804934193349852946, 1, inplace, outs);
+}
+static int k_selu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return selu_impl(k, args, nargs, false, outs);
+}
+static int k_selu_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return selu_impl(k, args, nargs, true, outs);
+}
+static int celu_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar alpha;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &alpha)) return -1;
+    if (alpha.f == 0) return cts_err_set(k->err, "ZeroDivisionError: alpha cannot be 0 for CELU");
+    return elu_with(k, self, alpha.f, 1, 1.0 / alpha.f, inplace, outs);
+}
+static int k_celu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return celu_impl(k, args, nargs, false, outs);
+}
+static int k_celu_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return celu_impl(k, args, nargs, true, outs);
+}
+
+K_UNARY(k_mish, OP_MISH, UN_SAME, false)
+K_UNARY(k_mish_, OP_MISH, UN_SAME, true)
+
+/* threshold: the bounds converted to self's dtype unchecked (Scalar::to) */
+static int threshold_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar th, val;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &th) || ku_scalar_arg(&A, 2, &val)) return -1;
+    pw_ctx c;
+    memset(&c, 0, sizeof c);
+    if (self->dtype != CT_BOOL) {
+        unsigned char tmp[16];
+        ku_scalar_store(tmp, self->dtype, &th);
+        if (ct_dtype_is_float(self->dtype)) c.f0 = ct_load_f64(tmp, self->dtype);
+        else c.i0 = ct_load_i64(tmp, self->dtype);
+        ku_scalar_store(tmp, self->dtype, &val);
+        if (ct_dtype_is_float(self->dtype)) c.f1 = ct_load_f64(tmp, self->dtype);
+        else c.i1 = ct_load_i64(tmp, self->dtype);
+    }
+    return unary(k, &OP_THRESH, UN_SAME, args, nargs, inplace, &c, outs);
+}
+static int k_threshold(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return threshold_impl(k, args, nargs, false, outs);
+}
+static int k_threshold_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return threshold_impl(k, args, nargs, true, outs);
+}
+
+/* rrelu: in evaluation, leaky_relu with slope (lower + upper) / 2 */
+static int rrelu_impl(cts_kctx *k, const cv_value *args, int nargs, bool inplace, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar lo, hi;
+    bool training;
+    if (ku_tensor(&A, 0, &self) || ku_scalar_arg(&A, 1, &lo) || ku_scalar_arg(&A, 2, &hi) || ku_bool(&A, 3, &training))
+        return -1;
+    double l = lo.kind == KU_FLOAT ? lo.f : (double)lo.i, h = hi.kind == KU_FLOAT ? hi.f : (double)hi.i;
+    if (!(l <= h)) return cts_err_set(k->err, "Lower bound should be less than or equal to the upper bound");
+    if (training) return cts_err_set(k->err, "rrelu with training=True is not supported by cts");
+    cv_value a[2];
+    a[0].tag = CV_TENSOR;
+    a[0].u.t = self;
+    a[1].tag = CV_FLOAT;
+    a[1].u.f = (l + h) / 2;
+    return lrelu_impl(k, a, 2, inplace, outs);
+}
+static int k_rrelu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return rrelu_impl(k, args, nargs, false, outs);
+}
+static int k_rrelu_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return rrelu_impl(k, args, nargs, true, outs);
 }
 
 /* ---- clamp ---- */
@@ -1803,6 +1909,16 @@ const cts_op_def cts_ops_pointwise[] = {
     {"aten::lerp.Tensor(Tensor self, Tensor end, Tensor weight) -> Tensor", k_lerp_t},
     {"aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor", k_elu},
     {"aten::elu_(Tensor(a!) self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor(a!)", k_elu_},
+    {"aten::selu(Tensor self) -> Tensor", k_selu},
+    {"aten::selu_(Tensor(a!) self) -> Tensor(a!)", k_selu_},
+    {"aten::celu(Tensor self, Scalar alpha=1.) -> Tensor", k_celu},
+    {"aten::celu_(Tensor(a!) self, Scalar alpha=1.) -> Tensor(a!)", k_celu_},
+    {"aten::mish(Tensor self) -> Tensor", k_mish},
+    {"aten::mish_(Tensor(a!) self) -> Tensor(a!)", k_mish_},
+    {"aten::threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor", k_threshold},
+    {"aten::threshold_(Tensor(a!) self, Scalar threshold, Scalar value) -> Tensor(a!)", k_threshold_},
+    {"aten::rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor", k_rrelu},
+    {"aten::rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.33333333333333331, bool training=False, Generator? generator=None) -> Tensor(a!)", k_rrelu_},
     {"aten::div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)", k_div_out},
     {"aten::atan2(Tensor self, Tensor other) -> Tensor", k_atan2},
     {"aten::atan2_(Tensor(a!) self, Tensor other) -> Tensor(a!)", k_atan2_},

@@ -246,6 +246,31 @@ static int k_squeeze_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value 
     return ku_ret(outs, ct_squeeze_dim(self, dim, k->err));
 }
 
+/* unsqueeze_, squeeze_, squeeze_.dim: the view's sizes and strides become
+ * self's own (every holder of self sees the new shape, as in PyTorch) */
+static int view_inplace(cts_kctx *k, cts_kernel_fn view, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    if (ku_tensor(&A, 0, &self)) return -1;
+    cv_value tmp[1];
+    if (view(k, args, nargs, tmp)) return -1;
+    ct_tensor *v = tmp[0].u.t;
+    self->ndim = v->ndim;
+    memcpy(self->sizes, v->sizes, sizeof self->sizes);
+    memcpy(self->strides, v->strides, sizeof self->strides);
+    ct_tensor_release(v);
+    return ku_ret_self(outs, self);
+}
+static int k_unsqueeze_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return view_inplace(k, k_unsqueeze, args, nargs, outs);
+}
+static int k_squeeze_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return view_inplace(k, k_squeeze, args, nargs, outs);
+}
+static int k_squeeze_dim_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return view_inplace(k, k_squeeze_dim, args, nargs, outs);
+}
+
 static int k_detach(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
@@ -1078,6 +1103,9 @@ const cts_op_def cts_ops_shape[] = {
     {"aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)", k_unsqueeze},
     {"aten::squeeze(Tensor(a) self) -> Tensor(a)", k_squeeze},
     {"aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", k_squeeze_dim},
+    {"aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)", k_unsqueeze_},
+    {"aten::squeeze_(Tensor(a!) self) -> Tensor(a!)", k_squeeze_},
+    {"aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)", k_squeeze_dim_},
     {"aten::detach(Tensor(a) self) -> Tensor(a)", k_detach},
     {"aten::size.int(Tensor self, int dim) -> int", k_size_int},
     {"aten::size(Tensor self) -> int[]", k_size},
