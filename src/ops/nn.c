@@ -631,6 +631,120 @@ static int k_max_pool2d_with_indices(cts_kctx *k, const cv_value *args, int narg
     return maxpool2d_impl(k, args, nargs, true, outs);
 }
 
+/* ------------------------------------------------------------------------ */
+/* max_pool3d, max_pool3d_with_indices: input (C, D, H, W) or (N, C, D, H, W);
+ * index of the max within its plane, NaN wins, as PyTorch's CPU kernel    */
+
+static int pool3d_list(cts_kctx *k, const ku_args *A, int i, const char *what, bool may_omit, const int64_t *dflt,
+                       int64_t *out) {
+    int64_t v[CT_MAX_DIMS];
+    int n;
+    if (ku_int_list(A, i, v, CT_MAX_DIMS, &n)) return -1;
+    if (n == 0 && may_omit) {
+        memcpy(out, dflt, 3 * sizeof *out);
+        return 0;
+    }
+    if (n != 1 && n != 3)
+        return cts_err_set(k->err, "max_pool3d: %s must %s a single int, or a tuple of three ints", what,
+                           may_omit ? "either be omitted," : strcmp(what, "dilation") == 0 ? "be either" : "either be");
+    for (int j = 0; j < 3; j++) out[j] = v[n == 1 ? 0 : j];
+    return check_small(k, out, 3);
+}
+
+static int maxpool3d_impl(cts_kctx *k, const cv_value *args, int nargs, bool with_idx, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x;
+    int64_t kern[3], stride[3], pad[3], dil[3], osz[3];
+    bool ceil_mode;
+    if (ku_tensor(&A, 0, &x) || pool3d_list(k, &A, 1, "kernel_size", false, NULL, kern) ||
+        pool3d_list(k, &A, 2, "stride", true, kern, stride) || pool3d_list(k, &A, 3, "padding", false, NULL, pad) ||
+        pool3d_list(k, &A, 4, "dilation", false, NULL, dil) || ku_bool(&A, 5, &ceil_mode))
+        return -1;
+    int nd = x->ndim;
+    const int64_t *isz = x->sizes + (nd >= 3 ? nd - 3 : 0);
+    for (int j = 0; j < 3; j++)
+        if (pool_out(k, nd >= 3 ? isz[j] : 1, kern[j], pad[j], stride[j], dil[j], ceil_mode, &osz[j])) return -1;
+    for (int j = 0; j < 3; j++) {
+        if (kern[j] <= 0)
+            return cts_err_set(k->err, "kernel size should be greater than zero, but got kT: %lld kH: %lld kW: %lld",
+                               (long long)kern[0], (long long)kern[1], (long long)kern[2]);
+        if (stride[j] <= 0)
+            return cts_err_set(k->err, "stride should be greater than zero, but got dT: %lld dH: %lld dW: %lld",
+                               (long long)stride[0], (long long)stride[1], (long long)stride[2]);
+        if (dil[j] <= 0)
+            return cts_err_set(k->err,
+                               "dilation should be greater than zero, but got dilationT: %lld dilationH: %lld dilationW: %lld",
+                               (long long)dil[0], (long long)dil[1], (long long)dil[2]);
+    }
+    if (nd != 4 && nd != 5) return cts_err_set(k->err, "non-empty 4D or 5D (batch mode) tensor expected for input");
+    for (int j = 1; j < nd; j++)
+        if (x->sizes[j] == 0) return cts_err_set(k->err, "non-empty 4D or 5D (batch mode) tensor expected for input");
+    if (osz[0] < 1 || osz[1] < 1 || osz[2] < 1)
+        return cts_err_set(k->err,
+                           "Given input size: (%lldx%lldx%lldx%lld). Calculated output size: (%lldx%lldx%lldx%lld). "
+                           "Output size is too small",
+                           (long long)x->sizes[nd - 4], (long long)isz[0], (long long)isz[1], (long long)isz[2],
+                           (long long)x->sizes[nd - 4], (long long)osz[0], (long long)osz[1], (long long)osz[2]);
+    if (!is_float(x->dtype)) return not_impl(k, "max_pool3d_with_indices_cpu", x->dtype);
+    int64_t shape[5];
+    for (int j = 0; j < nd - 3; j++) shape[j] = x->sizes[j];
+    memcpy(shape + nd - 3, osz, sizeof osz);
+    ct_tensor *dx = ku_to_dtype(x, CT_FLOAT64, k->err);
+    ct_tensor *y = dx ? ct_tensor_empty(x->dtype, nd, shape, k->err) : NULL;
+    ct_tensor *ix = y && with_idx ? ct_tensor_empty(CT_INT64, nd, shape, k->err) : NULL;
+    if (!y || (with_idx && !ix)) {
+        ct_tensor_release(dx);
+        ct_tensor_release(y);
+        return -1;
+    }
+    int64_t planes = prod(x->sizes, nd - 3), in_pl = isz[0] * isz[1] * isz[2], out_pl = osz[0] * osz[1] * osz[2];
+    const double *src = ct_data(dx);
+    char *yo = ct_data(y);
+    int64_t *io = ix ? ct_data(ix) : NULL;
+    int esz = ct_dtype_size(x->dtype);
+    for (int64_t p = 0; p < planes; p++) {
+        const double *ip = src + p * in_pl;
+        int64_t o = p * out_pl;
+        for (int64_t t = 0; t < osz[0]; t++)
+            for (int64_t h = 0; h < osz[1]; h++)
+                for (int64_t w = 0; w < osz[2]; w++, o++) {
+                    int64_t st = t * stride[0] - pad[0], sh = h * stride[1] - pad[1], sw = w * stride[2] - pad[2];
+                    int64_t et = st + (kern[0] - 1) * dil[0] + 1, eh = sh + (kern[1] - 1) * dil[1] + 1,
+                            ew = sw + (kern[2] - 1) * dil[2] + 1;
+                    if (et > isz[0]) et = isz[0];
+                    if (eh > isz[1]) eh = isz[1];
+                    if (ew > isz[2]) ew = isz[2];
+                    while (st < 0) st += dil[0];
+                    while (sh < 0) sh += dil[1];
+                    while (sw < 0) sw += dil[2];
+                    int64_t best = st * isz[1] * isz[2] + sh * isz[2] + sw;
+                    double m = -INFINITY;
+                    for (int64_t a = st; a < et; a += dil[0])
+                        for (int64_t b = sh; b < eh; b += dil[1])
+                            for (int64_t c = sw; c < ew; c += dil[2]) {
+                                int64_t id = (a * isz[1] + b) * isz[2] + c;
+                                double v = ip[id];
+                                if (v > m || isnan(v)) {
+                                    m = v;
+                                    best = id;
+                                }
+                            }
+                    ct_store_f64(yo + o * esz, x->dtype, m);
+                    if (io) io[o] = best;
+                }
+    }
+    ct_tensor_release(dx);
+    outs[0] = cv_tensor(y);
+    if (with_idx) outs[1] = cv_tensor(ix);
+    return 0;
+}
+static int k_max_pool3d(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return maxpool3d_impl(k, args, nargs, false, outs);
+}
+static int k_max_pool3d_with_indices(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return maxpool3d_impl(k, args, nargs, true, outs);
+}
+
 /* avg_pool2d on x after its argument lists were read. */
 static int avgpool2d_core(cts_kctx *k, ct_tensor *x, const int64_t *kern, const int64_t *stride, const int64_t *pad,
                           bool ceil_mode, bool cip, int64_t divisor, bool has_div, ct_tensor **y) {
@@ -3289,6 +3403,412 @@ static int k_binary_cross_entropy(cts_kctx *k, const cv_value *args, int nargs, 
     return ku_ret(outs, r);
 }
 
+/* ---- more losses: soft_margin, kl_div, hinge_embedding, margin_ranking,
+ * binary_cross_entropy_with_logits, poisson_nll, cosine_embedding,
+ * triplet_margin; PyTorch composes them of pointwise ops, cts computes
+ * each element in double and rounds it to the promoted dtype ---- */
+
+enum { XL_SOFT_MARGIN, XL_KL_DIV, XL_HINGE, XL_MARGIN_RANK, XL_BCE_LOGITS, XL_POISSON };
+
+typedef struct xloss_par {
+    double margin, eps;
+    bool log_target, log_input, full, has_w, has_pw;
+} xloss_par;
+
+/* apply_loss_reduction of PyTorch: 1 mean, 2 sum, anything else none;
+ * takes vals (n doubles) of a loss of rt and shape nd/shape */
+static int loss_reduce(cts_kctx *k, ct_dtype rt, int nd, const int64_t *shape, const double *vals, int64_t red,
+                       cv_value *outs) {
+    ct_tensor *loss = ct_tensor_empty(rt, nd, shape, k->err);
+    if (!loss) return -1;
+    int64_t n = ct_numel(loss);
+    int esz = ct_dtype_size(rt);
+    char *o = ct_data(loss);
+    double total = 0;
+    for (int64_t i = 0; i < n; i++) {
+        ct_store_f64(o + i * esz, rt, vals[i]);
+        total += ct_load_f64(o + i * esz, rt);
+    }
+    if (red != 1 && red != 2) return ku_ret(outs, loss);
+    ct_tensor_release(loss);
+    ct_tensor *r = ct_tensor_empty(rt, 0, NULL, k->err);
+    if (!r) return -1;
+    ct_store_f64(ct_data(r), rt, red == 1 ? (n ? total / (double)n : NAN) : total);
+    return ku_ret(outs, r);
+}
+
+/* Broadcasts the n tensors (NULL entries skipped) to one shape and returns
+ * contiguous float64 copies in d (NULL for NULL entries). */
+static int loss_operands(cts_kctx *k, int n, ct_tensor *const *ts, ct_tensor **d, int *nd, int64_t *shape) {
+    ct_tensor *live[8];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        d[i] = NULL;
+        if (ts[i]) live[m++] = ts[i];
+    }
+    *nd = ku_broadcast(m, live, shape, k->err);
+    if (*nd < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        if (!ts[i]) continue;
+        ct_tensor *e = ct_expand(ts[i], *nd, shape, k->err);
+        d[i] = e ? ku_to_dtype(e, CT_FLOAT64, k->err) : NULL;
+        ct_tensor_release(e);
+        if (!d[i]) {
+            for (int j = 0; j < i; j++) ct_tensor_release(d[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int xloss_run(cts_kctx *k, const char *name, int kind, int n, ct_tensor *const *ts, ct_dtype rt, const xloss_par *p,
+                     int64_t red, cv_value *outs) {
+    if (!ct_dtype_is_float(rt))
+        return cts_err_set(k->err, "%s: expected floating point inputs, got %s", name, ku_dtype_tname(rt));
+    ct_tensor *d[4];
+    int nd;
+    int64_t shape[CT_MAX_DIMS];
+    if (loss_operands(k, n, ts, d, &nd, shape)) return -1;
+    int64_t cnt = 1;
+    for (int i = 0; i < nd; i++) cnt *= shape[i];
+    double *v = malloc((size_t)(cnt ? cnt : 1) * sizeof *v);
+    int rc = -1;
+    if (!v) {
+        cts_err_set(k->err, "%s: out of memory", name);
+        goto done;
+    }
+    const double *a = ct_data(d[0]), *b = ct_data(d[1]);
+    const double *c2 = n > 2 && d[2] ? ct_data(d[2]) : NULL, *c3 = n > 3 && d[3] ? ct_data(d[3]) : NULL;
+    for (int64_t i = 0; i < cnt; i++) {
+        double x = a[i], t = b[i], l;
+        switch (kind) {
+        case XL_SOFT_MARGIN: l = log1p(exp(-x * t)); break;
+        case XL_KL_DIV:
+            if (p->log_target) l = exp(t) * (t - x);
+            else l = (isnan(t) ? NAN : t == 0 ? 0 : t * log(t)) - t * x;
+            break;
+        case XL_HINGE: {
+            double mc = p->margin - x;
+            if (mc < 0) mc = 0;
+            l = (t != 1 ? mc : 0) + (t != -1 ? x : 0);
+            break;
+        }
+        case XL_MARGIN_RANK: /* (input1, input2, target) */
+            l = -c2[i] * (x - t) + p->margin;
+            if (l < 0) l = 0;
+            break;
+        case XL_BCE_LOGITS: {
+            double mv = -x < 0 ? 0 : -x;
+            double lse = log(exp(-mv) + exp(-x - mv));
+            if (c3) l = (1 - t) * x + ((c3[i] - 1) * t + 1) * (lse + mv);
+            else l = (1 - t) * x + mv + lse;
+            if (c2) l *= c2[i];
+            break;
+        }
+        default: /* XL_POISSON */
+            l = p->log_input ? exp(x) - t * x : x - t * log(x + p->eps);
+            if (p->full && !(t <= 1)) l += t * log(t) - t + 0.5 * log(2 * M_PI * t);
+            break;
+        }
+        v[i] = l;
+    }
+    rc = loss_reduce(k, rt, nd, shape, v, red, outs);
+done:
+    free(v);
+    for (int i = 0; i < n; i++) ct_tensor_release(d[i]);
+    return rc;
+}
+
+static int k_soft_margin_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[2];
+    int64_t red;
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_int(&A, 2, &red)) return -1;
+    xloss_par p = {0};
+    return xloss_run(k, "soft_margin_loss", XL_SOFT_MARGIN, 2, ts, ku_result_tt(ts[0], ts[1]), &p, red, outs);
+}
+
+static int k_kl_div(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[2];
+    int64_t red;
+    xloss_par p = {0};
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_int(&A, 2, &red) || ku_bool(&A, 3, &p.log_target))
+        return -1;
+    ct_dtype rt = ku_result_tt(ts[0], ts[1]);
+    if (!ct_dtype_is_float(rt)) return cts_err_set(k->err, "kl_div: Integral inputs not supported.");
+    return xloss_run(k, "kl_div", XL_KL_DIV, 2, ts, rt, &p, red, outs);
+}
+
+static int k_hinge_embedding_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[2];
+    int64_t red;
+    xloss_par p = {0};
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_float(&A, 2, &p.margin) || ku_int(&A, 3, &red))
+        return -1;
+    return xloss_run(k, "hinge_embedding_loss", XL_HINGE, 2, ts, ts[0]->dtype, &p, red, outs);
+}
+
+static int k_margin_ranking_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[3];
+    int64_t red;
+    xloss_par p = {0};
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_tensor(&A, 2, &ts[2]) || ku_float(&A, 3, &p.margin) ||
+        ku_int(&A, 4, &red))
+        return -1;
+    ku_rtstate st;
+    ku_rt_init(&st);
+    for (int i = 0; i < 3; i++) ku_rt_tensor(&st, ts[i]);
+    return xloss_run(k, "margin_ranking_loss", XL_MARGIN_RANK, 3, ts, ku_rt_result(&st), &p, red, outs);
+}
+
+static int k_bce_with_logits(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[4];
+    int64_t red;
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_opt_tensor(&A, 2, &ts[2]) ||
+        ku_opt_tensor(&A, 3, &ts[3]) || ku_int(&A, 4, &red))
+        return -1;
+    /* PyTorch accumulates in place into (1 - target): the loss has target's dtype */
+    ct_dtype rt = ts[1]->dtype;
+    if (!ct_dtype_is_float(rt))
+        return cts_err_set(k->err, "result type %s can't be cast to the desired output type %s",
+                           ku_dtype_tname(ku_result_tt(ts[0], ts[1])), ku_dtype_tname(rt));
+    xloss_par p = {0};
+    return xloss_run(k, "binary_cross_entropy_with_logits", XL_BCE_LOGITS, 4, ts, rt, &p, red, outs);
+}
+
+static int k_poisson_nll_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *ts[2];
+    int64_t red;
+    xloss_par p = {0};
+    if (ku_tensor(&A, 0, &ts[0]) || ku_tensor(&A, 1, &ts[1]) || ku_bool(&A, 2, &p.log_input) || ku_bool(&A, 3, &p.full) ||
+        ku_float(&A, 4, &p.eps) || ku_int(&A, 5, &red))
+        return -1;
+    return xloss_run(k, "poisson_nll_loss", XL_POISSON, 2, ts, ku_result_tt(ts[0], ts[1]), &p, red, outs);
+}
+
+/* cosine_embedding_loss: cos = sum(x1 x2) / sqrt((sum(x1^2) + 1e-12)(sum(x2^2) + 1e-12))
+ * over the last dim; 1 - cos where target == 1, max(cos - margin, 0) where
+ * target == -1, else 0 */
+static int k_cosine_embedding_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x1, *x2, *t;
+    double margin;
+    int64_t red;
+    if (ku_tensor(&A, 0, &x1) || ku_tensor(&A, 1, &x2) || ku_tensor(&A, 2, &t) || ku_float(&A, 3, &margin) ||
+        ku_int(&A, 4, &red))
+        return -1;
+    char s1[256], s2[256];
+    if (t->ndim != 0 && t->ndim != 1)
+        return cts_err_set(k->err, "0D or 1D target tensor expected, multi-target not supported");
+    if (t->ndim == 1 && x1->ndim != 2)
+        return cts_err_set(k->err, "1D target tensor expects 2D input tensors, but found inputs with sizes %s and %s.",
+                           ct_shape_str(x1->ndim, x1->sizes, s1, sizeof s1), ct_shape_str(x2->ndim, x2->sizes, s2, sizeof s2));
+    if (t->ndim == 0 && x1->ndim != 1)
+        return cts_err_set(k->err, "0D target tensor expects 1D input tensors, but found inputs with sizes %s and %s.",
+                           ct_shape_str(x1->ndim, x1->sizes, s1, sizeof s1), ct_shape_str(x2->ndim, x2->sizes, s2, sizeof s2));
+    if (t->ndim >= (x2->ndim ? x2->ndim : 1)) /* (input2 * input2).sum(target.dim()) */
+        return cts_err_set(k->err, "Dimension out of range (expected to be in range of [%d, %d], but got %d)",
+                           x2->ndim ? -x2->ndim : -1, x2->ndim ? x2->ndim - 1 : 0, t->ndim);
+    if (x2->ndim > x1->ndim || (x2->ndim && x2->ndim != x1->ndim))
+        return cts_err_set(k->err, "cosine_embedding_loss: input2 of sizes %s does not match input1 of sizes %s",
+                           ct_shape_str(x2->ndim, x2->sizes, s2, sizeof s2), ct_shape_str(x1->ndim, x1->sizes, s1, sizeof s1));
+    ct_dtype rt = ku_result_tt(x1, x2);
+    if (!ct_dtype_is_float(rt))
+        return cts_err_set(k->err, "cosine_embedding_loss: expected floating point inputs, got %s", ku_dtype_tname(rt));
+    ct_tensor *in[2] = {x1, x2}, *d[2];
+    int nd;
+    int64_t shape[CT_MAX_DIMS];
+    if (loss_operands(k, 2, in, d, &nd, shape)) return -1;
+    /* rows of the broadcast inputs against the target */
+    int64_t rows = nd == 2 ? shape[0] : 1, len = shape[nd - 1];
+    int64_t oshape[1] = {rows};
+    ct_tensor *rowv[1] = {NULL};
+    ct_tensor *tt = ct_tensor_empty(CT_FLOAT64, nd - 1, oshape, k->err);
+    ct_tensor *pair[2] = {tt, t};
+    int64_t fshape[CT_MAX_DIMS];
+    int fnd = tt ? ku_broadcast(2, pair, fshape, k->err) : -1;
+    ct_tensor *dt = NULL, *et = NULL;
+    double *v = NULL;
+    int rc = -1;
+    if (fnd < 0) goto done;
+    if (!(et = ct_expand(t, fnd, fshape, k->err)) || !(dt = ku_to_dtype(et, CT_FLOAT64, k->err))) goto done;
+    if (!(rowv[0] = ct_tensor_empty(CT_FLOAT64, nd - 1, oshape, k->err))) goto done;
+    double *cosv = ct_data(rowv[0]);
+    const double *a = ct_data(d[0]), *b = ct_data(d[1]);
+    for (int64_t r = 0; r < rows; r++) {
+        double pr = 0, m1 = 0, m2 = 0;
+        for (int64_t j = 0; j < len; j++) {
+            double u = a[r * len + j], w = b[r * len + j];
+            pr += u * w;
+            m1 += u * u;
+            m2 += w * w;
+        }
+        if (x2->ndim == 0) m2 = b[0] * b[0]; /* input2 * input2 summed over its own (no) dims */
+        cosv[r] = pr / sqrt((m1 + 1e-12) * (m2 + 1e-12));
+    }
+    ct_tensor *ec = ct_expand(rowv[0], fnd, fshape, k->err);
+    ct_tensor *cc = ec ? ku_to_dtype(ec, CT_FLOAT64, k->err) : NULL;
+    ct_tensor_release(ec);
+    if (!cc) goto done;
+    int64_t n = ct_numel(cc);
+    v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v) {
+        ct_tensor_release(cc);
+        cts_err_set(k->err, "cosine_embedding_loss: out of memory");
+        goto done;
+    }
+    const double *cs = ct_data(cc), *tv = ct_data(dt);
+    for (int64_t i = 0; i < n; i++) {
+        double neg = cs[i] - margin;
+        if (neg < 0) neg = 0;
+        v[i] = (tv[i] == 1 ? 1 - cs[i] : 0) + (tv[i] == -1 ? neg : 0);
+    }
+    ct_tensor_release(cc);
+    rc = loss_reduce(k, rt, fnd, fshape, v, red, outs);
+done:
+    free(v);
+    ct_tensor_release(tt);
+    ct_tensor_release(et);
+    ct_tensor_release(dt);
+    ct_tensor_release(rowv[0]);
+    ct_tensor_release(d[0]);
+    ct_tensor_release(d[1]);
+    return rc;
+}
+
+/* pairwise_distance(x1, x2, p, eps) = norm(x1 - x2 + eps, p, last dim), as
+ * a float64 tensor */
+static ct_tensor *pairwise_dist(cts_kctx *k, ct_tensor *x1, ct_tensor *x2, double p, double eps) {
+    ct_tensor *in[2] = {x1, x2}, *d[2];
+    int nd;
+    int64_t shape[CT_MAX_DIMS];
+    if (loss_operands(k, 2, in, d, &nd, shape)) return NULL;
+    int64_t len = nd ? shape[nd - 1] : 1, rows = 1;
+    for (int i = 0; i + 1 < nd; i++) rows *= shape[i];
+    ct_tensor *r = ct_tensor_empty(CT_FLOAT64, nd ? nd - 1 : 0, shape, k->err);
+    if (r) {
+        const double *a = ct_data(d[0]), *b = ct_data(d[1]);
+        double *o = ct_data(r);
+        for (int64_t i = 0; i < rows; i++) {
+            double acc = p == -INFINITY ? INFINITY : 0;
+            for (int64_t j = 0; j < len; j++) {
+                double z = fabs(a[i * len + j] - b[i * len + j] + eps);
+                if (p == INFINITY) acc = z > acc || isnan(z) ? z : acc;
+                else if (p == -INFINITY) acc = z < acc || isnan(z) ? z : acc;
+                else if (p == 0) acc += z != 0;
+                else if (p == 1) acc += z;
+                else if (p == 2) acc += z * z;
+                else acc += pow(z, p);
+            }
+            if (p == 2) acc = sqrt(acc);
+            else if (p != 0 && p != 1 && !isinf(p)) acc = pow(acc, 1 / p);
+            o[i] = acc;
+        }
+    }
+    ct_tensor_release(d[0]);
+    ct_tensor_release(d[1]);
+    return r;
+}
+
+static int k_triplet_margin_loss(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *an, *po, *ne;
+    double margin, p, eps;
+    bool swap;
+    int64_t red;
+    if (ku_tensor(&A, 0, &an) || ku_tensor(&A, 1, &po) || ku_tensor(&A, 2, &ne) || ku_float(&A, 3, &margin) ||
+        ku_float(&A, 4, &p) || ku_float(&A, 5, &eps) || ku_bool(&A, 6, &swap) || ku_int(&A, 7, &red))
+        return -1;
+    if (an->ndim != po->ndim || po->ndim != ne->ndim)
+        return cts_err_set(k->err, "All inputs should have same dimension but got %dD, %dD and %dD inputs.", an->ndim,
+                           po->ndim, ne->ndim);
+    ku_rtstate st;
+    ku_rt_init(&st);
+    ku_rt_tensor(&st, an);
+    ku_rt_tensor(&st, po);
+    ku_rt_tensor(&st, ne);
+    ct_dtype rt = ku_rt_result(&st);
+    if (!ct_dtype_is_float(rt))
+        return cts_err_set(k->err, "triplet_margin_loss: expected floating point inputs, got %s", ku_dtype_tname(rt));
+    ct_tensor *dp = pairwise_dist(k, an, po, p, eps);
+    ct_tensor *dn = dp ? pairwise_dist(k, an, ne, p, eps) : NULL;
+    ct_tensor *ds = dn && swap ? pairwise_dist(k, po, ne, p, eps) : NULL;
+    ct_tensor *ops[3] = {dp, dn, ds}, *d[3] = {NULL, NULL, NULL};
+    int nd = 0;
+    int64_t shape[CT_MAX_DIMS];
+    double *v = NULL;
+    int rc = -1;
+    if (!dn || (swap && !ds) || loss_operands(k, swap ? 3 : 2, ops, d, &nd, shape)) goto done;
+    int64_t n = 1;
+    for (int i = 0; i < nd; i++) n *= shape[i];
+    v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v) {
+        cts_err_set(k->err, "triplet_margin_loss: out of memory");
+        goto done;
+    }
+    const double *pv = ct_data(d[0]), *nv = ct_data(d[1]), *sv = swap ? ct_data(d[2]) : NULL;
+    for (int64_t i = 0; i < n; i++) {
+        double dneg = nv[i];
+        if (sv && (sv[i] < dneg || isnan(sv[i]))) dneg = sv[i];
+        double l = margin + pv[i] - dneg;
+        v[i] = l < 0 ? 0 : l;
+    }
+    rc = loss_reduce(k, rt, nd, shape, v, red, outs);
+done:
+    free(v);
+    for (int i = 0; i < 3; i++) {
+        ct_tensor_release(ops[i]);
+        ct_tensor_release(d[i]);
+    }
+    return rc;
+}
+
+/* glu: first half of dim times the sigmoid of the second half */
+static int k_glu(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *x;
+    int64_t dim;
+    if (ku_tensor(&A, 0, &x) || ku_int(&A, 1, &dim)) return -1;
+    if (x->ndim == 0) return cts_err_set(k->err, "glu does not support 0-dimensional tensors");
+    if (dim < -x->ndim || dim >= x->ndim)
+        return cts_err_set(k->err, "Dimension out of range (expected to be in range of [%d, %d], but got %lld)", -x->ndim,
+                           x->ndim - 1, (long long)dim);
+    if (dim < 0) dim += x->ndim;
+    if (x->sizes[dim] % 2)
+        return cts_err_set(k->err, "Halving dimension must be even, but dimension %lld is size %lld", (long long)dim,
+                           (long long)x->sizes[dim]);
+    if (!ct_dtype_is_float(x->dtype))
+        return cts_err_set(k->err, "\"glu_cpu\" not implemented for '%s'", ku_dtype_tname(x->dtype));
+    ct_tensor *dx = ku_to_dtype(x, CT_FLOAT64, k->err);
+    if (!dx) return -1;
+    int64_t shape[CT_MAX_DIMS];
+    memcpy(shape, x->sizes, sizeof shape);
+    shape[dim] /= 2;
+    ct_tensor *r = ct_tensor_empty(x->dtype, x->ndim, shape, k->err);
+    if (r) {
+        int64_t outer = 1, inner = 1, h = shape[dim];
+        for (int i = 0; i < dim; i++) outer *= shape[i];
+        for (int i = (int)dim + 1; i < x->ndim; i++) inner *= shape[i];
+        const double *s = ct_data(dx);
+        char *o = ct_data(r);
+        int esz = ct_dtype_size(x->dtype);
+        int64_t oi = 0;
+        for (int64_t a = 0; a < outer; a++)
+            for (int64_t j = 0; j < h; j++)
+                for (int64_t i = 0; i < inner; i++, oi++) {
+                    double u = s[(a * 2 * h + j) * inner + i], g = s[(a * 2 * h + h + j) * inner + i];
+                    ct_store_f64(o + oi * esz, x->dtype, u / (1 + exp(-g)));
+                }
+    }
+    ct_tensor_release(dx);
+    return ku_ret(outs, r);
+}
+
 /* ---- one_hot, nll_loss, cross_entropy_loss ---- */
 
 static int k_one_hot(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
@@ -3638,6 +4158,8 @@ const cts_op_def cts_ops_nn[] = {
     /* pooling */
     {"aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor", k_max_pool2d},
     {"aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", k_max_pool2d_with_indices},
+    {"aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor", k_max_pool3d},
+    {"aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", k_max_pool3d_with_indices},
     {"aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", k_avg_pool2d},
     {"aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", k_adaptive_avg_pool2d},
     {"aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)", k_adaptive_max_pool2d},
@@ -3681,6 +4203,15 @@ const cts_op_def cts_ops_nn[] = {
     {"aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor", k_smooth_l1_loss},
     {"aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor", k_huber_loss},
     {"aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor", k_binary_cross_entropy},
+    {"aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor", k_bce_with_logits},
+    {"aten::soft_margin_loss(Tensor self, Tensor target, int reduction=1) -> Tensor", k_soft_margin_loss},
+    {"aten::kl_div(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor", k_kl_div},
+    {"aten::hinge_embedding_loss(Tensor self, Tensor target, float margin=1., int reduction=1) -> Tensor", k_hinge_embedding_loss},
+    {"aten::margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor", k_margin_ranking_loss},
+    {"aten::poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor", k_poisson_nll_loss},
+    {"aten::cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0., int reduction=1) -> Tensor", k_cosine_embedding_loss},
+    {"aten::triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1., float p=2., float eps=9.9999999999999995e-07, bool swap=False, int reduction=1) -> Tensor", k_triplet_margin_loss},
+    {"aten::glu(Tensor self, int dim=-1) -> Tensor", k_glu},
     {"aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", k_nll_loss},
     {"aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", k_nll_loss_nd},
     {"aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.) -> Tensor", k_cross_entropy_loss},

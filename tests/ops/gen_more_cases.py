@@ -350,6 +350,136 @@ case(AA3, "t0 l2,2,2", T((3, 4, 5)))
 case(AA3, "t0 l2,2,2", T((1, 0, 4, 5, 2)))
 
 # ---------------------------------------------------------------------------
+# activations of torch.nn.functional: selu, celu, mish, threshold, rrelu (in
+# evaluation), glu; in-place shape ops unsqueeze_, squeeze_
+
+for dt in FL:
+    # PyTorch 1.13's elu has no float16 CPU kernel (nor has cts's)
+    case("aten::selu", "t0", T(M, dt, seed=400), half_as_float=False)
+    case("aten::celu", "t0 f0.7", T(M, dt, seed=401), half_as_float=False)
+    case("aten::mish", "t0", T(M, dt, seed=402))
+    case("aten::threshold", "t0 f0.5 f-2.0", T(M, dt, seed=403))
+    case("aten::rrelu", "t0 f0.1 f0.3 b0 n", T(M, dt, seed=404))
+    case("aten::glu", "t0 i-1", T(M, dt, seed=405))
+for key, spec in (("aten::selu_", "t0"), ("aten::celu_", "t0 i2"), ("aten::mish_", "t0"),
+                  ("aten::threshold_", "t0 i1 f0.25"), ("aten::rrelu_", "t0 f0.125 f0.3333333333333333 b0 n")):
+    case(key, spec, T(M, seed=406), post=(0,))
+    case(key, spec, T(M, "f64", seed=407, layout=2), post=(0,))
+case("aten::selu", "t0", T(M, kind=4, seed=408))
+case("aten::mish", "t0", T((3, 7), kind=4, seed=409))
+case("aten::mish", "t0", T((40,), "f64", seed=409))
+case("aten::celu", "t0 f1.0", T(M, seed=410, layout=2))
+case("aten::celu", "t0 f0", T(M, seed=410))
+case("aten::selu", "t0", T(M, "i64", kind=2, p1=-3, p2=6))
+case("aten::mish", "t0", T(M, "i32", kind=2, p1=-3, p2=6))
+case("aten::threshold", "t0 i2 i-7", T(M, "i64", kind=2, p1=-3, p2=6))
+case("aten::threshold", "t0 f1.5 f7.9", T(M, "i32", kind=2, p1=-3, p2=6))
+case("aten::threshold", "t0 i-1 i1", T(M, "u8", kind=2, p1=0, p2=6))
+case("aten::threshold", "t0 f0.0 f0.0", T(M, kind=4, seed=411))
+case("aten::threshold", "t0 i0 i1", T(M, "b", kind=2, p1=0, p2=2))
+case("aten::threshold_", "t0 f1.5 f7.9", T(M, "i16", kind=2, p1=-3, p2=6), post=(0,))
+case("aten::rrelu", "t0 f0.5 f0.1 b0 n", T(M, seed=412))
+case("aten::rrelu", "t0 i0 i1 b0 n", T(M, "f64", seed=413))
+case("aten::rrelu", "t0 f0.1 f0.3 b0 n", T(M, "i64", kind=2, p1=-3, p2=6))
+case("aten::glu", "t0 i0", T((4, 3, 2), seed=414))
+case("aten::glu", "t0 i1", T((3, 4, 2), "f64", seed=415, layout=2))
+case("aten::glu", "t0 i-2", T((2, 6, 2), kind=4, seed=416))
+case("aten::glu", "t0 i0", T(M, seed=417))
+case("aten::glu", "t0 i3", T(M, seed=417))
+case("aten::glu", "t0 i0", T((), seed=417))
+case("aten::glu", "t0 i1", T(M, "i64", kind=2, p1=-3, p2=6))
+case("aten::unsqueeze_", "t0 i1", T(M, seed=418), post=(0,))
+case("aten::unsqueeze_", "t0 i-1", T(M, seed=418, layout=2), post=(0,))
+case("aten::unsqueeze_", "t0 i3", T(M, seed=418))
+case("aten::squeeze_", "t0", T((3, 1, 4, 1), seed=419), post=(0,))
+case("aten::squeeze_.dim", "t0 i1", T((3, 1, 4), seed=419), post=(0,))
+case("aten::squeeze_.dim", "t0 i0", T((3, 1, 4), seed=419), post=(0,))
+case("aten::squeeze_.dim", "t0 i3", T((3, 1, 4), seed=419))
+
+# ---------------------------------------------------------------------------
+# more losses: soft_margin, kl_div, hinge_embedding, margin_ranking,
+# binary_cross_entropy_with_logits, poisson_nll, cosine_embedding,
+# triplet_margin
+
+SGN = T(M, "f32", kind=3, seed=430)  # -2..2: +-1 and other values
+for red in ("i0", "i1", "i2", "i5"):  # 5: no reduction (soft_margin_loss: undefined in PyTorch)
+    if red != "i5":
+        case("aten::soft_margin_loss", "t0 t1 " + red, T(M, seed=420), SGN)
+    case("aten::kl_div", "t0 t1 %s b0" % red, T(M, seed=421), T(M, kind=5, seed=422))
+    case("aten::kl_div", "t0 t1 %s b1" % red, T(M, seed=421), T(M, seed=422))
+    case("aten::hinge_embedding_loss", "t0 t1 f1.0 " + red, T(M, seed=423), SGN)
+    case("aten::margin_ranking_loss", "t0 t1 t2 f0.5 " + red, T(M, seed=424), T(M, seed=425), SGN)
+    case("aten::binary_cross_entropy_with_logits", "t0 t1 n n " + red, T(M, seed=426), T(M, kind=5, seed=427))
+    case("aten::poisson_nll_loss", "t0 t1 b1 b0 f1e-08 " + red, T(M, seed=428), T(M, kind=1, seed=429))
+    case("aten::cosine_embedding_loss", "t0 t1 t2 f0.1 " + red, T(M, seed=431), T(M, seed=432),
+         T((3,), kind=3, seed=433))
+    case("aten::triplet_margin_loss", "t0 t1 t2 f1.0 f2.0 f1e-06 b0 " + red, T(M, seed=434), T(M, seed=435),
+         T(M, seed=436))
+case("aten::soft_margin_loss", "t0 t1 i1", T(M, "f64", seed=437), T((4,), "f64", seed=438))
+case("aten::soft_margin_loss", "t0 t1 i0", T(M, "bf16", seed=437), T(M, "bf16", seed=438))
+case("aten::soft_margin_loss", "t0 t1 i1", T((0, 4)), T((0, 4)))
+case("aten::soft_margin_loss", "t0 t1 i0", T(M), T((3,)))
+case("aten::kl_div", "t0 t1 i0 b0", T((3, 1), "f64", seed=439), T((4,), "f64", kind=5, seed=440))
+case("aten::kl_div", "t0 t1 i2 b0", T(M, kind=4, seed=441), T(M, kind=4, seed=442))
+case("aten::kl_div", "t0 t1 i2 b0", T(M, seed=441), T(M, "f64", kind=5, seed=442))
+case("aten::kl_div", "t0 t1 i1 b0", T(M, "i64", kind=2, p1=-3, p2=6), T(M, "i64", kind=2, p1=0, p2=6))
+case("aten::hinge_embedding_loss", "t0 t1 f0.5 i0", T(M, "f64", seed=443), T((4,), "i64", kind=2, p1=-1, p2=3))
+case("aten::hinge_embedding_loss", "t0 t1 f2 i0", T(M, kind=4, seed=444), SGN)
+case("aten::margin_ranking_loss", "t0 t1 t2 f0 i0", T((3, 1), "f64", seed=445), T((4,), "f64", seed=446),
+     T(M, "f64", kind=3, seed=447))
+case("aten::margin_ranking_loss", "t0 t1 t2 f0 i0", T(M), T((3,)), T(M))
+BL = "aten::binary_cross_entropy_with_logits"
+case(BL, "t0 t1 t2 n i0", T(M, seed=448), T(M, kind=5, seed=449), T((4,), kind=1, seed=450))
+case(BL, "t0 t1 n t2 i1", T(M, seed=448), T(M, kind=5, seed=449), T((4,), kind=1, seed=451))
+case(BL, "t0 t1 t2 t3 i2", T(M, "f64", seed=452), T(M, "f64", kind=5, seed=453), T(M, "f64", kind=1, seed=454),
+     T((4,), "f64", kind=1, seed=455))
+case(BL, "t0 t1 n n i0", T(M, kind=4, seed=456), T(M, kind=5, seed=457))
+# the loss has target's dtype (PyTorch accumulates into 1 - target)
+case(BL, "t0 t1 n n i1", T(M, "f64", seed=458), T(M, kind=5, seed=459))
+case(BL, "t0 t1 n n i1", T(M, seed=458), T(M, "i64", kind=2, p1=0, p2=2))
+case(BL, "t0 t1 n n i0", T(M, "bf16", seed=458), T(M, "bf16", kind=5, seed=459))
+PN = "aten::poisson_nll_loss"
+case(PN, "t0 t1 b0 b0 f1e-08 i0", T(M, kind=1, seed=460), T(M, kind=1, seed=461))
+case(PN, "t0 t1 b0 b1 f0.5 i0", T(M, kind=1, seed=462), T(M, kind=1, seed=463))
+case(PN, "t0 t1 b1 b1 f1e-08 i1", T(M, "f64", seed=464), T((4,), "f64", kind=1, seed=465))
+case(PN, "t0 t1 b1 b1 f1e-08 i0", T(M, seed=466), T(M, kind=4, seed=467))
+CEL = "aten::cosine_embedding_loss"
+case(CEL, "t0 t1 t2 f0 i0", T((4,), seed=468), T((4,), seed=469), T((), kind=2, p1=1, p2=1))
+case(CEL, "t0 t1 t2 f0 i0", T((4,), seed=468), T((4,), seed=469), T((), kind=2, p1=-1, p2=1))
+case(CEL, "t0 t1 t2 f-0.5 i0", T(M, "f64", seed=470), T((1, 4), "f64", seed=471), T((3,), "f64", kind=3, seed=472))
+case(CEL, "t0 t1 t2 f0 i0", T(M, seed=473), T(M, seed=474), T((1,), kind=2, p1=-1, p2=1))
+case(CEL, "t0 t1 t2 f0 i1", T((3, 0)), T((3, 0)), T((3,), kind=3, seed=475))
+case(CEL, "t0 t1 t2 f0 i0", T(M), T(M), T(M))
+case(CEL, "t0 t1 t2 f0 i0", T(M), T((4,)), T((3,)))
+case(CEL, "t0 t1 t2 f0 i0", T((4,)), T((4,)), T((3,)))
+case(CEL, "t0 t1 t2 f0 i0", T((4,)), T(()), T(()))
+TM = "aten::triplet_margin_loss"
+case(TM, "t0 t1 t2 f0.5 f1.0 f1e-06 b1 i0", T(M, seed=476), T(M, seed=477), T(M, seed=478))
+case(TM, "t0 t1 t2 f0.5 f3.0 f0.1 b1 i1", T(M, "f64", seed=479), T(M, "f64", seed=480), T(M, "f64", seed=481))
+case(TM, "t0 t1 t2 f1.0 f0.0 f1e-06 b0 i0", T(M, seed=482), T(M, seed=483), T(M, seed=484))
+case(TM, "t0 t1 t2 f1.0 finf f1e-06 b0 i0", T(M, seed=482), T(M, seed=483), T(M, seed=484))
+case(TM, "t0 t1 t2 f1.0 f2.0 f1e-06 b0 i0", T((3, 1), seed=485), T(M, seed=486), T((3, 1), seed=487))
+case(TM, "t0 t1 t2 f1.0 f2.0 f1e-06 b0 i0", T((4,), seed=488), T((4,), seed=489), T((4,), seed=490))
+case(TM, "t0 t1 t2 f1.0 f2.0 f1e-06 b0 i0", T(M), T((4,)), T(M))
+
+# ---------------------------------------------------------------------------
+# max_pool3d, max_pool3d_with_indices
+
+MP3 = (1, 2, 4, 5, 6)
+for key in ("aten::max_pool3d", "aten::max_pool3d_with_indices"):
+    case(key, "t0 l2 l l0 l1 b0", T(MP3, seed=500))
+    case(key, "t0 l3,2,2 l1,2,1 l1,1,1 l1,1,2 b1", T(MP3, seed=501))
+    case(key, "t0 l2 l1 l1 l2 b0", T((2, 4, 5, 6), "f64", seed=502))
+    case(key, "t0 l2 l l0 l1 b1", T(MP3, kind=4, seed=503))
+    case(key, "t0 l3 l2 l1 l1 b1", T(MP3, "bf16", seed=504))
+    case(key, "t0 l2 l l0 l1 b0", T(MP3, "i64", kind=2, p1=0, p2=9))
+    case(key, "t0 l2 l l0 l1 b0", T((4, 5, 6)))
+    case(key, "t0 l2,2 l l0 l1 b0", T(MP3))
+    case(key, "t0 l2 l l2 l1 b0", T(MP3))
+    case(key, "t0 l5 l l0 l1 b0", T(MP3))
+    case(key, "t0 l2 l0 l0 l1 b0", T(MP3))
+
+# ---------------------------------------------------------------------------
 # einsum
 
 ES = "aten::einsum"
