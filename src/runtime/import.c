@@ -5,9 +5,12 @@
  * code/ on demand through the compilation unit.  Every size, offset and name
  * taken from the file is checked by the zip and pickle readers; this file
  * adds the archive-level rules (root folder, version range, module root). */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../compiler/enum.h"
 #include "../serialize/pickle.h"
@@ -63,6 +66,11 @@ typedef struct pickle_ctx {
     const char *dir; /* "data" or "constants" */
 } pickle_ctx;
 
+static void release_file_storage(void *ctx, void *data) {
+    (void)data;
+    ct_storage_release(ctx);
+}
+
 static ct_storage *load_storage(void *ctx, const char *key, int scalar_type, int64_t numel, cts_err *err) {
     pickle_ctx *pc = ctx;
     char rec[512];
@@ -72,7 +80,20 @@ static ct_storage *load_storage(void *ctx, const char *key, int scalar_type, int
         cts_err_set(err, "tensor storage record '%s' is missing from the archive", rec);
         return NULL;
     }
-    ct_storage *s = cts_zip_read_storage(pc->m->zip, (size_t)i, err);
+    ct_storage *s = NULL;
+    const void *view;
+    size_t vlen;
+    /* zero-copy: a stored record of an archive read into a storage becomes a
+     * view of it (PyTorch aligns record data to 64 bytes, as cts's own
+     * storages are; a record that is not falls back to a copy) */
+    if (pc->m->file_storage && cts_zip_entry_at(pc->m->zip, (size_t)i)->method == CTS_ZIP_STORED &&
+        cts_zip_peek(pc->m->zip, (size_t)i, &view, &vlen, err) == 0 && ((uintptr_t)view % 64) == 0 && vlen) {
+        s = ct_storage_wrap((void *)view, vlen, release_file_storage, pc->m->file_storage, err);
+        if (!s) return NULL;
+        ct_storage_retain(pc->m->file_storage);
+    } else {
+        s = cts_zip_read_storage(pc->m->zip, (size_t)i, err);
+    }
     if (!s) return NULL;
     int esz = ct_dtype_valid(scalar_type) ? ct_dtype_size((ct_dtype)scalar_type) : 1;
     if ((uint64_t)numel > s->nbytes / (uint64_t)esz) {
@@ -157,15 +178,20 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
     return 0;
 }
 
-cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err) {
+static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, const char *name, cts_load_mode mode,
+                                cts_err *err) {
     cts_rt_module *m = calloc(1, sizeof *m);
     if (!m) {
         cts_err_oom(err, "module", 0);
         return NULL;
     }
     m->root = cv_none();
-    m->file = (void *)buf;
+    m->file = fs ? NULL : (void *)buf;
     m->file_len = len;
+    if (fs) {
+        ct_storage_retain(fs);
+        m->file_storage = fs;
+    }
     if (len >= 8 && memcmp((const char *)buf + 4, "PTMF", 4) == 0) {
         cts_err_set(err, "flatbuffer mobile modules (_save_for_lite_interpreter with flatbuffers) are not supported");
         goto fail;
@@ -209,9 +235,55 @@ fail:
     return NULL;
 }
 
+cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err) {
+    return load_impl(buf, len, NULL, name, mode, err);
+}
+
+/* the whole file in one 64-byte aligned storage */
+static ct_storage *read_file_storage(const char *path, size_t *len, cts_err *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cts_err_set(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) {
+        fclose(f);
+        return NULL; /* not a regular file: the caller reads it the general way */
+    }
+    if ((uint64_t)st.st_size > MAX_ARCHIVE) {
+        fclose(f);
+        cts_err_set(err, "'%s' is larger than the limit of %zu bytes", path, (size_t)MAX_ARCHIVE);
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    ct_storage *s = ct_storage_new(n ? n : 1, false, err);
+    if (!s) {
+        fclose(f);
+        return NULL;
+    }
+    size_t got = n ? fread(s->data, 1, n, f) : 0;
+    int bad = got != n || ferror(f);
+    fclose(f);
+    if (bad) {
+        ct_storage_release(s);
+        cts_err_set(err, "error reading '%s'", path);
+        return NULL;
+    }
+    *len = n;
+    return s;
+}
+
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err) {
+    size_t len = 0;
+    ct_storage *fs = read_file_storage(path, &len, err);
+    if (fs) {
+        cts_rt_module *m = load_impl(fs->data, len, fs, path, mode, err);
+        ct_storage_release(fs); /* the module and the tensors viewing it hold it */
+        return m;
+    }
+    if (err->set) return NULL;
     void *buf;
-    size_t len;
     if (cts_read_file(path, MAX_ARCHIVE, &buf, &len, err)) return NULL;
     cts_rt_module *m = cts_rt_load_buffer(buf, len, path, mode, err);
     if (!m) {
@@ -229,6 +301,7 @@ void cts_rt_free(cts_rt_module *m) {
     for (int i = 0; i < m->ntexts; i++) free(m->texts[i]);
     free(m->texts);
     free(m->file);
+    if (m->file_storage) ct_storage_release(m->file_storage);
     if (m->pool) cts_pool_free(m->pool);
     free(m);
 }

@@ -18,6 +18,8 @@ typedef struct cts_rt_module {
     char producer[64];      /* "PyTorch 1.x" / "PyTorch 2.x" (from the records present) */
     void *file;             /* archive bytes (code records point into decoded copies below) */
     size_t file_len;
+    ct_storage *file_storage; /* when the bytes are a storage (cts_rt_load): stored tensor
+                                 records are views into it, not copies (file is then NULL) */
     cts_zip *zip;
     char **texts;           /* decoded code/ records, owned */
     int ntexts, cap_texts;
