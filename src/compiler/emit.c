@@ -1973,23 +1973,7 @@ static ir_value *emit_slice_op(emitter *e, uint32_t start, uint32_t end, ir_valu
         int64_t b = idx[0], en = idx[1], st = idx[2];
         if (st == 0) em_error(e, start, end, "List slice should have non-zero step");
         if (st < -INT64_MAX) em_error(e, start, end, "List slice step is out of bounds");
-        if (b == INT64_MAX) b = st < 0 ? INT64_MAX : 0;
-        if (en == INT64_MAX) en = st < 0 ? INT64_MIN : INT64_MAX;
-        if (b < 0) {
-            b += n;
-            if (b < 0) b = st < 0 ? -1 : 0;
-        } else if (b >= n) {
-            b = st < 0 ? n - 1 : n;
-        }
-        if (en < 0) {
-            en += n;
-            if (en < 0) en = st < 0 ? -1 : 0;
-        } else if (en >= n) {
-            en = st < 0 ? n - 1 : n;
-        }
-        int64_t cnt = 0;
-        if (st < 0 && en < b) cnt = (b - en - 1) / (-st) + 1;
-        if (st > 0 && b < en) cnt = (en - b - 1) / st + 1;
+        int64_t cnt = cv_slice_adjust(n, &b, &en, st);
         ir_value **vals = em_alloc(e, (size_t)(cnt + 1) * sizeof *vals);
         for (int64_t j = 0, i = b; j < cnt; j++, i += st) {
             ir_value *iv = em_const(e, cv_int(i), start, end); /* insertConstant at the insertion point */

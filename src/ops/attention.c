@@ -79,11 +79,6 @@ static void *xcalloc(cts_kctx *k, size_t n, const char *what) {
     return p;
 }
 
-static int mm_error(cts_kctx *k, int64_t m, int64_t kk, int64_t k2, int64_t n) {
-    return cts_err_set(k->err, "mat1 and mat2 shapes cannot be multiplied (%lldx%lld and %lldx%lld)", (long long)m,
-                       (long long)kk, (long long)k2, (long long)n);
-}
-
 static int size_error(cts_kctx *k, int64_t a, int64_t b, int dim) {
     return cts_err_set(k->err,
                        "The size of tensor a (%lld) must match the size of tensor b (%lld) at non-singleton dimension %d",
@@ -144,23 +139,7 @@ static const float *vec_of(cts_kctx *k, ct_tensor *b, int64_t n, float **own) {
  * the bias expands to [m, w.size(0)] first, then the shapes multiply. */
 static int check_linear(cts_kctx *k, ct_tensor *w, ct_tensor *b, int64_t m, int64_t kk) {
     if (dtype_match(k, w) || dtype_match(k, b)) return -1;
-    if (w->ndim > 2) return cts_err_set(k->err, "t() expects a tensor with <= 2 dimensions, but self is %dD", w->ndim);
-    if (w->ndim < 2) return cts_err_set(k->err, "mat2 must be a matrix, got %d-D tensor", w->ndim);
-    int64_t n = w->sizes[0];
-    char x[64], y[64];
-    int64_t ts[2] = {m, n};
-    if (b->ndim > 2 || (b->ndim >= 1 && b->sizes[b->ndim - 1] != n && b->sizes[b->ndim - 1] != 1) ||
-        (b->ndim == 2 && b->sizes[0] != m && b->sizes[0] != 1))
-        return cts_err_set(k->err,
-                           "The expanded size of the tensor (%lld) must match the existing size (%lld) at "
-                           "non-singleton dimension 1.  Target sizes: %s.  Tensor sizes: %s",
-                           (long long)n, (long long)b->sizes[b->ndim - 1], ct_shape_str(2, ts, x, sizeof x),
-                           ct_shape_str(b->ndim, b->sizes, y, sizeof y));
-    if (b->ndim != 1)
-        return cts_err_set(k->err, "cts: a fused attention bias must be 1-D, got %s",
-                           ct_shape_str(b->ndim, b->sizes, x, sizeof x));
-    if (w->sizes[1] != kk) return mm_error(k, m, kk, w->sizes[1], n);
-    return 0;
+    return ku_check_linear(k->err, w, b, m, kk, "a fused attention layer");
 }
 
 /* C[M, N] = A[M, K] W^T + bias (W [N, K]); relu fused when asked; pool may

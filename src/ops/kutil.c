@@ -933,3 +933,32 @@ void ku_iter_run_par(const ku_iter *it, ku_loop_fn fn, const void *ctx, cts_pool
     par_job job = {it, fn, ctx, chunk};
     cts_pool_parallel_for(pool, (it->numel + chunk - 1) / chunk, par_task, &job);
 }
+
+/* ---- linear layers inside fused kernels ---- */
+
+int ku_mm_error(cts_err *err, int64_t m, int64_t kk, int64_t k2, int64_t n) {
+    return cts_err_set(err, "mat1 and mat2 shapes cannot be multiplied (%lldx%lld and %lldx%lld)", (long long)m,
+                       (long long)kk, (long long)k2, (long long)n);
+}
+
+int ku_check_linear(cts_err *err, const ct_tensor *w, const ct_tensor *b, int64_t m, int64_t kk, const char *what) {
+    if (w->ndim > 2) return cts_err_set(err, "t() expects a tensor with <= 2 dimensions, but self is %dD", w->ndim);
+    if (w->ndim < 2) return cts_err_set(err, "mat2 must be a matrix, got %d-D tensor", w->ndim);
+    int64_t n = w->sizes[0];
+    if (b) {
+        char x[64], y[64];
+        int64_t ts[2] = {m, n};
+        if (b->ndim > 2 || (b->ndim >= 1 && b->sizes[b->ndim - 1] != n && b->sizes[b->ndim - 1] != 1) ||
+            (b->ndim == 2 && b->sizes[0] != m && b->sizes[0] != 1))
+            return cts_err_set(err,
+                               "The expanded size of the tensor (%lld) must match the existing size (%lld) at "
+                               "non-singleton dimension 1.  Target sizes: %s.  Tensor sizes: %s",
+                               (long long)n, (long long)b->sizes[b->ndim - 1], ct_shape_str(2, ts, x, sizeof x),
+                               ct_shape_str(b->ndim, b->sizes, y, sizeof y));
+        if (b->ndim != 1)
+            return cts_err_set(err, "cts: %s's bias must be 1-D, got %s", what,
+                               ct_shape_str(b->ndim, b->sizes, x, sizeof x));
+    }
+    if (w->sizes[1] != kk) return ku_mm_error(err, m, kk, w->sizes[1], n);
+    return 0;
+}

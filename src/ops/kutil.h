@@ -295,4 +295,14 @@ void ku_iter_run_range(const ku_iter *it, ku_loop_fn fn, const void *ctx, int64_
  * are; loops that write one accumulator for many elements are not). */
 void ku_iter_run_par(const ku_iter *it, ku_loop_fn fn, const void *ctx, cts_pool *pool, double flops_per_elem);
 
+/* ---- linear layers inside fused kernels ---- */
+
+/* PyTorch's message for mat1 [m, kk] . mat2 [k2, n] with kk != k2. */
+int ku_mm_error(cts_err *err, int64_t m, int64_t kk, int64_t k2, int64_t n);
+/* The shape checks addmm(b, mat1 [m, kk], w.t()) makes, in PyTorch's order
+ * and words: w is 2-D, the bias (NULL: none) expands to [m, w.size(0)],
+ * then the product's shapes.  A fused kernel takes only a 1-D bias: `what`
+ * names the kernel in that error ("a recurrent layer", ...). */
+int ku_check_linear(cts_err *err, const ct_tensor *w, const ct_tensor *b, int64_t m, int64_t kk, const char *what);
+
 #endif

@@ -281,27 +281,8 @@ static int slice_adjust(cts_kctx *k, int64_t len, cv_value vs, cv_value ve, int6
     if (step == 0) return cts_err_set(k->err, "List slice should have non-zero step");
     if (step < -INT64_MAX) return cts_err_set(k->err, "List slice step is out of bounds");
     int64_t s = vs.tag == CV_INT ? vs.u.i : INT64_MAX, e = ve.tag == CV_INT ? ve.u.i : INT64_MAX;
-    if (s == INT64_MAX) s = step < 0 ? INT64_MAX : 0;
-    if (e == INT64_MAX) e = step < 0 ? INT64_MIN : INT64_MAX;
-    if (s < 0) {
-        s += len;
-        if (s < 0) s = step < 0 ? -1 : 0;
-    } else if (s >= len) {
-        s = step < 0 ? len - 1 : len;
-    }
-    if (e < 0) {
-        e += len;
-        if (e < 0) e = step < 0 ? -1 : 0;
-    } else if (e >= len) {
-        e = step < 0 ? len - 1 : len;
-    }
+    *count = cv_slice_adjust(len, &s, &e, step);
     *start = s;
-    *count = 0;
-    if (step < 0) {
-        if (e < s) *count = (int64_t)(((uint64_t)s - (uint64_t)e - 1) / (0 - (uint64_t)step) + 1);
-    } else if (s < e) {
-        *count = (int64_t)(((uint64_t)e - (uint64_t)s - 1) / (uint64_t)step + 1);
-    }
     return 0;
 }
 

@@ -83,11 +83,6 @@ static int dim_error(cts_kctx *k, int ndim, int dim) {
                        ndim - 1, dim);
 }
 
-static int mm_error(cts_kctx *k, int64_t m, int64_t kk, int64_t k2, int64_t n) {
-    return cts_err_set(k->err, "mat1 and mat2 shapes cannot be multiplied (%lldx%lld and %lldx%lld)", (long long)m,
-                       (long long)kk, (long long)k2, (long long)n);
-}
-
 static int size_error(cts_kctx *k, int64_t a, int64_t b, int dim) {
     return cts_err_set(k->err, "The size of tensor a (%lld) must match the size of tensor b (%lld) at non-singleton dimension %d",
                        (long long)a, (long long)b, dim);
@@ -134,25 +129,7 @@ static const float *bias_of(cts_kctx *k, ct_tensor *b, int64_t n, float **own) {
  * [m, w.size(0)], then the product's shapes. */
 static int check_linear(cts_kctx *k, ct_tensor *w, ct_tensor *b, int64_t m, int64_t kk) {
     if (same_dtype(k, w) || (b && same_dtype(k, b))) return -1;
-    if (w->ndim > 2) return cts_err_set(k->err, "t() expects a tensor with <= 2 dimensions, but self is %dD", w->ndim);
-    if (w->ndim < 2) return cts_err_set(k->err, "mat2 must be a matrix, got %d-D tensor", w->ndim);
-    int64_t n = w->sizes[0];
-    if (b) {
-        char x[64], y[64];
-        int64_t ts[2] = {m, n};
-        if (b->ndim > 2 || (b->ndim >= 1 && b->sizes[b->ndim - 1] != n && b->sizes[b->ndim - 1] != 1) ||
-            (b->ndim == 2 && b->sizes[0] != m && b->sizes[0] != 1))
-            return cts_err_set(k->err,
-                               "The expanded size of the tensor (%lld) must match the existing size (%lld) at "
-                               "non-singleton dimension 1.  Target sizes: %s.  Tensor sizes: %s",
-                               (long long)n, (long long)b->sizes[b->ndim - 1], ct_shape_str(2, ts, x, sizeof x),
-                               ct_shape_str(b->ndim, b->sizes, y, sizeof y));
-        if (b->ndim != 1)
-            return cts_err_set(k->err, "cts: a recurrent layer's bias must be 1-D, got %s",
-                               ct_shape_str(b->ndim, b->sizes, x, sizeof x));
-    }
-    if (w->sizes[1] != kk) return mm_error(k, m, kk, w->sizes[1], n);
-    return 0;
+    return ku_check_linear(k->err, w, b, m, kk, "a recurrent layer");
 }
 
 /* C[M, N] = A[M, K] . op(B) + bias (op(B) = W^T for a weight W [N, K], or
@@ -376,14 +353,14 @@ static int cellw_prepare(rnn_call *rc, int idx, bool has_proj, const geom *g, in
             if (same_dtype(k, w_hr)) return -1;
             if (w_hr->ndim != 2)
                 return cts_err_set(k->err, "t() expects a tensor with <= 2 dimensions, but self is %dD", w_hr->ndim);
-            if (w_hr->sizes[1] != Hc) return mm_error(k, B, Hc, w_hr->sizes[1], w_hr->sizes[0]);
-            if (w_hr->sizes[0] != Hh) return mm_error(k, B, w_hr->sizes[0], Hh, G);
+            if (w_hr->sizes[1] != Hc) return ku_mm_error(k->err, B, Hc, w_hr->sizes[1], w_hr->sizes[0]);
+            if (w_hr->sizes[0] != Hh) return ku_mm_error(k->err, B, w_hr->sizes[0], Hh, G);
         }
     } else if (rc->kind == CELL_GRU) {
         /* hgates[2] * r, then hidden - new gate */
         if (G != 3 * Hh) return size_error(k, G - 2 * chunk, chunk, 1);
     } else if (G != Hh) {
-        return mm_error(k, B, G, Hh, G); /* the next step's hidden product */
+        return ku_mm_error(k->err, B, G, Hh, G); /* the next step's hidden product */
     }
     if (fmat_of(k, w_ih, &w->w_ih) || fmat_of(k, w_hh, &w->w_hh)) goto fail;
     if (b_ih && !(w->b_ih = bias_of(k, b_ih, G, &w->own_bih))) goto fail;

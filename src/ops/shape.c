@@ -282,6 +282,19 @@ static int k_detach(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
 
 /* ---- queries ---- */
 
+/* an int[] result of n values (sizes, strides, a broadcast shape) */
+static int int_list(cts_kctx *k, int n, const int64_t *v, cv_value *outs) {
+    cv_value l;
+    if (cv_list_new(T_INT, (size_t)n, &l, k->err)) return -1;
+    for (int i = 0; i < n; i++)
+        if (cv_list_push(l.u.l, cv_int(v[i]), k->err)) {
+            cv_release(l);
+            return -1;
+        }
+    outs[0] = l;
+    return 0;
+}
+
 static int k_size_int(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
@@ -296,15 +309,7 @@ static int k_size(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) 
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     if (ku_tensor(&A, 0, &self)) return -1;
-    cv_value l;
-    if (cv_list_new(T_INT, (size_t)self->ndim, &l, k->err)) return -1;
-    for (int d = 0; d < self->ndim; d++)
-        if (cv_list_push(l.u.l, cv_int(self->sizes[d]), k->err)) {
-            cv_release(l);
-            return -1;
-        }
-    outs[0] = l;
-    return 0;
+    return int_list(k, self->ndim, self->sizes, outs);
 }
 
 static int k_dim(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
@@ -875,15 +880,7 @@ static int k_stride(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     if (ku_tensor(&A, 0, &self)) return -1;
-    cv_value l;
-    if (cv_list_new(T_INT, (size_t)self->ndim, &l, k->err)) return -1;
-    for (int d = 0; d < self->ndim; d++)
-        if (cv_list_push(l.u.l, cv_int(self->strides[d]), k->err)) {
-            cv_release(l);
-            return -1;
-        }
-    outs[0] = l;
-    return 0;
+    return int_list(k, self->ndim, self->strides, outs);
 }
 static int k_stride_int(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
@@ -1076,15 +1073,7 @@ static int k_infer_size(cts_kctx *k, const cv_value *args, int nargs, cv_value *
                                (long long)sa, (long long)sb, i);
         r[i] = sa == 1 ? sb : sa;
     }
-    cv_value l;
-    if (cv_list_new(T_INT, (size_t)n, &l, k->err)) return -1;
-    for (int i = 0; i < n; i++)
-        if (cv_list_push(l.u.l, cv_int(r[i]), k->err)) {
-            cv_release(l);
-            return -1;
-        }
-    outs[0] = l;
-    return 0;
+    return int_list(k, n, r, outs);
 }
 
 const cts_op_def cts_ops_shape[] = {

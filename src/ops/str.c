@@ -342,28 +342,11 @@ KDEF(k_slice_str) {
     INT_ARG(3, step);
     if (step == 0) return cts_err_set(k->err, "List slice should have non-zero step");
     if (step < -INT64_MAX) return cts_err_set(k->err, "List slice step is out of bounds");
-    int64_t len = (int64_t)s->len;
     int64_t st = a[1].tag == CV_INT ? a[1].u.i : INT64_MAX, en = a[2].tag == CV_INT ? a[2].u.i : INT64_MAX;
-    if (st == INT64_MAX) st = step < 0 ? INT64_MAX : 0;
-    if (en == INT64_MAX) en = step < 0 ? INT64_MIN : INT64_MAX;
-    if (st < 0) {
-        st += len;
-        if (st < 0) st = step < 0 ? -1 : 0;
-    } else if (st >= len) {
-        st = step < 0 ? len - 1 : len;
-    }
-    if (en < 0) {
-        en += len;
-        if (en < 0) en = step < 0 ? -1 : 0;
-    } else if (en >= len) {
-        en = step < 0 ? len - 1 : len;
-    }
+    int64_t cnt = cv_slice_adjust((int64_t)s->len, &st, &en, step);
     cts_strbuf sb;
     cts_sb_init(&sb);
-    if (step > 0)
-        for (int64_t i = st; i < en; i += step) cts_sb_putc(&sb, s->data[i]);
-    else
-        for (int64_t i = st; i > en; i += step) cts_sb_putc(&sb, s->data[i]);
+    for (int64_t i = 0; i < cnt; i++) cts_sb_putc(&sb, s->data[st + i * step]);
     return ret_sb(k, &sb, o);
 }
 

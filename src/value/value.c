@@ -555,3 +555,25 @@ int cv_device_parse(const char *s, size_t n, cv_value *out, cts_err *err) {
     *out = cv_device(type, (int)index);
     return 0;
 }
+
+int64_t cv_slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step) {
+    int64_t s = *start, e = *stop;
+    if (s == INT64_MAX) s = step < 0 ? INT64_MAX : 0;
+    if (e == INT64_MAX) e = step < 0 ? INT64_MIN : INT64_MAX;
+    if (s < 0) {
+        s += len;
+        if (s < 0) s = step < 0 ? -1 : 0;
+    } else if (s >= len) {
+        s = step < 0 ? len - 1 : len;
+    }
+    if (e < 0) {
+        e += len;
+        if (e < 0) e = step < 0 ? -1 : 0;
+    } else if (e >= len) {
+        e = step < 0 ? len - 1 : len;
+    }
+    *start = s;
+    *stop = e;
+    if (step < 0) return e < s ? (int64_t)(((uint64_t)s - (uint64_t)e - 1) / (0 - (uint64_t)step) + 1) : 0;
+    return s < e ? (int64_t)(((uint64_t)e - (uint64_t)s - 1) / (uint64_t)step + 1) : 0;
+}

@@ -147,6 +147,11 @@ static inline void cv_assign(cv_value *dst, cv_value src) {
 int cv_str_new(const char *s, size_t n, cv_value *out, cts_err *err);
 int cv_str_from(const char *s, cv_value *out, cts_err *err);
 int cv_complex_new(double re, double im, cv_value *out, cts_err *err);
+/* PyTorch's slice_indices_adjust (CPython's PySlice_AdjustIndices): start
+ * and stop (INT64_MAX standing for None) clamped to a sequence of len for a
+ * step the caller checked (non-zero, >= -INT64_MAX); returns how many
+ * elements start, start + step, ... the slice has. */
+int64_t cv_slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step);
 /* torch.device's string form: "cpu", "cuda", "cuda:N" (N in 0..32767). */
 int cv_device_parse(const char *s, size_t n, cv_value *out, cts_err *err);
 /* Empty list with capacity; elem is retained. */
