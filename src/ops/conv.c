@@ -10,19 +10,22 @@
  * Algorithms (float32):
  *   - depthwise (groups == C_in == C_out): a direct kernel over NCHW planes;
  *   - 1x1, stride 1, no padding: one GEMM per group straight on the input;
- *   - everything else: im2col into a column buffer (bands of output rows, so
- *     the buffer stays small) + GEMM, with the bias fused as a per-row bias;
+ *   - dense spatial kernels (conv_direct.h's rule): the direct channels-last
+ *     kernel with the weight packed once (at load for a module's weights,
+ *     through the prepack hooks at the end of this file);
+ *   - everything else (1x1 with stride or padding, narrow groups): im2col
+ *     into a column buffer (bands of output rows, so the buffer stays small)
+ *     + GEMM, with the bias fused as a per-row bias;
  *   - transposed: GEMM into columns + col2im.
  * Other dtypes (float64, integers, bfloat16) use a direct reference loop
- * accumulating in double or wrapping int64.  The slot for a channels-last
- * direct convolution with prepacked weights is conv_run()'s algorithm
- * choice. */
+ * accumulating in double or wrapping int64. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/cpu.h"
 #include "../core/pool.h"
+#include "conv_direct.h"
 #include "gemm.h"
 #include "op.h"
 
@@ -236,14 +239,6 @@ static int check_shape_forward(cts_kctx *k, const ct_tensor *x, const ct_tensor 
 /* ------------------------------------------------------------------------ */
 /* float32 kernels                                                           */
 
-/* One convolution problem on contiguous NCHW data (2-D, after 1-D views). */
-typedef struct conv_prob {
-    int64_t N, C, H, W;          /* input */
-    int64_t K, kh, kw;           /* output channels, kernel */
-    int64_t OH, OW;
-    int64_t sh, sw, ph, pw, dh, dw;
-    int64_t G;                   /* groups */
-} conv_prob;
 
 /* Depthwise rows.  For one output row, `rows[ki]` is the input row tap ki
  * reads (NULL where it falls in the padding).  Output columns [lo, hi) have
@@ -276,16 +271,33 @@ static void dw_row_scalar(const dw_row *r, float *y, int64_t OW, int64_t lo, int
 }
 
 #ifdef CONV_X86
-/* stride 1: 8 output columns per step, all taps accumulated in a register */
+/* Input columns p[0], p[2], ..., p[14] (stride 2); p[15] is not read. */
+__attribute__((target("avx2,fma"))) static inline __m256 load_even(const float *p) {
+    const __m256i m7 = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, -1, 0);
+    __m256 a = _mm256_loadu_ps(p), b = _mm256_maskload_ps(p + 8, m7);
+    __m256 e = _mm256_shuffle_ps(a, b, 0x88); /* a0 a2 b0 b2 | a4 a6 b4 b6 */
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
+}
+
+/* Input columns p[0], p[s], ..., p[7s]. */
+__attribute__((target("avx2,fma"))) static inline __m256 load_strided(const float *p, int64_t s) {
+    if (s == 1) return _mm256_loadu_ps(p);
+    if (s == 2) return load_even(p);
+    const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)s));
+    return _mm256_i32gather_ps(p, idx, 4);
+}
+
+/* 8 output columns per step, all taps accumulated in a register; any
+ * stride (strides past 2^31/8 take the scalar path). */
 __attribute__((target("avx2,fma"))) static void dw_row_avx2(const dw_row *r, float *y, int64_t OW, int64_t lo,
                                                            int64_t hi) {
-    if (r->sw != 1) {
+    if (r->sw > (1 << 27)) {
         dw_row_scalar(r, y, OW, lo, hi);
         return;
     }
     int64_t ow = 0;
     for (; ow < lo; ow++) y[ow] = dw_point(r, ow);
-    if (r->kh == 3 && r->kw == 3 && r->rows[0] && r->rows[1] && r->rows[2]) {
+    if (r->sw == 1 && r->kh == 3 && r->kw == 3 && r->rows[0] && r->rows[1] && r->rows[2]) {
         /* the common 3x3 interior row: taps in registers */
         const float *w = r->w;
         __m256 w0 = _mm256_set1_ps(w[0]), w1 = _mm256_set1_ps(w[1]), w2 = _mm256_set1_ps(w[2]);
@@ -322,10 +334,10 @@ __attribute__((target("avx2,fma"))) static void dw_row_avx2(const dw_row *r, flo
         for (int64_t ki = 0; ki < r->kh; ki++) {
             const float *xr = r->rows[ki];
             if (!xr) continue;
-            const float *xp = xr + ow - r->pw;
+            const float *xp = xr + ow * r->sw - r->pw;
             const float *wk = r->w + ki * r->kw;
             for (int64_t kj = 0; kj < r->kw; kj++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(wk[kj]), _mm256_loadu_ps(xp + kj * r->dw), acc);
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(wk[kj]), load_strided(xp + kj * r->dw, r->sw), acc);
         }
         _mm256_storeu_ps(y + ow, acc);
         ow += 8;
@@ -618,6 +630,23 @@ static void conv_reference(const conv_prob *p, bool transposed, ct_dtype dt, con
 /* ------------------------------------------------------------------------ */
 /* _convolution                                                              */
 
+/* The direct kernel with w's cached packing (made at load for a module's
+ * weights, or now for one), or a packing made for this call alone (a
+ * weight computed at run time). */
+static int conv_direct(cts_kctx *k, const conv_prob *p, const ct_tensor *w, const float *x, const float *bias,
+                       float *y) {
+    const cts_conv_packed *pk = cts_conv_cached_weight(w, p->G, w->storage->weight);
+    cts_conv_packed *own = NULL;
+    if (!pk) {
+        own = cts_conv_pack(CTS_GEMM_AUTO, ct_data(w), p->K, p->C / p->G, p->kh, p->kw, p->G, k->err);
+        if (!own) return -1;
+        pk = own;
+    }
+    int rc = cts_conv_direct(p, pk, x, bias, y, k->pool, k->err);
+    cts_conv_packed_free(own);
+    return rc;
+}
+
 /* Runs a checked 2-D problem: x [N,C,H,W], w [K,C/G,kh,kw] (transposed:
  * [C,K/G,kh,kw]), all contiguous and of one dtype; returns y. */
 static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *bias, const conv_params *cp) {
@@ -667,6 +696,7 @@ static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *b
         float *yf = ct_data(y);
         if (cp->transposed) rc = conv_transposed_f32(k, &p, xf, wf, bf, yf);
         else if (p.G == p.C && p.K == p.C && p.G > 1 && p.kh <= DW_MAX_KH) conv_depthwise(k, &p, xf, wf, bf, yf);
+        else if (cts_conv_direct_suits(p.K, p.C / p.G, p.kh, p.kw, p.G)) rc = conv_direct(k, &p, w, xf, bf, yf);
         else rc = conv_im2col_gemm(k, &p, xf, wf, bf, yf);
     } else {
         void *acc = calloc((size_t)ny, 8);
@@ -991,6 +1021,30 @@ static int k_conv_transpose2d(cts_kctx *k, const cv_value *args, int nargs, cv_v
     return conv_transpose_nd(k, args, 2, "conv_transpose2d", outs);
 }
 
+/* ---- load-time packing (op.h's prepack hooks) ---- */
+
+/* Packs a module's weight (args[1]) for the direct kernel when the call's
+ * groups (args[gi]) are known at load and, where the op has the flag
+ * (args[ti], ti >= 0), the convolution is known not transposed.  1-D
+ * weights get the unit-height view conv_run sees. */
+static void prepack_weight(const cv_value *args, int nargs, int gi, int ti) {
+    if (nargs <= gi || args[1].tag != CV_TENSOR || args[gi].tag != CV_INT) return;
+    if (ti >= 0 && !(args[ti].tag == CV_BOOL && !args[ti].u.b)) return;
+    ct_tensor *w = args[1].u.t;
+    if (!w->storage->weight || w->dtype != CT_FLOAT32) return;
+    if (w->ndim == 4) {
+        cts_conv_cached_weight(w, args[gi].u.i, true);
+    } else if (w->ndim == 3) {
+        cts_err e = {0};
+        ct_tensor *w4 = ct_unsqueeze(w, 2, &e);
+        if (w4) cts_conv_cached_weight(w4, args[gi].u.i, true);
+        ct_tensor_release(w4);
+    }
+}
+
+static void prepack_convolution(const cv_value *args, int nargs) { prepack_weight(args, nargs, 8, 6); }
+static void prepack_conv_nd(const cv_value *args, int nargs) { prepack_weight(args, nargs, 6, -1); }
+
 /* clang-format off */
 const cts_op_def cts_ops_conv[] = {
     {"aten::_convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor", k_convolution},
@@ -1006,3 +1060,11 @@ const cts_op_def cts_ops_conv[] = {
 };
 /* clang-format on */
 const int cts_ops_conv_count = (int)(sizeof cts_ops_conv / sizeof *cts_ops_conv);
+
+const cts_prepack_def cts_prepack_conv[] = {
+    {k_convolution, prepack_convolution},
+    {k_convolution_mode, prepack_conv_nd},
+    {k_conv1d, prepack_conv_nd},
+    {k_conv2d, prepack_conv_nd},
+};
+const int cts_prepack_conv_count = (int)(sizeof cts_prepack_conv / sizeof *cts_prepack_conv);

@@ -290,112 +290,22 @@ static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, int64_t ar
     }
 
 /* --- AVX2 + FMA: 6 x 16 --- */
-#define V_T __m256
-#define V_W 8
-#define V_LOAD(p) _mm256_loadu_ps(p)
-#define V_STORE(p, x) _mm256_storeu_ps((p), (x))
-#define V_BCAST(p) _mm256_broadcast_ss(p)
-#define V_FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define V_ZERO() _mm256_setzero_ps()
-#define V_ADD(a, b) _mm256_add_ps((a), (b))
-#define V_MUL(a, b) _mm256_mul_ps((a), (b))
-#define V_SET1(x) _mm256_set1_ps(x)
-#define V_MAX(a, b) _mm256_max_ps((a), (b))
-DEFINE_UKERNEL(avx2, "avx2,fma", 6)
-#undef V_T
-#undef V_W
-#undef V_LOAD
-#undef V_STORE
-#undef V_BCAST
-#undef V_FMA
-#undef V_ZERO
-#undef V_ADD
-#undef V_MUL
-#undef V_SET1
-#undef V_MAX
+#define SIMD_V SIMD_V_AVX2
+#include "simd_v.h"
+DEFINE_UKERNEL(avx2, SIMD_V_TGT, 6)
+#include "simd_v_end.h"
 
 /* --- AVX-512: 14 x 32 --- */
-#define AVX512_TGT "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"
-#define V_T __m512
-#define V_W 16
-#define V_LOAD(p) _mm512_loadu_ps(p)
-#define V_STORE(p, x) _mm512_storeu_ps((p), (x))
-#define V_BCAST(p) _mm512_set1_ps(*(p))
-#define V_FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
-#define V_ZERO() _mm512_setzero_ps()
-#define V_ADD(a, b) _mm512_add_ps((a), (b))
-#define V_MUL(a, b) _mm512_mul_ps((a), (b))
-#define V_SET1(x) _mm512_set1_ps(x)
-#define V_MAX(a, b) _mm512_max_ps((a), (b))
-DEFINE_UKERNEL(avx512, AVX512_TGT, 14)
-#undef V_T
-#undef V_W
-#undef V_LOAD
-#undef V_STORE
-#undef V_BCAST
-#undef V_FMA
-#undef V_ZERO
-#undef V_ADD
-#undef V_MUL
-#undef V_SET1
-#undef V_MAX
+#define SIMD_V SIMD_V_AVX512
+#include "simd_v.h"
+DEFINE_UKERNEL(avx512, SIMD_V_TGT, 14)
+#include "simd_v_end.h"
 
 /* --- AVX2 emulating the AVX-512 tile: 14 x 32 with 16-lane pairs --- */
-typedef struct v16 {
-    __m256 lo, hi;
-} v16;
-#define W_TGT "avx2,fma"
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_load(const float *p) {
-    v16 r = {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)};
-    return r;
-}
-static inline __attribute__((always_inline, target(W_TGT))) void w_store(float *p, v16 x) {
-    _mm256_storeu_ps(p, x.lo);
-    _mm256_storeu_ps(p + 8, x.hi);
-}
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_set1(float x) {
-    v16 r = {_mm256_set1_ps(x), _mm256_set1_ps(x)};
-    return r;
-}
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_fma(v16 a, v16 b, v16 c) {
-    v16 r = {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)};
-    return r;
-}
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_add(v16 a, v16 b) {
-    v16 r = {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)};
-    return r;
-}
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_mul(v16 a, v16 b) {
-    v16 r = {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)};
-    return r;
-}
-static inline __attribute__((always_inline, target(W_TGT))) v16 w_max(v16 a, v16 b) {
-    v16 r = {_mm256_max_ps(a.lo, b.lo), _mm256_max_ps(a.hi, b.hi)};
-    return r;
-}
-#define V_T v16
-#define V_W 16
-#define V_LOAD(p) w_load(p)
-#define V_STORE(p, x) w_store((p), (x))
-#define V_BCAST(p) w_set1(*(p))
-#define V_FMA(a, b, c) w_fma((a), (b), (c))
-#define V_ZERO() w_set1(0.0f)
-#define V_ADD(a, b) w_add((a), (b))
-#define V_MUL(a, b) w_mul((a), (b))
-#define V_SET1(x) w_set1(x)
-#define V_MAX(a, b) w_max((a), (b))
-DEFINE_UKERNEL(wide, W_TGT, 14)
-#undef V_T
-#undef V_W
-#undef V_LOAD
-#undef V_STORE
-#undef V_BCAST
-#undef V_FMA
-#undef V_ZERO
-#undef V_ADD
-#undef V_MUL
-#undef V_SET1
-#undef V_MAX
+#define SIMD_V SIMD_V_WIDE
+#include "simd_v.h"
+DEFINE_UKERNEL(wide, SIMD_V_TGT, 14)
+#include "simd_v_end.h"
 
 #endif /* GEMM_X86 */
 

@@ -326,13 +326,15 @@ static int product(cts_kctx *k, ct_dtype dt, void *out, int64_t B, int64_t M, in
 }
 
 /* The cached packing of a float32 weight b ([K, N], op(B) of an [M, K] x
- * [K, N] product; gemm.h's cache), or NULL.  Only products past GEMV sizes
- * use one: for M <= 4 cts_sgemm reads the weight in place, which beats
- * packing.  A miss packs only a loaded module's tensor (storage->weight):
- * an activation is not worth keeping a packed copy of. */
+ * [K, N] product; gemm.h's cache), or NULL.  A packing made at load (the
+ * prepack hook of aten::linear) serves every M: streaming packed panels
+ * beats reading the weight in place even for one row.  A miss packs only
+ * a loaded module's tensor (storage->weight; an activation is not worth
+ * keeping a packed copy of), and only past GEMV sizes, where the packing
+ * pays for itself within the call. */
 static const cts_gemm_packed *weight_packing(const ct_tensor *b, int64_t M) {
-    if (M <= 4 || b->dtype != CT_FLOAT32) return NULL;
-    return cts_gemm_cached_b(b, b->storage->weight);
+    if (b->dtype != CT_FLOAT32) return NULL;
+    return cts_gemm_cached_b(b, M > 4 && b->storage->weight);
 }
 
 static const scal ONE = {1.0, 1, false};
@@ -992,6 +994,18 @@ static int k_linear(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
     return r ? set_out(outs, r) : -1;
 }
 
+/* Load-time packing of a module's linear weight (op.h's prepack hook): the
+ * packing k_linear's product looks up, of the same view (weight.t()). */
+static void prepack_linear(const cv_value *args, int nargs) {
+    if (nargs < 2 || args[1].tag != CV_TENSOR) return;
+    ct_tensor *w = args[1].u.t;
+    if (!w->storage->weight || w->dtype != CT_FLOAT32 || w->ndim != 2) return;
+    cts_err e = {0};
+    ct_tensor *wt = ct_transpose(w, 0, 1, &e);
+    if (wt) cts_gemm_cached_b(wt, true);
+    ct_tensor_release(wt);
+}
+
 /* clang-format off */
 /* ---- outer ---- */
 
@@ -1287,3 +1301,6 @@ const cts_op_def cts_ops_linalg[] = {
 };
 /* clang-format on */
 const int cts_ops_linalg_count = (int)(sizeof cts_ops_linalg / sizeof *cts_ops_linalg);
+
+const cts_prepack_def cts_prepack_linalg[] = {{k_linear, prepack_linear}};
+const int cts_prepack_linalg_count = (int)(sizeof cts_prepack_linalg / sizeof *cts_prepack_linalg);

@@ -43,10 +43,23 @@ typedef struct cts_call_state {
 
 typedef int (*cts_kernel_fn)(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs);
 
+/* Load-time preparation of a call site's weights (runtime/prepack.c): args
+ * in schema order as known at load, a module's attributes and constants,
+ * CV_UNINIT where only a call knows the value.  It makes derived data the
+ * kernel will look up (packed weights in tensor.h's storage cache); it
+ * cannot fail (whatever it does not make, the kernel makes or does without). */
+typedef void (*cts_prepack_fn)(const cv_value *args, int nargs);
+
 typedef struct cts_op_def {
     const char *schema;   /* exact PyTorch schema string */
     cts_kernel_fn fn;
 } cts_op_def;
+
+/* The prepack hook of the op(s) whose kernel is fn. */
+typedef struct cts_prepack_def {
+    cts_kernel_fn fn;
+    cts_prepack_fn prepack;
+} cts_prepack_def;
 
 /* All kernels, in family order (registry.c): cts_op_at(0 .. cts_op_count()-1). */
 int cts_op_count(void);
@@ -55,5 +68,9 @@ const cts_op_def *cts_op_at(int i);
 /* Finds the kernel for "ns::name.overload" ("ns::name" for the empty
  * overload); NULL when cts has none.  Thread-safe, no allocation. */
 cts_kernel_fn cts_op_find_kernel(const char *qualified_overload, const char **schema_out);
+
+/* All prepack hooks (registry.c): cts_prepack_at(0 .. cts_prepack_count()-1). */
+int cts_prepack_count(void);
+const cts_prepack_def *cts_prepack_at(int i);
 
 #endif

@@ -76,3 +76,15 @@ cts_kernel_fn cts_op_find_kernel(const char *key, const char **schema_out) {
     }
     return NULL;
 }
+
+/* Families with prepack hooks. */
+extern const cts_prepack_def cts_prepack_conv[], cts_prepack_linalg[];
+extern const int cts_prepack_conv_count, cts_prepack_linalg_count;
+
+int cts_prepack_count(void) { return cts_prepack_conv_count + cts_prepack_linalg_count; }
+
+const cts_prepack_def *cts_prepack_at(int i) {
+    if (i < cts_prepack_conv_count) return &cts_prepack_conv[i];
+    i -= cts_prepack_conv_count;
+    return i < cts_prepack_linalg_count ? &cts_prepack_linalg[i] : NULL;
+}

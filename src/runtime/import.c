@@ -226,7 +226,10 @@ static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, con
         cts_err_set(err, "data.pkl: the root object is not a TorchScript module");
         goto fail;
     }
-    if (mode == CTS_LOAD_RUN && lower_all(m, err)) goto fail;
+    if (mode == CTS_LOAD_RUN) {
+        if (lower_all(m, err)) goto fail;
+        cts_rt_prepack(m);
+    }
     return m;
 fail:
     cts_err_prefix(err, "%s: ", name);

@@ -35,6 +35,9 @@ typedef enum cts_load_mode {
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err);
 cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err);
 void cts_rt_free(cts_rt_module *m);
+/* Packs, now, the weights the module's code passes to ops with a prepack
+ * hook (prepack.c); cts_rt_load does it for CTS_LOAD_RUN.  Never fails. */
+void cts_rt_prepack(cts_rt_module *m);
 
 /* The method `name` of the root module (NULL with err when absent). */
 ir_function *cts_rt_method(cts_rt_module *m, const char *name, cts_err *err);

@@ -83,6 +83,17 @@ static bool same_bits(const ct_tensor *a, const ct_tensor *b) {
     return memcmp(ct_data(a), ct_data(b), (size_t)ct_numel(a) * sizeof(float)) == 0;
 }
 
+/* Equal to float rounding: |a - b| <= 1e-5 * max|b|. */
+static bool close_to(const ct_tensor *a, const ct_tensor *b) {
+    if (!a || !b || ct_numel(a) != ct_numel(b) || !ct_is_contiguous(a) || !ct_is_contiguous(b)) return false;
+    const float *x = ct_data(a), *y = ct_data(b);
+    double scale = 0;
+    for (int64_t i = 0; i < ct_numel(b); i++) scale = fmax(scale, fabs(y[i]));
+    for (int64_t i = 0; i < ct_numel(b); i++)
+        if (!(fabs(x[i] - y[i]) <= 1e-5 * scale)) return false;
+    return true;
+}
+
 static int aux_entries(ct_storage *s) {
     int n = 0;
     for (ct_storage_aux *a = atomic_load(&s->aux); a; a = a->next) n++;
@@ -116,12 +127,22 @@ TEST(test_linear_cached_weight_is_bit_identical_and_packed_once) {
     ct_tensor *rm = binary("aten::mm", x, wt), *rmu = binary("aten::mm", x, wtu);
     CHECK(same_bits(rm, rmu));
     CHECK_EQ_INT(cts_gemm_cache_packings() - before, 1);
-    /* a small M (GEMV sizes) reads the weight in place: nothing new */
-    int64_t ss[2] = {3, 200};
+    /* a small M (GEMV sizes) uses the packing there is (made at load for a
+     * module's weight), packs nothing new, and agrees with the in-place dot
+     * products to rounding; one row and a few */
+    int64_t ss[2] = {3, 200}, s1[2] = {1, 200};
     ct_tensor *xs3 = randn(2, ss), *rs = linear(xs3, wc, b), *rsu = linear(xs3, wu, b);
-    CHECK(same_bits(rs, rsu));
+    ct_tensor *x1 = randn(2, s1), *r1 = linear(x1, wc, b), *r1u = linear(x1, wu, b);
+    CHECK(close_to(rs, rsu));
+    CHECK(close_to(r1, r1u));
     CHECK_EQ_INT(cts_gemm_cache_packings() - before, 1);
-    ct_tensor *all[] = {x, x3, w0, b, wu, wc, ru, rc, wt, rc2, rn, rnu, r3, r3u, wtu, rm, rmu, xs3, rs, rsu};
+    /* but a weight without a packing is not packed for a small M */
+    ct_tensor *wc2 = copy_of(w0, true), *rs2 = linear(xs3, wc2, b);
+    CHECK(same_bits(rs2, rsu));
+    CHECK_EQ_INT(aux_entries(wc2->storage), 0);
+    CHECK_EQ_INT(cts_gemm_cache_packings() - before, 1);
+    ct_tensor *all[] = {x,   x3,  w0,  b,   wu,   wc, ru, rc, wt,  rc2, rn,  rnu,
+                        r3,  r3u, wtu, rm,  rmu, xs3, rs, rsu, x1, r1, r1u, wc2, rs2};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) ct_tensor_release(all[i]);
 }
 
