@@ -90,6 +90,10 @@ typedef struct cts_options {
 cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error *err);
 cts_module *cts_module_load_buffer(const void *data, size_t len, const cts_options *opts, cts_error *err);
 void cts_module_free(cts_module *m);
+/* Writes the module as a TorchScript archive that torch.jit.load reads
+ * (PyTorch's layout; code printed from the module's graphs).  Saving the
+ * same module twice writes the same bytes. */
+int cts_module_save(cts_module *m, const char *path, cts_error *err);
 /* Calls forward / any method with positional arguments (borrowed);
  * *out receives a new value. */
 int cts_module_forward(cts_module *m, cts_value *const *args, int nargs, cts_value **out, cts_error *err);

@@ -183,3 +183,22 @@ int cmd_ops(int argc, char **argv) {
     fprintf(stderr, "%d operators\n", total);
     return 0;
 }
+
+/* cts save IN.pt OUT.pt: load an archive and write it again, code printed
+ * from the compiled graphs (needs no kernels: the module is not run). */
+int cmd_save(int argc, char **argv) {
+    const char *in = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("save: unknown option '%s'", argv[i]);
+        if (!in) in = argv[i];
+        else if (!out) out = argv[i];
+        else return cli_usage_error("save: unexpected argument '%s'", argv[i]);
+    }
+    if (!in || !out) return cli_usage_error("save: usage: cts save IN.pt OUT.pt");
+    cts_err err = {0};
+    cts_rt_module *m = cts_rt_load(in, CTS_LOAD_INSPECT, &err);
+    if (!m) return cli_fail(&err);
+    int rc = cts_rt_save(m, out, &err);
+    cts_rt_free(m);
+    return rc ? cli_fail(&err) : 0;
+}

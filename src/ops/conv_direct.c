@@ -194,15 +194,20 @@ cts_conv_packed *cts_conv_pack(cts_gemm_kernel kind, const float *w, int64_t K, 
         free(p);
         return NULL;
     }
-    float *d = p->data;
+    /* one block (NR output channels, all taps and channels: L2-sized) at a
+     * time, each source filter read in order */
+    int64_t blk = taps * Cg * NR;
     for (int64_t g = 0; g < G; g++)
-        for (int64_t kb = 0; kb < p->KB; kb++)
-            for (int64_t t = 0; t < taps; t++)
-                for (int64_t c = 0; c < Cg; c++, d += NR)
-                    for (int64_t j = 0; j < NR; j++) {
-                        int64_t oc = kb * NR + j;
-                        d[j] = oc < p->Kg ? w[((g * p->Kg + oc) * Cg + c) * taps + t] : 0.0f;
-                    }
+        for (int64_t kb = 0; kb < p->KB; kb++) {
+            float *d = p->data + (g * p->KB + kb) * blk;
+            int64_t nj = p->Kg - kb * NR < NR ? p->Kg - kb * NR : NR;
+            if (nj < NR) memset(d, 0, (size_t)blk * sizeof(float));
+            for (int64_t j = 0; j < nj; j++) {
+                const float *src = w + (g * p->Kg + kb * NR + j) * Cg * taps;
+                for (int64_t c = 0; c < Cg; c++)
+                    for (int64_t t = 0; t < taps; t++) d[(t * Cg + c) * NR + j] = src[c * taps + t];
+            }
+        }
     return p;
 }
 

@@ -113,6 +113,21 @@ void cts_module_free(cts_module *m) {
     free(m);
 }
 
+int cts_module_save(cts_module *m, const char *path, cts_error *err) {
+    cts_err e = {0};
+    if (!m || !path) {
+        cts_err_set(&e, "cts_module_save: %s is NULL", m ? "path" : "module");
+        set_err(err, &e);
+        return -1;
+    }
+    if (cts_rt_save(m->m, path, &e)) {
+        set_err(err, &e);
+        return -1;
+    }
+    clear_err(err);
+    return 0;
+}
+
 int cts_module_call(cts_module *m, const char *method, cts_value *const *args, int nargs, cts_value **out,
                     cts_error *err) {
     cts_err e = {0};

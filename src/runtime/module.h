@@ -39,6 +39,12 @@ void cts_rt_free(cts_rt_module *m);
  * hook (prepack.c); cts_rt_load does it for CTS_LOAD_RUN.  Never fails. */
 void cts_rt_prepack(cts_rt_module *m);
 
+/* Writes the module as a TorchScript archive PyTorch loads (save.c): to a
+ * file (its root folder named after the file, as PyTorch names it) or to
+ * memory (malloc'd, root folder `root`, "archive" when NULL). */
+int cts_rt_save(cts_rt_module *m, const char *path, cts_err *err);
+int cts_rt_save_mem(cts_rt_module *m, const char *root, uint8_t **out, size_t *len, cts_err *err);
+
 /* The method `name` of the root module (NULL with err when absent). */
 ir_function *cts_rt_method(cts_rt_module *m, const char *name, cts_err *err);
 /* Calls a method with positional args (borrowed, self excluded); arguments

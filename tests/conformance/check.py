@@ -3,7 +3,7 @@
 gen_tutorial.py.
 
     /usr/bin/python3 check.py --cts build/cts --dir build/conformance --case foo_traced \
-        [--check-run] [--check-graph] [--check-code] [--check-info] [--timeout S]
+        [--check-run] [--check-graph] [--check-code] [--check-info] [--check-save] [--timeout S]
 
 With no --check-* switch every check runs. One line per check starts with
 PASS or FAIL; details (a diff, the mismatching element, cts's stderr) follow
@@ -36,6 +36,10 @@ info   `cts info <case>.pt`: exit 0; the lines of PyTorch's `print(module)`
        some line holds the word `version` and the archive's version number;
        and every aten op of the module's inlined graph (manifest `ops`, e.g.
        `aten::linear`) appears, optionally with an overload (`aten::add.Tensor`).
+save   `cts save <case>.pt` twice, into two folders under the same file
+       name: exit 0 and identical bytes; torch.jit.load reads the copy, and
+       every method returns, for every input set, exactly (tolerance 0)
+       PyTorch's output for the original archive.
 
 Value comparison (compare_values), the rule of issue 2:
   * structure exactly: tuple vs list vs dict, equal lengths, dict keys equal
@@ -259,6 +263,63 @@ def check_run(ctx, case, method):
     return results
 
 
+def cts_save_twice(ctx_cts, archive, tmp, timeout):
+    """`cts save ARCHIVE` into two folders under one file name (the name
+    decides the archive's root folder).  Returns (path of the first copy,
+    None) or (None, (line, details)) on a failure, including copies whose
+    bytes differ."""
+    paths = []
+    for sub in ("a", "b"):
+        os.makedirs(os.path.join(tmp, sub), exist_ok=True)
+        out = os.path.join(tmp, sub, os.path.basename(archive))
+        r = run_cts(ctx_cts, ["save", archive, out], timeout)
+        why = r.problem()
+        if why:
+            return None, ("cts save failed: %s" % why, r.show())
+        if not os.path.isfile(out):
+            return None, ("cts save wrote no file", r.show())
+        paths.append(out)
+    with open(paths[0], "rb") as f1, open(paths[1], "rb") as f2:
+        b1, b2 = f1.read(), f2.read()
+    if b1 != b2:
+        i = next((k for k in range(min(len(b1), len(b2))) if b1[k] != b2[k]), min(len(b1), len(b2)))
+        return None, ("saving twice gave different bytes (%d and %d bytes, first difference at %d)" % (
+            len(b1), len(b2), i), None)
+    return paths[0], None
+
+
+def check_save(ctx, case):
+    """cts save: saving twice gives identical bytes; PyTorch loads the copy
+    and, for every method and input, returns what it returned for the
+    original archive (the corpus's expected output) exactly (tolerance 0)."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="cts-save-") as tmp:
+        saved, fail = cts_save_twice(ctx.cts, ctx.path(case["archive"]), tmp, ctx.timeout)
+        label = "%s save" % case["name"]
+        if fail:
+            return [(False, "%s: %s" % (label, fail[0]), fail[1])]
+        try:
+            m = torch.jit.load(saved)
+        except Exception as e:  # noqa: BLE001 - any load failure is the finding
+            return [(False, "%s: torch.jit.load of cts's archive failed: %s: %s" % (
+                label, type(e).__name__, str(e).strip().splitlines()[-1] if str(e).strip() else ""), str(e)[-3000:])]
+        results.append((True, "%s: identical bytes twice, torch.jit.load reads it" % label, None))
+        for method in case["methods"]:
+            fn = getattr(m, method["name"])
+            for n, inp in enumerate(method["inputs"]):
+                lab = "%s %s input %d" % (label, method["name"], n)
+                args = torch.load(ctx.path(inp["args"]))
+                try:
+                    got = fn(*args)
+                except Exception as e:  # noqa: BLE001
+                    results.append((False, "%s: PyTorch raised on cts's archive: %s: %s" % (
+                        lab, type(e).__name__, str(e).strip().splitlines()[-1] if str(e).strip() else ""), None))
+                    continue
+                diff = compare_values(got, torch.load(ctx.path(inp["output"])), 0.0)
+                results.append((diff is None, "%s: %s" % (lab, diff or "PyTorch's output of the original"), None))
+    return results
+
+
 def _short(v):
     if isinstance(v, torch.Tensor):
         return _describe(v)
@@ -365,11 +426,13 @@ def main(argv):
     ap.add_argument("--check-graph", action="store_true")
     ap.add_argument("--check-code", action="store_true")
     ap.add_argument("--check-info", action="store_true")
+    ap.add_argument("--check-save", action="store_true")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CTS_CHECK_TIMEOUT", "300")),
                     help="seconds allowed for one cts invocation (default 300)")
     a = ap.parse_args(argv)
-    kinds = [k for k in ("run", "graph", "code", "info") if getattr(a, "check_" + k)] or ["run", "graph", "code", "info"]
-    if "run" in kinds:
+    kinds = [k for k in ("run", "graph", "code", "info", "save") if getattr(a, "check_" + k)] or \
+        ["run", "graph", "code", "info", "save"]
+    if "run" in kinds or "save" in kinds:
         need_torch()       # only the value comparison needs torch (1-2 s to import)
 
     try:
@@ -393,6 +456,9 @@ def main(argv):
     for kind in kinds:
         if kind == "info":
             results += check_info(ctx, case)
+            continue
+        if kind == "save":
+            results += check_save(ctx, case)
             continue
         for method in case["methods"]:
             results += {"run": check_run, "graph": check_graph, "code": check_code}[kind](ctx, case, method)

@@ -3,7 +3,7 @@
 gen_models.py (issue 4).
 
     /usr/bin/python3 check_models.py --cts build/cts --dir build/models \
-        --model resnet18 --kind scripted|traced [--threads N] [--timeout S]
+        --model resnet18 --kind scripted|traced [--threads N] [--timeout S] [--check-save]
 
 Runs `cts run M.<kind>.pt --args M.args.pt --output TMP/out.pt` and compares
 torch.load(TMP/out.pt) with M.<kind>.out.pt, PyTorch's result from the loaded
@@ -17,6 +17,10 @@ archive, under the rule of issue 4:
     and atol = 1e-4 * max|b| over that tensor (b the expected value); NaN
     where, and only where, PyTorch has NaN; the same infinities;
   * int, bool, str, None equal; a float within the same rule (atol 1e-4 * |b|).
+
+With --check-save it judges `cts save` instead: saving the archive twice
+gives identical bytes, torch.jit.load reads the copy, and PyTorch's output
+for it equals M.<kind>.out.pt exactly (tolerance 0).
 
 Prints one line `PASS|FAIL <model>/<kind>: ... max abs err A, max rel err R,
 S s` (rel = |a - b| / max|b| of the tensor), details of a failure after it.
@@ -128,6 +132,43 @@ def compare(actual, expected, st, path="result"):
     return None if actual == expected else "%s: got %r, expected %r" % (path, actual, expected)
 
 
+def _plain(v):
+    """NamedTuples as plain tuples, as the generator saved PyTorch's output."""
+    if isinstance(v, tuple):
+        return tuple(_plain(x) for x in v)
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+def check_save(cts, archive, args_path, expected_path, label, timeout):
+    """`cts save` twice gives identical bytes; PyTorch loads the copy and,
+    called as the generator called the original, returns exactly (tolerance
+    0) the original's output."""
+    t0 = time.time()
+    with tempfile.TemporaryDirectory(prefix="cts-models-save-") as tmp:
+        saved, fail = conf.cts_save_twice(cts, archive, tmp, timeout)
+        if fail:
+            print("FAIL %s save: %s" % (label, fail[0]))
+            if fail[1]:
+                print(fail[1])
+            return 1
+        size = os.path.getsize(saved)
+        try:
+            m = torch.jit.load(saved)
+        except Exception as e:  # noqa: BLE001 - any load failure is the finding
+            print("FAIL %s save: torch.jit.load of cts's archive failed: %s: %s" % (label, type(e).__name__, e))
+            return 1
+        got = _plain(m(*torch.load(args_path)))
+    diff = conf.compare_values(got, torch.load(expected_path, map_location="cpu"), 0.0)
+    if diff:
+        print("FAIL %s save: PyTorch's output of cts's archive: %s" % (label, diff))
+        return 1
+    print("PASS %s save: identical bytes twice (%d), PyTorch loads it and returns the original's output exactly "
+          "(%.1f s)" % (label, size, time.time() - t0))
+    return 0
+
+
 def main(argv):
     global torch
     ap = argparse.ArgumentParser(description="Compare cts with PyTorch on one model of the zoo.")
@@ -136,6 +177,8 @@ def main(argv):
     ap.add_argument("--model", required=True)
     ap.add_argument("--kind", required=True, choices=("scripted", "traced"))
     ap.add_argument("--threads", type=int, default=0, help="pass --threads N to cts run (default: cts's default)")
+    ap.add_argument("--check-save", action="store_true",
+                    help="judge `cts save` instead of `cts run` (see check_save)")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CTS_CHECK_TIMEOUT", "900")),
                     help="seconds allowed for the cts run (default 900)")
     a = ap.parse_args(argv)
@@ -155,6 +198,9 @@ def main(argv):
         return 1
     archive = os.path.join(a.dir, kind["archive"])
     args_path = os.path.join(a.dir, entry["files"]["args"])
+    if a.check_save:
+        return check_save(os.path.abspath(a.cts), archive, args_path, os.path.join(a.dir, kind["output"]), label,
+                          a.timeout)
     with tempfile.TemporaryDirectory(prefix="cts-models-") as tmp:
         out_path = os.path.join(tmp, "out.pt")
         cmd = ["run", archive, "--args", args_path, "--output", out_path]
