@@ -151,6 +151,16 @@ TABLE = [
      "an option cts does not know", "cts: unknown option '--bogus' (try cts --help)"),
     ("unknown_command", ["frobnicate", "{dir}/mycell.pt"], [r"frobnicate", UNKNOWN],
      "a subcommand cts does not know", "cts: unknown command 'frobnicate' (try cts --help)"),
+    # -- cts save ---------------------------------------------------------------------------------
+    ("save_missing_output", ["save", "{dir}/mycell.pt"], [r"save", r"usage|OUT\.pt"],
+     "cts save without the output path", "cts: save: usage: cts save IN.pt OUT.pt"),
+    ("save_missing_input", ["save", "{dir}/nonexistent.pt", "{dir}/out.pt"], [r"nonexistent\.pt", NO_FILE],
+     "cts save of an archive that does not exist", "cts: error: cannot open nonexistent.pt: No such file"),
+    ("save_unwritable_output", ["save", "{dir}/mycell.pt", "{dir}/no_such_dir/out.pt"],
+     [r"no_such_dir/out\.pt", NO_FILE + r"|cannot (write|create)"], "cts save into a folder that does not exist",
+     "cts: error: saving '.../no_such_dir/out.pt': cannot open ... for writing: No such file or directory"),
+    ("save_truncated_input", ["save", "{dir}/cut_30.pt", "{dir}/out.pt"], [ZIP_BROKEN],
+     "cts save of a damaged archive", "cts: error: cut_30.pt: zip: truncated local header"),
 ]
 CASES = {row[0]: row[1:] for row in TABLE}
 assert len(CASES) == len(TABLE)
