@@ -994,12 +994,20 @@ static int k_linear(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
     return r ? set_out(outs, r) : -1;
 }
 
+/* Weights past this many elements (16 MiB) are not packed at load: at a
+ * batch of one their product streams the weight from memory whether it is
+ * packed or not (vgg11's 25088x4096 classifier: the same latency), and a
+ * packed copy would double a big model's memory and its load time.  A batch
+ * past GEMV sizes packs them on first use. */
+#define PREPACK_LINEAR_MAX_NUMEL (4 << 20)
+
 /* Load-time packing of a module's linear weight (op.h's prepack hook): the
  * packing k_linear's product looks up, of the same view (weight.t()). */
 static void prepack_linear(const cv_value *args, int nargs) {
     if (nargs < 2 || args[1].tag != CV_TENSOR) return;
     ct_tensor *w = args[1].u.t;
     if (!w->storage->weight || w->dtype != CT_FLOAT32 || w->ndim != 2) return;
+    if (ct_numel(w) > PREPACK_LINEAR_MAX_NUMEL) return;
     cts_err e = {0};
     ct_tensor *wt = ct_transpose(w, 0, 1, &e);
     if (wt) cts_gemm_cached_b(wt, true);
