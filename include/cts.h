@@ -123,6 +123,41 @@ const char *cts_value_str(const cts_value *v);
 size_t cts_value_len(const cts_value *v);
 cts_value *cts_value_get(const cts_value *v, size_t i);
 
+/* More values for operator arguments: List[int], None, and tuples (a traced
+ * function returns several tensors as a tuple; the tuple holds its own
+ * references to the items). */
+cts_value *cts_int_list_new(const int64_t *values, size_t n);
+cts_value *cts_none_new(void);
+/* A list of ints, floats, bools or tensors (all one kind) from handles;
+ * while tracing, items an operator returned (sizes) stay traced in it. */
+cts_value *cts_list_new(cts_value *const *items, size_t n, cts_error *err);
+cts_value *cts_tuple_new(cts_value *const *items, size_t n);
+
+/* ---- operators ---- */
+/* Calls a PyTorch operator by name, "ns::name.overload" ("aten::add.Tensor",
+ * "aten::relu" for an operator without overload name; `cts ops` lists them),
+ * with positional arguments in schema order (borrowed; omitted trailing
+ * arguments take the schema's defaults).  *out receives the result, a tuple
+ * for several.  Errors are PyTorch's messages for bad arguments. */
+int cts_op_call(const char *op, cts_value *const *args, int nargs, cts_value **out, cts_error *err);
+
+/* ---- tracing (torch.jit.trace of a C function) ---- */
+/* The function traced: computes *out (a new value: a tensor, or a tuple of
+ * tensors) from inputs through cts_op_call; returns 0, or -1 with err. */
+typedef int (*cts_trace_fn)(void *ctx, cts_value *const *inputs, int ninputs, cts_value **out, cts_error *err);
+/* Runs fn once on the example inputs (tensors, or tuples of tensors) and
+ * returns a module whose forward replays the operators fn called, in order,
+ * with control flow erased, as torch.jit.trace does: tensors fn did not get
+ * from its inputs or from an operator become constants, as do ints and
+ * floats (except those an operator returned, such as sizes: they stay that
+ * operator's result, so the module follows other input shapes).  names:
+ * the inputs' names in the graph (NULL: input0, input1, ...).  The module
+ * is a `__torch__.PlaceholderModule`, as PyTorch names a traced function's;
+ * cts_module_save writes it for torch.jit.load.  One trace at a time per
+ * thread. */
+cts_module *cts_trace(cts_trace_fn fn, void *ctx, cts_value *const *inputs, const char *const *names, int ninputs,
+                      cts_error *err);
+
 /* Files written by torch.save / read by torch.load. */
 cts_value *cts_value_load_file(const char *path, cts_error *err);
 int cts_value_save_file(const cts_value *v, const char *path, cts_error *err);

@@ -882,3 +882,91 @@ int cts_cu_compile_all(cts_cu *cu, cts_err *err) {
         if (cts_cu_ensure_compiled(cu, cu->fns[i], err)) return -1;
     return 0;
 }
+
+/* ---- classes and methods built from graphs (traced modules) ---- */
+
+cts_type *cts_cu_define_class(cts_cu *cu, const char *qualname, bool is_module, cts_err *err) {
+    if (cts_map_get(&cu->classes, qualname)) {
+        cts_err_set(err, "class %s is already defined", qualname);
+        return NULL;
+    }
+    cts_type *t = cts_type_class(qualname, is_module);
+    if (!t) {
+        cts_err_oom(err, "class", 0);
+        return NULL;
+    }
+    t->cls->free_const = free_const;
+    if (cts_map_put(&cu->classes, t->cls->qualname, t)) {
+        cts_type_release(t);
+        cts_err_oom(err, "class", 0);
+        return NULL;
+    }
+    return t;
+}
+
+/* A parameter name from a value's debug name: "x.1" -> "x". */
+static char *param_name(const ir_value *v, int i) {
+    char buf[64];
+    if (v->name) {
+        snprintf(buf, sizeof buf, "%s", v->name);
+        char *dot = strrchr(buf, '.');
+        if (dot && dot != buf && dot[1] >= '0' && dot[1] <= '9') *dot = 0;
+    } else {
+        snprintf(buf, sizeof buf, "%s%d", i ? "input" : "self", i);
+    }
+    char *r = malloc(strlen(buf) + 1);
+    if (r) strcpy(r, buf);
+    return r;
+}
+
+ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, ir_graph *g, cts_err *err) {
+    ir_block *top = g->block;
+    if (ir_block_noutputs(top) != 1 || ir_block_ninputs(top) < 1) {
+        cts_err_set(err, "method %s: the graph needs self and one output", name);
+        return NULL;
+    }
+    char qual[512];
+    snprintf(qual, sizeof qual, "%s.%s", cls->cls->qualname, name);
+    cts_schema *s = calloc(1, sizeof *s);
+    if (!s) goto oom;
+    int n = ir_block_ninputs(top);
+    s->name = malloc(strlen(name) + 1);
+    s->overload = calloc(1, 1);
+    s->args = calloc((size_t)n, sizeof *s->args);
+    s->rets = calloc(1, sizeof *s->rets);
+    if (!s->name || !s->overload || !s->args || !s->rets) goto oom;
+    strcpy(s->name, name);
+    for (int i = 0; i < n; i++) {
+        cts_arg *a = &s->args[i];
+        s->nargs = i + 1;
+        a->default_val = cv_none();
+        a->name = param_name(ir_block_input(top, i), i);
+        if (!a->name) goto oom;
+        a->type = i == 0 ? cls : ir_block_input(top, i)->type;
+        cts_type_retain(a->type);
+    }
+    s->nrets = 1;
+    s->rets[0].default_val = cv_none();
+    s->rets[0].name = calloc(1, 1);
+    if (!s->rets[0].name) goto oom;
+    s->rets[0].type = ir_block_output(top, 0)->type;
+    cts_type_retain(s->rets[0].type);
+    ir_function *f = new_function(cu, qual, name, NULL, NULL, cls, err);
+    if (!f) {
+        cts_schema_free(s);
+        return NULL;
+    }
+    if (cts_class_add_method(cls->cls, name, f)) {
+        cts_schema_free(s);
+        cts_err_oom(err, "method", 0);
+        return NULL;
+    }
+    f->schema = s;
+    f->graph = g;
+    f->state = FN_DONE;
+    return f;
+oom:
+    cts_schema_free(s);
+    cts_err_oom(err, "method", 0);
+    return NULL;
+}

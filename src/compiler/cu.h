@@ -89,4 +89,13 @@ const char *cts_library_source(const char *qualifier);
 /* Keeps a reference alive as long as the unit. */
 int cts_cu_hold_type(cts_cu *cu, cts_type *t);
 
+/* Classes and methods made from graphs built elsewhere (traced modules).
+ * define_class: a new empty class (an error if the name is taken); the
+ * unit holds it.  define_method: adds method `name` with the finished graph
+ * g (the unit takes it): self is its first input, the schema's parameter
+ * names are the inputs' debug names without their `.N` suffix, the return
+ * type is the output's. */
+cts_type *cts_cu_define_class(cts_cu *cu, const char *qualname, bool is_module, cts_err *err);
+ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, ir_graph *g, cts_err *err);
+
 #endif

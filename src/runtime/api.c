@@ -8,29 +8,23 @@
 #include "cts.h"
 #include "module.h"
 
-struct cts_module {
-    cts_rt_module *m;
-};
+#include "api_internal.h"
+#include "trace.h"
 
-struct cts_value {
-    cv_value v;
-    int64_t shape[CT_MAX_DIMS]; /* cached for cts_tensor_shape */
-};
-
-static void set_err(cts_error *out, const cts_err *e) {
+void cts_api_set_err(cts_error *out, const cts_err *e) {
     if (!out) return;
     out->code = e->set ? 1 : 0;
     memcpy(out->message, e->msg, sizeof out->message);
     out->message[sizeof out->message - 1] = 0;
 }
 
-static void clear_err(cts_error *out) {
+void cts_api_clear_err(cts_error *out) {
     if (!out) return;
     out->code = 0;
     out->message[0] = 0;
 }
 
-static cts_value *wrap(cv_value v) {
+cts_value *cts_api_wrap(cv_value v) {
     cts_value *w = calloc(1, sizeof *w);
     if (!w) {
         cv_release(v);
@@ -59,18 +53,18 @@ static int setup_pool(cts_rt_module *m, const cts_options *opts, cts_err *e) {
 
 cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     cts_rt_module *rm = cts_rt_load(path, CTS_LOAD_RUN, &e);
     if (!rm || setup_pool(rm, opts, &e)) {
         cts_rt_free(rm);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     cts_module *m = malloc(sizeof *m);
     if (!m) {
         cts_rt_free(rm);
         cts_err_oom(&e, "module", 0);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     m->m = rm;
@@ -79,23 +73,23 @@ cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error
 
 cts_module *cts_module_load_buffer(const void *data, size_t len, const cts_options *opts, cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     void *copy = malloc(len ? len : 1);
     if (!copy) {
         cts_err_oom(&e, "archive", len);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     memcpy(copy, data, len);
     cts_rt_module *rm = cts_rt_load_buffer(copy, len, "<buffer>", CTS_LOAD_RUN, &e);
     if (!rm) {
         free(copy);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     if (setup_pool(rm, opts, &e)) {
         cts_rt_free(rm);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     cts_module *m = malloc(sizeof *m);
@@ -117,37 +111,37 @@ int cts_module_save(cts_module *m, const char *path, cts_error *err) {
     cts_err e = {0};
     if (!m || !path) {
         cts_err_set(&e, "cts_module_save: %s is NULL", m ? "path" : "module");
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
     if (cts_rt_save(m->m, path, &e)) {
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
-    clear_err(err);
+    cts_api_clear_err(err);
     return 0;
 }
 
 int cts_module_call(cts_module *m, const char *method, cts_value *const *args, int nargs, cts_value **out,
                     cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     cv_value a[64];
     if (nargs < 0 || nargs > 64) {
         cts_err_set(&e, "%s(): too many arguments (%d)", method, nargs);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
     for (int i = 0; i < nargs; i++) a[i] = args[i] ? args[i]->v : cv_none();
     cv_value r;
     if (cts_rt_call(m->m, method, a, nargs, &r, &e)) {
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
-    *out = wrap(r);
+    *out = cts_api_wrap(r);
     if (!*out) {
         cts_err_oom(&e, "value", 0);
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
     return 0;
@@ -159,22 +153,23 @@ int cts_module_forward(cts_module *m, cts_value *const *args, int nargs, cts_val
 
 cts_value *cts_tensor_new(cts_dtype dtype, int ndim, const int64_t *shape, const void *data, cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     ct_tensor *t = ct_tensor_empty((ct_dtype)dtype, ndim, shape, &e);
     if (!t) {
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
     if (data) memcpy(ct_data(t), data, (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype));
-    return wrap(cv_tensor(t));
+    return cts_api_wrap(cv_tensor(t));
 }
 
-cts_value *cts_int_new(int64_t v) { return wrap(cv_int(v)); }
-cts_value *cts_float_new(double v) { return wrap(cv_float(v)); }
-cts_value *cts_bool_new(int v) { return wrap(cv_bool(v != 0)); }
+cts_value *cts_int_new(int64_t v) { return cts_api_wrap(cv_int(v)); }
+cts_value *cts_float_new(double v) { return cts_api_wrap(cv_float(v)); }
+cts_value *cts_bool_new(int v) { return cts_api_wrap(cv_bool(v != 0)); }
 
 void cts_value_free(cts_value *v) {
     if (!v) return;
+    cts_tracer_forget(cts_tracer_current(), v); /* the handle may be reused */
     cv_release(v->v);
     free(v);
 }
@@ -239,25 +234,25 @@ cts_value *cts_value_get(const cts_value *v, size_t i) {
     else if (v->v.tag == CV_LIST && i < v->v.u.l->len) x = v->v.u.l->items[i];
     else return NULL;
     cv_retain(x);
-    return wrap(x);
+    return cts_api_wrap(x);
 }
 
 cts_value *cts_value_load_file(const char *path, cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     cv_value v;
     if (cts_torch_load_file(path, &v, &e)) {
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return NULL;
     }
-    return wrap(v);
+    return cts_api_wrap(v);
 }
 
 int cts_value_save_file(const cts_value *v, const char *path, cts_error *err) {
     cts_err e = {0};
-    clear_err(err);
+    cts_api_clear_err(err);
     if (cts_torch_save(v->v, path, &e)) {
-        set_err(err, &e);
+        cts_api_set_err(err, &e);
         return -1;
     }
     return 0;

@@ -178,6 +178,12 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
     return 0;
 }
 
+int cts_rt_prepare(cts_rt_module *m, cts_err *err) {
+    if (lower_all(m, err)) return -1;
+    cts_rt_prepack(m);
+    return 0;
+}
+
 static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, const char *name, cts_load_mode mode,
                                 cts_err *err) {
     cts_rt_module *m = calloc(1, sizeof *m);
@@ -226,10 +232,7 @@ static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, con
         cts_err_set(err, "data.pkl: the root object is not a TorchScript module");
         goto fail;
     }
-    if (mode == CTS_LOAD_RUN) {
-        if (lower_all(m, err)) goto fail;
-        cts_rt_prepack(m);
-    }
+    if (mode == CTS_LOAD_RUN && cts_rt_prepare(m, err)) goto fail;
     return m;
 fail:
     cts_err_prefix(err, "%s: ", name);

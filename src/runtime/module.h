@@ -35,6 +35,9 @@ typedef enum cts_load_mode {
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err);
 cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err);
 void cts_rt_free(cts_rt_module *m);
+/* Lowers every method of the root module (unknown ops are errors) and
+ * packs its weights: what CTS_LOAD_RUN does after reading an archive. */
+int cts_rt_prepare(cts_rt_module *m, cts_err *err);
 /* Packs, now, the weights the module's code passes to ops with a prepack
  * hook (prepack.c); cts_rt_load does it for CTS_LOAD_RUN.  Never fails. */
 void cts_rt_prepack(cts_rt_module *m);
