@@ -18,6 +18,8 @@ static const char USAGE[] =
     "  script FILE.py [--graph NAME] [--run NAME [--args ARGS.pt] [--output OUT.pt] [--no-print-result]]\n"
     "                      compile the @torch.jit.script functions of a Python file; print or run one\n"
     "  save IN.pt OUT.pt                load an archive and write it again (PyTorch loads the result)\n"
+    "  trace MODEL.pt --args ARGS.pt [--method NAME] [--save OUT.pt]\n"
+    "                      run the method on the inputs, record what runs (as torch.jit.trace), print the graph\n"
     "  ops                              list the operators cts implements\n"
     "  bench MODEL.pt [--args ARGS.pt] [--threads N] [--runs N] [--warmup N] [--json]\n"
     "                      load time, first-call and median/min/max latency, peak RSS\n"
@@ -102,6 +104,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "bench") == 0) return cmd_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "script") == 0) return cmd_script(argc - 1, argv + 1);
     if (strcmp(cmd, "save") == 0) return cmd_save(argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0) return cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -39,6 +39,7 @@ typedef struct cts_kctx {
 /* State of one top-level call, shared by the functions it calls. */
 typedef struct cts_call_state {
     bool grad_disabled; /* inside torch.no_grad() */
+    struct cts_trace_frame *trace; /* the trace recording the running function (runtime/interp_trace.h), or NULL */
 } cts_call_state;
 
 typedef int (*cts_kernel_fn)(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs);

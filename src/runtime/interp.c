@@ -1,5 +1,6 @@
 /* interp.c - lowering graphs to register code, and running it. */
 #include "interp.h"
+#include "interp_trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -573,6 +574,8 @@ static void bump_written(const cts_schema *s, const cv_value *in, int nin) {
 
 static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k, int depth) {
     cts_err *err = k->err;
+    cts_call_state *cs = k->frame;
+    cts_trace_frame *tf = cs ? cs->trace : NULL; /* recording this function (cts trace) */
     cv_value in[128];
     int pc = 0;
     for (;;) {
@@ -592,6 +595,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             int krc = fn(k, in, ins->nin, outs);
             if (ins->writes) bump_written(ins->node->schema, in, ins->nin);
             if (krc) return -1;
+            if (tf) cts_trace_kernel(tf, ins, in, outs);
             for (int i = 0; i < ins->nout; i++) put(R, ins->out[i], outs[i]);
             break;
         }
@@ -599,6 +603,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             cv_value v = get(c, R, ins->b);
             cv_retain(v);
             put(R, ins->a, v);
+            if (tf) cts_trace_move(tf, ins->a, ins->b);
             break;
         }
         case OP_JUMP: pc = ins->a; break;
@@ -612,11 +617,22 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             if (!(cnt.u.i < trip.u.i && cond.tag == CV_BOOL && cond.u.b)) pc = ins->d;
             break;
         }
-        case OP_INC: R[ins->a].u.i++; break;
+        case OP_INC:
+            R[ins->a].u.i++;
+            if (tf) cts_trace_move(tf, ins->a, -1);
+            break;
         case OP_CALL: {
             for (int i = 0; i < ins->nin; i++) in[i] = get(c, R, ins->in[i]);
             cv_value r;
-            if (run(ins->callee, in, ins->nin, &r, k, depth + 1)) return -1;
+            cts_trace_frame *child = tf ? cts_trace_call_begin(tf, ins, in, ins->nin) : NULL;
+            if (tf) cs->trace = child;
+            int crc = run(ins->callee, in, ins->nin, &r, k, depth + 1);
+            if (tf) cs->trace = tf;
+            if (crc) {
+                cts_trace_frame_free(child);
+                return -1;
+            }
+            if (tf) cts_trace_call_end(tf, child, ins, in, ins->nin, r);
             put(R, ins->out[0], r);
             break;
         }
@@ -628,6 +644,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             cv_value v = o.u.o->slots[ins->a];
             cv_retain(v);
             put(R, ins->out[0], v);
+            if (tf) cts_trace_getattr(tf, ins, o, v);
             break;
         }
         case OP_SETATTR: {
@@ -647,6 +664,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             }
             l.u.l->len = (size_t)ins->nin;
             put(R, ins->out[0], l);
+            if (tf) cts_trace_construct(tf, ins, l);
             break;
         }
         case OP_LIST_UNPACK: {
@@ -659,6 +677,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
                 cv_retain(v);
                 put(R, ins->out[i], v);
             }
+            if (tf) cts_trace_unpack(tf, ins, l, l.u.l->items);
             break;
         }
         case OP_TUPLE: {
@@ -669,6 +688,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             }
             if (cv_tuple_new(ins->type, (size_t)ins->nin, in, &t, err)) return -1;
             put(R, ins->out[0], t);
+            if (tf) cts_trace_construct(tf, ins, t);
             break;
         }
         case OP_TUPLE_UNPACK: {
@@ -679,6 +699,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
                 cv_retain(v);
                 put(R, ins->out[i], v);
             }
+            if (tf) cts_trace_unpack(tf, ins, t, t.u.tu->items);
             break;
         }
         case OP_TUPLE_INDEX: {
@@ -689,6 +710,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             cv_value v = t.u.tu->items[idx];
             cv_retain(v);
             put(R, ins->out[0], v);
+            if (tf) cts_trace_tuple_index(tf, ins, t, i, v);
             break;
         }
         case OP_TUPLE_SLICE: {
@@ -702,6 +724,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             cv_value r;
             if (cv_tuple_new(NULL, (size_t)(b - a), in, &r, err)) return -1;
             put(R, ins->out[0], r);
+            if (tf) cts_trace_forget(tf, ins);
             break;
         }
         case OP_DICT: {
@@ -717,6 +740,7 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
                 }
             }
             put(R, ins->out[0], d);
+            if (tf) cts_trace_forget(tf, ins);
             break;
         }
         case OP_RAISE: {
@@ -744,15 +768,20 @@ static int exec_code(const cts_code *c, cv_value *R, cv_value *out, cts_kctx *k,
             bool r = false;
             for (int i = 0; i < ins->ntypes && !r; i++) r = isinstance(v, ins->types[i]);
             put(R, ins->out[0], cv_bool(r));
+            if (tf) cts_trace_forget(tf, ins);
             break;
         }
         case OP_CREATE: {
             cv_value o;
             if (cv_object_new(ins->type, &o, err)) return -1;
             put(R, ins->out[0], o);
+            if (tf) cts_trace_forget(tf, ins);
             break;
         }
-        case OP_UNINIT: put(R, ins->out[0], cv_uninit()); break;
+        case OP_UNINIT:
+            put(R, ins->out[0], cv_uninit());
+            if (tf) cts_trace_forget(tf, ins);
+            break;
         case OP_RETURN: {
             cv_value v = get(c, R, ins->in[0]);
             cv_retain(v);

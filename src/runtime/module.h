@@ -35,6 +35,13 @@ typedef enum cts_load_mode {
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err);
 cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err);
 void cts_rt_free(cts_rt_module *m);
+/* Traces method(args) of src (trace_module.c): a new module whose methods
+ * record what ran, submodule calls kept as calls of their traced methods,
+ * free functions as calls.  The result refers to src's functions (those it
+ * calls) and tensors: src must outlive it. */
+cts_rt_module *cts_rt_trace(cts_rt_module *src, const char *method, const cv_value *args, int nargs, cts_pool *pool,
+                            cts_err *err);
+
 /* Lowers every method of the root module (unknown ops are errors) and
  * packs its weights: what CTS_LOAD_RUN does after reading an archive. */
 int cts_rt_prepare(cts_rt_module *m, cts_err *err);

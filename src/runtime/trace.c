@@ -19,11 +19,11 @@
 struct cts_tracer {
     cts_cu *cu;
     ir_graph *g;
-    cts_ptrmap tensors;   /* ct_tensor* -> index in vals */
+    cts_ptrmap tensors;   /* tensor, list or tuple payload -> index in vals */
     cts_ptrmap keyed;     /* key -> index in vals */
     ir_value **vals;
     int nvals, cap_vals;
-    ct_tensor **held;     /* references to mapped tensors */
+    cv_value *held;       /* references to the mapped payloads */
     int nheld, cap_held;
     cts_map consts;       /* scalar constant text -> ir_value* */
     ir_node *first_op;    /* constants go before it */
@@ -64,7 +64,7 @@ void cts_tracer_free(cts_tracer *t) {
     cts_ptrmap_free(&t->keyed);
     for (size_t i = 0; i < t->consts.cap; i++) free((void *)t->consts.slots[i].key);
     cts_map_free(&t->consts);
-    for (int i = 0; i < t->nheld; i++) ct_tensor_release(t->held[i]);
+    for (int i = 0; i < t->nheld; i++) cv_release(t->held[i]);
     free(t->held);
     free(t->vals);
     free(t);
@@ -84,20 +84,26 @@ static int add_val(cts_tracer *t, ir_value *v) {
     return t->nvals++;
 }
 
-static void map_tensor(cts_tracer *t, ct_tensor *x, ir_value *v) {
-    if (!x) return;
-    if (!cts_ptrmap_get(&t->tensors, cts_ptrkey(x))) {
+/* Maps a tensor, list or tuple by identity (holding a reference, so its
+ * address is not reused while tracing). */
+static void map_payload(cts_tracer *t, cv_value x, ir_value *v) {
+    if (!((x.tag == CV_TENSOR || x.tag == CV_LIST || x.tag == CV_TUPLE) && x.u.rc)) return;
+    if (!cts_ptrmap_get(&t->tensors, cts_ptrkey(x.u.rc))) {
         if (t->nheld == t->cap_held) {
             int nc = t->cap_held ? 2 * t->cap_held : 64;
-            ct_tensor **p = realloc(t->held, (size_t)nc * sizeof *p);
+            cv_value *p = realloc(t->held, (size_t)nc * sizeof *p);
             if (!p) oom(t);
             t->held = p;
             t->cap_held = nc;
         }
-        ct_tensor_retain(x);
+        cv_retain(x);
         t->held[t->nheld++] = x;
     }
-    if (cts_ptrmap_put(&t->tensors, cts_ptrkey(x), (uint64_t)add_val(t, v))) oom(t);
+    if (cts_ptrmap_put(&t->tensors, cts_ptrkey(x.u.rc), (uint64_t)add_val(t, v))) oom(t);
+}
+
+static void map_tensor(cts_tracer *t, ct_tensor *x, ir_value *v) {
+    if (x) map_payload(t, cv_tensor(x), v);
 }
 
 static void map_key(cts_tracer *t, const void *key, ir_value *v) {
@@ -107,13 +113,16 @@ static void map_key(cts_tracer *t, const void *key, ir_value *v) {
 #define FORGOTTEN UINT64_MAX
 
 void cts_tracer_forget(cts_tracer *t, const void *key) {
-    if (t && key && cts_ptrmap_get(&t->keyed, cts_ptrkey(key))) cts_ptrmap_put(&t->keyed, cts_ptrkey(key), FORGOTTEN);
+    uint64_t *i = t && key ? cts_ptrmap_get(&t->keyed, cts_ptrkey(key)) : NULL;
+    if (i) *i = FORGOTTEN;
 }
 
 static ir_value *lookup(cts_tracer *t, cv_value v, const void *key) {
     uint64_t *i = key ? cts_ptrmap_get(&t->keyed, cts_ptrkey(key)) : NULL;
     if (i && *i != FORGOTTEN) return t->vals[*i];
-    if (v.tag == CV_TENSOR && v.u.t && (i = cts_ptrmap_get(&t->tensors, cts_ptrkey(v.u.t)))) return t->vals[*i];
+    if ((v.tag == CV_TENSOR || v.tag == CV_LIST || v.tag == CV_TUPLE) && v.u.rc &&
+        (i = cts_ptrmap_get(&t->tensors, cts_ptrkey(v.u.rc))))
+        return t->vals[*i];
     return NULL;
 }
 
@@ -163,8 +172,14 @@ static ir_value *value_of(cts_tracer *t, cv_value v, const void *key) {
         for (size_t i = 0; i < n && !any; i++) any = lookup(t, items[i], NULL) != NULL || items[i].tag == CV_TENSOR;
         if (any) {
             ir_node *c = ir_create(t->g, v.tag == CV_LIST ? "prim::ListConstruct" : "prim::TupleConstruct", 1);
-            for (size_t i = 0; i < n; i++) ir_add_input(c, value_of(t, items[i], NULL));
-            cts_type *ty = cv_type_of(v);
+            cts_type *ets[64];
+            for (size_t i = 0; i < n; i++) {
+                ir_add_input(c, value_of(t, items[i], NULL));
+                if (i < 64) ets[i] = c->inputs[i]->type;
+            }
+            /* a tuple's type from its items' graph types (an Optional item
+             * that is None now stays Optional) */
+            cts_type *ty = v.tag == CV_TUPLE && n <= 64 ? cts_type_tuple((int)n, ets) : cv_type_of(v);
             if (!ty) oom(t);
             ir_set_type(c->outputs[0], ty);
             cts_type_release(ty);
@@ -190,7 +205,7 @@ static cts_type *out_type(const cts_arg *ret, cv_value v) {
  * elements through an unpack node). */
 static void map_output(cts_tracer *t, cv_value v, const void *key, ir_value *iv) {
     map_key(t, key, iv);
-    if (v.tag == CV_TENSOR) map_tensor(t, v.u.t, iv);
+    map_payload(t, v, iv);
 }
 
 int cts_tracer_input(cts_tracer *t, cv_value v, const char *name, cts_err *err) {
@@ -228,20 +243,43 @@ int cts_tracer_input(cts_tracer *t, cv_value v, const char *name, cts_err *err) 
     return rc;
 }
 
-int cts_tracer_op_keyed(cts_tracer *t, const cts_schema *s, const cv_value *in, const void *const *in_keys, int nin,
-                        const cv_value *out, const void *const *out_keys, int nout, cts_err *err) {
-    if (setjmp(t->jb)) return cts_err_oom(err, "trace", 0);
+ir_node *cts_tracer_node(cts_tracer *t, const char *kind, const cts_schema *s, const cv_value *in,
+                         const void *const *in_keys, int nin, const cv_value *out, const void *const *out_keys,
+                         cts_type *const *out_types, int nout, cts_err *err) {
+    if (setjmp(t->jb)) {
+        cts_err_oom(err, "trace", 0);
+        return NULL;
+    }
     t->g->oom_jmp = &t->jb;
     ir_value *args[128];
     int n = nin < 128 ? nin : 128;
-    for (int i = 0; i < n; i++)
-        args[i] = value_of(t, in[i], in_keys ? in_keys[i] : NULL);
-    ir_node *node = ir_create(t->g, s->name, 0);
+    for (int i = 0; i < n; i++) args[i] = value_of(t, in[i], in_keys ? in_keys[i] : NULL);
+    ir_node *node = ir_create(t->g, kind, 0);
     node->schema = s;
     for (int i = 0; i < n; i++) ir_add_input(node, args[i]);
+    bool tuple = !strcmp(kind, "prim::TupleConstruct") && n <= 64;
+    /* unpacking: the items' types are the container's element types */
+    cts_type *from = n >= 1 && (!strcmp(kind, "prim::TupleUnpack") || !strcmp(kind, "prim::ListUnpack") ||
+                                !strcmp(kind, "prim::TupleIndex"))
+                         ? args[0]->type
+                         : NULL;
     for (int i = 0; i < nout; i++) {
         ir_value *o = ir_add_output(node);
-        cts_type *ty = out_type(i < s->nrets ? &s->rets[i] : NULL, out[i]);
+        cts_type *ty = out_types && out_types[i] && !tuple ? out_types[i] : NULL;
+        int ei = from && from->kind == TY_TUPLE && !strcmp(kind, "prim::TupleIndex") && n == 2 && in[1].tag == CV_INT
+                     ? (int)in[1].u.i
+                     : i;
+        if (from && from->kind == TY_TUPLE && ei >= 0 && ei < from->n) ty = from->elems[ei];
+        else if (from && from->kind == TY_LIST && from->n == 1) ty = from->elems[0];
+        if (ty) {
+            cts_type_retain(ty);
+        } else if (tuple) { /* from the items' graph types, as TorchScript types a tuple */
+            cts_type *ets[64];
+            for (int j = 0; j < n; j++) ets[j] = args[j]->type;
+            ty = cts_type_tuple(n, ets);
+        } else {
+            ty = out_type(s && i < s->nrets ? &s->rets[i] : NULL, out[i]);
+        }
         if (!ty) oom(t);
         ir_set_type(o, ty);
         cts_type_release(ty);
@@ -249,8 +287,33 @@ int cts_tracer_op_keyed(cts_tracer *t, const cts_schema *s, const cv_value *in, 
     append(t, node);
     for (int i = 0; i < nout; i++) map_output(t, out[i], out_keys ? out_keys[i] : NULL, node->outputs[i]);
     t->g->oom_jmp = NULL;
-    return 0;
+    return node;
 }
+
+int cts_tracer_op_keyed(cts_tracer *t, const cts_schema *s, const cv_value *in, const void *const *in_keys, int nin,
+                        const cv_value *out, const void *const *out_keys, int nout, cts_err *err) {
+    return cts_tracer_node(t, s->name, s, in, in_keys, nin, out, out_keys, NULL, nout, err) ? 0 : -1;
+}
+
+bool cts_tracer_knows(cts_tracer *t, cv_value v, const void *key) { return lookup(t, v, key) != NULL; }
+
+void cts_tracer_alias(cts_tracer *t, const void *dst_key, const void *src_key) {
+    uint64_t *i = src_key ? cts_ptrmap_get(&t->keyed, cts_ptrkey(src_key)) : NULL;
+    if (i && *i != FORGOTTEN) {
+        if (cts_ptrmap_put(&t->keyed, cts_ptrkey(dst_key), *i)) cts_tracer_forget(t, dst_key);
+    } else {
+        cts_tracer_forget(t, dst_key);
+    }
+}
+
+void cts_tracer_map_self(cts_tracer *t, const void *key) {
+    if (setjmp(t->jb)) return;
+    t->g->oom_jmp = &t->jb;
+    map_key(t, key, ir_block_input(t->g->block, 0));
+    t->g->oom_jmp = NULL;
+}
+
+ir_graph *cts_tracer_graph(cts_tracer *t) { return t->g; }
 
 int cts_tracer_list(cts_tracer *t, cv_value list, const void *const *item_keys, const void *key, cts_err *err) {
     if (list.tag != CV_LIST || !key) return 0;

@@ -49,6 +49,20 @@ int cts_tracer_op_keyed(cts_tracer *t, const cts_schema *s, const cv_value *in, 
  * entries: by identity): recorded as prim::ListConstruct under `key` when
  * an item is traced, else nothing (the list is a constant where used). */
 int cts_tracer_list(cts_tracer *t, cv_value list, const void *const *item_keys, const void *key, cts_err *err);
+/* The general form: a node of `kind` (schema s, may be NULL) over the
+ * arguments' values, with outputs of out_types (NULL, or NULL entries: the
+ * schema's or the value's type); the caller may set attributes on it
+ * (attr_name, fn).  NULL on out of memory. */
+ir_node *cts_tracer_node(cts_tracer *t, const char *kind, const cts_schema *s, const cv_value *in,
+                         const void *const *in_keys, int nin, const cv_value *out, const void *const *out_keys,
+                         cts_type *const *out_types, int nout, cts_err *err);
+/* Whether v (or key) is a traced value. */
+bool cts_tracer_knows(cts_tracer *t, cv_value v, const void *key);
+/* dst_key now names what src_key names (nothing, if src_key names nothing). */
+void cts_tracer_alias(cts_tracer *t, const void *dst_key, const void *src_key);
+/* key names the graph's self input. */
+void cts_tracer_map_self(cts_tracer *t, const void *key);
+ir_graph *cts_tracer_graph(cts_tracer *t);
 /* The key's value is gone (its handle was freed). */
 void cts_tracer_forget(cts_tracer *t, const void *key);
 
