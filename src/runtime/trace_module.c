@@ -244,11 +244,12 @@ void cts_trace_tuple_index(cts_trace_frame *f, const cts_instr *ins, cv_value tu
     if (!cts_tracer_node(f->t, "prim::TupleIndex", NULL, iv, ik, 2, &v, &ok, &ty, 1, &f->mt->err)) f->mt->failed = true;
 }
 
-/* A module method other than forward (self._forward_impl(x), or a helper
- * of a submodule) is a plain Python call in the module PyTorch traced: it
- * is recorded inline, into the caller's graph. */
-static bool inlines(const cts_trace_frame *f, const ir_function *fn) {
-    return f->t && strcmp(fn->name, "forward") != 0;
+/* A method of the module itself other than forward (self._forward_impl(x))
+ * is a plain Python call in the module PyTorch traced: it is recorded
+ * inline, into the caller's graph.  Calls on another module stay calls
+ * (the module hierarchy). */
+static bool inlines(const cts_trace_frame *f, const ir_function *fn, cv_value receiver) {
+    return f->t && receiver.u.o == f->self && strcmp(fn->name, "forward") != 0;
 }
 
 static cts_trace_frame *inline_frame(cts_trace_frame *f, const cts_instr *ins, const ir_function *fn, int nin) {
@@ -276,7 +277,7 @@ cts_trace_frame *cts_trace_call_begin(cts_trace_frame *f, const cts_instr *ins, 
     ir_function *fn = ins->callee;
     if (f->mt->failed || !fn || nin < 1 || !fn->owner || in[0].tag != CV_OBJECT || !in[0].u.o->type->cls->is_module)
         return NULL; /* a free function (recorded at the end) or not a module: runs untraced */
-    if (inlines(f, fn)) return inline_frame(f, ins, fn, nin);
+    if (inlines(f, fn, in[0])) return inline_frame(f, ins, fn, nin);
     traced_inst *ti = inst_of(f->mt, in[0].u.o);
     if (!ti) {
         fail_oom(f->mt);
@@ -461,6 +462,14 @@ cts_rt_module *cts_rt_trace(cts_rt_module *src, const char *method, const cv_val
         goto done;
     }
     in = all;
+    for (int i = 0; i < nargs; i++)
+        if (!is_traceable_input(args[i])) {
+            /* as torch.jit.trace: only tensors are example inputs */
+            cts_err_set(err, "trace: argument '%s' of %s() has type %s; traced inputs are tensors and tuples of tensors",
+                        i + 1 < fn->schema->nargs ? fn->schema->args[i + 1].name : "?", fn->name,
+                        cv_tag_name(args[i].tag));
+            goto done;
+        }
     in[0] = src->root;
     for (int i = 0; i < nargs; i++) in[i + 1] = args[i];
     for (int i = nargs + 1; i < total; i++) {

@@ -159,6 +159,12 @@ TABLE = [
     ("save_unwritable_output", ["save", "{dir}/mycell.pt", "{dir}/no_such_dir/out.pt"],
      [r"no_such_dir/out\.pt", NO_FILE + r"|cannot (write|create)"], "cts save into a folder that does not exist",
      "cts: error: saving '.../no_such_dir/out.pt': cannot open ... for writing: No such file or directory"),
+    ("trace_missing_args", ["trace", "{dir}/mycell.pt"], [r"trace", r"--args"],
+     "cts trace without example inputs", "cts: trace: missing --args ARGS.pt (the example inputs)"),
+    ("trace_missing_model", ["trace", "{dir}/nonexistent.pt", "--args", A], [r"nonexistent\.pt", NO_FILE],
+     "cts trace of an archive that does not exist", "cts: error: cannot open nonexistent.pt: No such file"),
+    ("trace_bad_args", ["trace", "{dir}/mycell.pt", "--args", "{dir}/args_cut_half.pt"], [ZIP_BROKEN],
+     "cts trace with a damaged --args file", "cts: error: args_cut_half.pt: not a zip archive (or truncated)"),
     ("save_truncated_input", ["save", "{dir}/cut_30.pt", "{dir}/out.pt"], [ZIP_BROKEN],
      "cts save of a damaged archive", "cts: error: cut_30.pt: zip: truncated local header"),
 ]

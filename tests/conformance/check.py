@@ -3,7 +3,7 @@
 gen_tutorial.py.
 
     /usr/bin/python3 check.py --cts build/cts --dir build/conformance --case foo_traced \
-        [--check-run] [--check-graph] [--check-code] [--check-info] [--check-save] [--timeout S]
+        [--check-run] [--check-graph] [--check-code] [--check-info] [--check-save] [--check-trace] [--timeout S]
 
 With no --check-* switch every check runs. One line per check starts with
 PASS or FAIL; details (a diff, the mismatching element, cts's stderr) follow
@@ -40,6 +40,11 @@ save   `cts save <case>.pt` twice, into two folders under the same file
        name: exit 0 and identical bytes; torch.jit.load reads the copy, and
        every method returns, for every input set, exactly (tolerance 0)
        PyTorch's output for the original archive.
+trace  `cts trace <case>.pt --args <first input set> --save T.pt`: exit 0;
+       torch.jit.load(T.pt) returns the expected output for that input set
+       (the rule below) and, for cases whose archive was traced (name with
+       `trace`: control flow only inside scripted functions, which stay
+       calls), for every input set.
 
 Value comparison (compare_values), the rule of issue 2:
   * structure exactly: tuple vs list vs dict, equal lengths, dict keys equal
@@ -320,6 +325,51 @@ def check_save(ctx, case):
     return results
 
 
+def check_trace(ctx, case):
+    """cts trace on the first input set, saved: PyTorch loads the traced
+    module and returns the expected output for that input; for cases whose
+    archive was itself traced (no control flow outside scripted functions,
+    which stay calls) for every input set."""
+    results = []
+    for method in case["methods"]:
+        if method["name"] != "forward" or not method["inputs"]:
+            continue
+        label = "%s trace" % case["name"]
+        first = torch.load(ctx.path(method["inputs"][0]["args"]))
+        tensors_only = all(isinstance(a, torch.Tensor) or (isinstance(a, tuple) and all(
+            isinstance(x, torch.Tensor) for x in a)) for a in first)
+        with tempfile.TemporaryDirectory(prefix="cts-trace-") as tmp:
+            out = os.path.join(tmp, "traced.pt")
+            r = run_cts(ctx.cts, ["trace", ctx.path(case["archive"]), "--args",
+                                  ctx.path(method["inputs"][0]["args"]), "--save", out], ctx.timeout)
+            why = r.problem()
+            if not tensors_only:
+                # torch.jit.trace takes tensors only: a clear error, as PyTorch's
+                first_line = (r.err.strip().splitlines() or [""])[0]
+                ok = r.rc is not None and 0 < r.rc < 128 and "traced inputs are tensors" in first_line
+                results.append((ok, "%s: non-tensor inputs are refused: %s" % (label, first_line or "(no error)"),
+                                None if ok else r.show()))
+                continue
+            if why or not os.path.isfile(out):
+                results.append((False, "%s: cts trace failed: %s" % (label, why or "no file"), r.show()))
+                continue
+            try:
+                m = torch.jit.load(out)
+            except Exception as e:  # noqa: BLE001
+                results.append((False, "%s: torch.jit.load: %s: %s" % (label, type(e).__name__, e), None))
+                continue
+            inputs = method["inputs"] if "trace" in case["name"] else method["inputs"][:1]
+            for n, inp in enumerate(inputs):
+                try:
+                    got = m(*torch.load(ctx.path(inp["args"])))
+                except Exception as e:  # noqa: BLE001
+                    results.append((False, "%s input %d: PyTorch raised: %s" % (label, n, e), None))
+                    continue
+                diff = compare_values(got, torch.load(ctx.path(inp["output"])), ctx.tol)
+                results.append((diff is None, "%s input %d: %s" % (label, n, diff or "the original's output"), None))
+    return results
+
+
 def _short(v):
     if isinstance(v, torch.Tensor):
         return _describe(v)
@@ -427,12 +477,13 @@ def main(argv):
     ap.add_argument("--check-code", action="store_true")
     ap.add_argument("--check-info", action="store_true")
     ap.add_argument("--check-save", action="store_true")
+    ap.add_argument("--check-trace", action="store_true")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CTS_CHECK_TIMEOUT", "300")),
                     help="seconds allowed for one cts invocation (default 300)")
     a = ap.parse_args(argv)
-    kinds = [k for k in ("run", "graph", "code", "info", "save") if getattr(a, "check_" + k)] or \
-        ["run", "graph", "code", "info", "save"]
-    if "run" in kinds or "save" in kinds:
+    kinds = [k for k in ("run", "graph", "code", "info", "save", "trace") if getattr(a, "check_" + k)] or \
+        ["run", "graph", "code", "info", "save", "trace"]
+    if "run" in kinds or "save" in kinds or "trace" in kinds:
         need_torch()       # only the value comparison needs torch (1-2 s to import)
 
     try:
@@ -459,6 +510,9 @@ def main(argv):
             continue
         if kind == "save":
             results += check_save(ctx, case)
+            continue
+        if kind == "trace":
+            results += check_trace(ctx, case)
             continue
         for method in case["methods"]:
             results += {"run": check_run, "graph": check_graph, "code": check_code}[kind](ctx, case, method)

@@ -18,6 +18,9 @@ archive, under the rule of issue 4:
     where, and only where, PyTorch has NaN; the same infinities;
   * int, bool, str, None equal; a float within the same rule (atol 1e-4 * |b|).
 
+With --check-trace it judges `cts trace M.<kind>.pt --args M.args.pt --save
+T.pt`: PyTorch loads T.pt and returns M.<kind>.out.pt under the rule below,
+and the traced forward calls its submodules (prim::CallMethod).
 With --check-save it judges `cts save` instead: saving the archive twice
 gives identical bytes, torch.jit.load reads the copy, and PyTorch's output
 for it equals M.<kind>.out.pt exactly (tolerance 0).
@@ -169,6 +172,40 @@ def check_save(cts, archive, args_path, expected_path, label, timeout):
     return 0
 
 
+def check_trace(cts, archive, args_path, expected_path, label, timeout):
+    """`cts trace` the archive on its example inputs and save the result:
+    PyTorch loads it, and its output on those inputs is the original's under
+    the zoo's rule; the traced forward keeps the module hierarchy (a model
+    with submodules calls them with prim::CallMethod)."""
+    t0 = time.time()
+    with tempfile.TemporaryDirectory(prefix="cts-models-trace-") as tmp:
+        out = os.path.join(tmp, "traced.pt")
+        r = conf.run_cts(cts, ["trace", archive, "--args", args_path, "--save", out], timeout)
+        why = r.problem()
+        if why or not os.path.isfile(out):
+            print("FAIL %s trace: cts trace failed: %s" % (label, why or "no file written"))
+            print(r.show())
+            return 1
+        has_children = len(list(torch.jit.load(archive).children())) > 0
+        if has_children and "prim::CallMethod" not in r.out:
+            print("FAIL %s trace: the traced forward calls no submodule (prim::CallMethod)" % label)
+            return 1
+        try:
+            m = torch.jit.load(out)
+            got = _plain(m(*torch.load(args_path)))
+        except Exception as e:  # noqa: BLE001 - any failure is the finding
+            print("FAIL %s trace: PyTorch on cts's traced archive: %s: %s" % (label, type(e).__name__, e))
+            return 1
+    st = Stats()
+    diff = compare(got, torch.load(expected_path, map_location="cpu"), st)
+    if diff:
+        print("FAIL %s trace: %s" % (label, diff))
+        return 1
+    print("PASS %s trace: PyTorch runs the traced archive with the original's output (max rel err %.3g, %.1f s)" % (
+        label, st.max_rel, time.time() - t0))
+    return 0
+
+
 def main(argv):
     global torch
     ap = argparse.ArgumentParser(description="Compare cts with PyTorch on one model of the zoo.")
@@ -179,6 +216,8 @@ def main(argv):
     ap.add_argument("--threads", type=int, default=0, help="pass --threads N to cts run (default: cts's default)")
     ap.add_argument("--check-save", action="store_true",
                     help="judge `cts save` instead of `cts run` (see check_save)")
+    ap.add_argument("--check-trace", action="store_true",
+                    help="judge `cts trace` instead of `cts run` (see check_trace)")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CTS_CHECK_TIMEOUT", "900")),
                     help="seconds allowed for the cts run (default 900)")
     a = ap.parse_args(argv)
@@ -198,6 +237,9 @@ def main(argv):
         return 1
     archive = os.path.join(a.dir, kind["archive"])
     args_path = os.path.join(a.dir, entry["files"]["args"])
+    if a.check_trace:
+        return check_trace(os.path.abspath(a.cts), archive, args_path, os.path.join(a.dir, kind["output"]), label,
+                           a.timeout)
     if a.check_save:
         return check_save(os.path.abspath(a.cts), archive, args_path, os.path.join(a.dir, kind["output"]), label,
                           a.timeout)
