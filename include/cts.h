@@ -158,6 +158,14 @@ typedef int (*cts_trace_fn)(void *ctx, cts_value *const *inputs, int ninputs, ct
 cts_module *cts_trace(cts_trace_fn fn, void *ctx, cts_value *const *inputs, const char *const *names, int ninputs,
                       cts_error *err);
 
+/* torch.jit.trace of a loaded module: runs method (NULL: "forward") on the
+ * example inputs (tensors, or tuples of tensors) and returns a new module
+ * whose methods record what ran: submodule calls stay calls of their own
+ * traced methods, scripted functions stay calls with their control flow.
+ * The result uses m's functions and tensors: free it before m. */
+cts_module *cts_module_trace(cts_module *m, const char *method, cts_value *const *inputs, int ninputs,
+                             cts_error *err);
+
 /* Files written by torch.save / read by torch.load. */
 cts_value *cts_value_load_file(const char *path, cts_error *err);
 int cts_value_save_file(const cts_value *v, const char *path, cts_error *err);

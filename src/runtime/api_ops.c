@@ -266,3 +266,28 @@ done:
     m->m = rm;
     return m;
 }
+
+cts_module *cts_module_trace(cts_module *m, const char *method, cts_value *const *inputs, int ninputs,
+                             cts_error *err) {
+    cts_err e = {0};
+    cts_api_clear_err(err);
+    cv_value stack[16], *in = ninputs <= 16 ? stack : malloc((size_t)ninputs * sizeof *in);
+    if (!m || ninputs < 0 || (ninputs > 0 && !inputs) || !in) {
+        if (in != stack) free(in);
+        cts_err_set(&e, "cts_module_trace: %s", !m ? "no module" : !in ? "out of memory" : "bad inputs");
+        cts_api_set_err(err, &e);
+        return NULL;
+    }
+    for (int i = 0; i < ninputs; i++) in[i] = inputs[i] ? inputs[i]->v : cv_none();
+    cts_rt_module *t = cts_rt_trace(m->m, method ? method : "forward", in, ninputs, m->m->pool, &e);
+    if (in != stack) free(in);
+    cts_module *r = t ? malloc(sizeof *r) : NULL;
+    if (!r) {
+        if (t) cts_err_oom(&e, "module", 0);
+        cts_rt_free(t);
+        cts_api_set_err(err, &e);
+        return NULL;
+    }
+    r->m = t;
+    return r;
+}

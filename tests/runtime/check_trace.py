@@ -6,7 +6,8 @@ computes what the traced functions compute.
 
 foo.pt: 2*x + y; branch.pt: relu (the branch taken while tracing, whatever
 the input); flatten.pt: x.view(x.size(0) * x.size(1)) on a shape other than
-the traced one; pair.pt: (tanh(x), sigmoid(x)).  Exact up to 1e-6.
+the traced one; pair.pt: (tanh(x), sigmoid(x)); net.pt: the traced prepack.scripted.pt on
+another input size, against the original.  Exact up to 1e-6.
 Exit 0 pass, 1 fail, 77 without torch (1 with CTS_REQUIRE_TORCH=1)."""
 import os
 import sys
@@ -27,6 +28,11 @@ def main(d):
         ("flatten.pt", (x,), x.reshape(20)),
         ("pair.pt", (x,), (torch.tanh(x), torch.sigmoid(x))),
     ]
+    # net.pt: prepack.scripted.pt traced by cts_module_trace (other input size)
+    here = os.path.dirname(os.path.abspath(__file__))
+    orig = torch.jit.load(os.path.join(here, "prepack.scripted.pt"))
+    z = torch.randn(1, 3, 24, 24)
+    cases.append(("net.pt", (z,), orig(z)))
     failed = 0
     for name, args, want in cases:
         try:

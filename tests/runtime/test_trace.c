@@ -7,15 +7,20 @@
  *   - several outputs come back as a tuple;
  *   - errors: an unknown operator, a missing argument, a failing function,
  *     a non-tensor input, nested traces.
+ *   - a loaded module (cts_module_trace) traces to a module computing the same.
  * With a directory argument it also saves the traced modules there
- * (foo.pt, flatten.pt, branch.pt, pair.pt) for check_trace.py, which loads
- * them in PyTorch. */
+ * (foo.pt, flatten.pt, branch.pt, pair.pt, net.pt) for check_trace.py,
+ * which loads them in PyTorch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cts.h"
 #include "test.h"
+
+#ifndef CTS_TEST_DATA
+#define CTS_TEST_DATA "tests"
+#endif
 
 static cts_value *tensor(int64_t r, int64_t c, float base) {
     cts_error err;
@@ -229,6 +234,31 @@ TEST(trace_errors_are_clear) {
     cts_value_free(i), cts_value_free(x);
 }
 
+TEST(trace_loaded_module_keeps_hierarchy) {
+    cts_error err;
+    cts_module *m = cts_module_load(CTS_TEST_DATA "/runtime/prepack.scripted.pt", NULL, &err);
+    CHECK(m != NULL);
+    if (!m) return;
+    cts_value *args = cts_value_load_file(CTS_TEST_DATA "/runtime/prepack.args.pt", &err);
+    cts_value *x = args ? cts_value_get(args, 0) : NULL;
+    cts_module *t = x ? cts_module_trace(m, NULL, &x, 1, &err) : NULL;
+    if (!t) fprintf(stderr, "trace: %s\n", err.message);
+    CHECK(t != NULL);
+    cts_value *a = t ? run(t, x, NULL) : NULL, *b = run(m, x, NULL);
+    CHECK(a && b && cts_tensor_numel(a) == 10 && cts_tensor_numel(b) == 10);
+    if (a && b) CHECK(!memcmp(cts_tensor_data(a), cts_tensor_data(b), 10 * sizeof(float)));
+    save(t, "net.pt");
+    /* a non-tensor input is refused, as torch.jit.trace refuses it */
+    cts_value *i = cts_int_new(1);
+    CHECK(cts_module_trace(m, NULL, &i, 1, &err) == NULL);
+    CHECK_CONTAINS(err.message, "traced inputs are tensors");
+    CHECK(cts_module_trace(m, "no_such_method", &x, 1, &err) == NULL);
+    CHECK_CONTAINS(err.message, "no_such_method");
+    cts_value_free(i), cts_value_free(a), cts_value_free(b), cts_value_free(x), cts_value_free(args);
+    cts_module_free(t);
+    cts_module_free(m);
+}
+
 int main(int argc, char **argv) {
     save_dir = argc > 1 ? argv[1] : NULL;
     RUN(trace_foo_replays_on_other_inputs);
@@ -236,5 +266,6 @@ int main(int argc, char **argv) {
     RUN(trace_keeps_sizes_dynamic);
     RUN(trace_tuple_output);
     RUN(trace_errors_are_clear);
+    RUN(trace_loaded_module_keeps_hierarchy);
     return test_summary();
 }
