@@ -14,24 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_timing.h"
 #include "core/pool.h"
 #include "ops/op.h"
 #include "tensor/tensor.h"
 #include "value/type.h"
 #include "value/value.h"
 
-static clockid_t g_clock = CLOCK_MONOTONIC;
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(g_clock, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef struct layer {
     const char *name;

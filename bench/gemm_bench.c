@@ -20,21 +20,10 @@
 #include <time.h>
 
 #include "core/cpu.h"
+#include "bench_timing.h"
 #include "core/pool.h"
 #include "ops/gemm.h"
 
-static clockid_t g_clock = CLOCK_MONOTONIC;
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(g_clock, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Median seconds per call; *best gets the fastest sample. */
 static double bench(const cts_sgemm_args *g, cts_pool *pool, double *best) {

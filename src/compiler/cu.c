@@ -660,6 +660,23 @@ static ir_function *new_function(cts_cu *cu, const char *qualname, const char *n
     return f;
 }
 
+/* A new empty class, registered in the unit under its own copy of the name
+ * (qualname is the caller's); borrowed. */
+static cts_type *register_class(cts_cu *cu, const char *qualname, bool is_module, cts_err *err) {
+    cts_type *t = cts_type_class(qualname, is_module);
+    if (!t) {
+        cts_err_oom(err, "class", 0);
+        return NULL;
+    }
+    t->cls->free_const = free_const;
+    if (cts_map_put(&cu->classes, t->cls->qualname, t)) {
+        cts_type_release(t);
+        cts_err_oom(err, "class", 0);
+        return NULL;
+    }
+    return t;
+}
+
 static bool str_in_list(const ast *list, const char *name) {
     if (!list) return false;
     for (int i = 0; i < list->nlist; i++)
@@ -725,19 +742,9 @@ static cts_type *declare_class(cts_cu *cu, const char *qualname, pend *p, cts_er
         for (int i = 0; i < n; i++) cts_type_release(el[i]);
         return NULL;
     }
-    cts_type *t = cts_type_class(qualname, is_module);
-    if (!t) {
-        cts_err_oom(err, "class", 0);
-        return NULL;
-    }
-    t->cls->free_const = free_const;
-    /* register first so that attributes may refer to the class itself; the
-     * key is the class's own copy of the name (qualname is the caller's) */
-    if (cts_map_put(&cu->classes, t->cls->qualname, t)) {
-        cts_type_release(t);
-        cts_err_oom(err, "class", 0);
-        return NULL;
-    }
+    /* registered first so that attributes may refer to the class itself */
+    cts_type *t = register_class(cu, qualname, is_module, err);
+    if (!t) return NULL;
     const ast *params = NULL, *buffers = NULL;
     for (int i = 0; i < c->nlist2; i++) {
         const ast *s = c->list2[i];
@@ -890,18 +897,7 @@ cts_type *cts_cu_define_class(cts_cu *cu, const char *qualname, bool is_module, 
         cts_err_set(err, "class %s is already defined", qualname);
         return NULL;
     }
-    cts_type *t = cts_type_class(qualname, is_module);
-    if (!t) {
-        cts_err_oom(err, "class", 0);
-        return NULL;
-    }
-    t->cls->free_const = free_const;
-    if (cts_map_put(&cu->classes, t->cls->qualname, t)) {
-        cts_type_release(t);
-        cts_err_oom(err, "class", 0);
-        return NULL;
-    }
-    return t;
+    return register_class(cu, qualname, is_module, err);
 }
 
 /* A parameter name from a value's debug name: "x.1" -> "x". */

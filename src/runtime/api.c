@@ -55,16 +55,19 @@ cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error
     cts_err e = {0};
     cts_api_clear_err(err);
     cts_rt_module *rm = cts_rt_load(path, CTS_LOAD_RUN, &e);
-    if (!rm || setup_pool(rm, opts, &e)) {
+    if (rm && setup_pool(rm, opts, &e)) {
         cts_rt_free(rm);
-        cts_api_set_err(err, &e);
-        return NULL;
+        rm = NULL;
     }
-    cts_module *m = malloc(sizeof *m);
+    return cts_api_module(rm, &e, err);
+}
+
+cts_module *cts_api_module(cts_rt_module *rm, cts_err *e, cts_error *err) {
+    cts_module *m = rm ? malloc(sizeof *m) : NULL;
     if (!m) {
+        if (rm) cts_err_oom(e, "module", 0);
         cts_rt_free(rm);
-        cts_err_oom(&e, "module", 0);
-        cts_api_set_err(err, &e);
+        cts_api_set_err(err, e);
         return NULL;
     }
     m->m = rm;
@@ -89,16 +92,9 @@ cts_module *cts_module_load_buffer(const void *data, size_t len, const cts_optio
     }
     if (setup_pool(rm, opts, &e)) {
         cts_rt_free(rm);
-        cts_api_set_err(err, &e);
-        return NULL;
+        rm = NULL;
     }
-    cts_module *m = malloc(sizeof *m);
-    if (!m) {
-        cts_rt_free(rm);
-        return NULL;
-    }
-    m->m = rm;
-    return m;
+    return cts_api_module(rm, &e, err);
 }
 
 void cts_module_free(cts_module *m) {

@@ -252,19 +252,7 @@ done:
     cts_value_free(res);
     cts_tracer_free(t);
     cts_cu_free(cu);
-    if (!rm) {
-        cts_api_set_err(err, &e);
-        return NULL;
-    }
-    cts_module *m = malloc(sizeof *m);
-    if (!m) {
-        cts_rt_free(rm);
-        cts_err_oom(&e, "module", 0);
-        cts_api_set_err(err, &e);
-        return NULL;
-    }
-    m->m = rm;
-    return m;
+    return cts_api_module(rm, &e, err);
 }
 
 cts_module *cts_module_trace(cts_module *m, const char *method, cts_value *const *inputs, int ninputs,
@@ -281,13 +269,5 @@ cts_module *cts_module_trace(cts_module *m, const char *method, cts_value *const
     for (int i = 0; i < ninputs; i++) in[i] = inputs[i] ? inputs[i]->v : cv_none();
     cts_rt_module *t = cts_rt_trace(m->m, method ? method : "forward", in, ninputs, m->m->pool, &e);
     if (in != stack) free(in);
-    cts_module *r = t ? malloc(sizeof *r) : NULL;
-    if (!r) {
-        if (t) cts_err_oom(&e, "module", 0);
-        cts_rt_free(t);
-        cts_api_set_err(err, &e);
-        return NULL;
-    }
-    r->m = t;
-    return r;
+    return cts_api_module(t, &e, err);
 }
