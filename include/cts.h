@@ -93,7 +93,7 @@ void cts_module_free(cts_module *m);
 /* Writes the module as a TorchScript archive that torch.jit.load reads
  * (PyTorch's layout; code printed from the module's graphs).  Saving the
  * same module twice writes the same bytes. */
-int cts_module_save(cts_module *m, const char *path, cts_error *err);
+int cts_save(cts_module *m, const char *path, cts_error *err);
 /* Calls forward / any method with positional arguments (borrowed);
  * *out receives a new value. */
 int cts_module_forward(cts_module *m, cts_value *const *args, int nargs, cts_value **out, cts_error *err);
@@ -153,7 +153,7 @@ typedef int (*cts_trace_fn)(void *ctx, cts_value *const *inputs, int ninputs, ct
  * operator's result, so the module follows other input shapes).  names:
  * the inputs' names in the graph (NULL: input0, input1, ...).  The module
  * is a `__torch__.PlaceholderModule`, as PyTorch names a traced function's;
- * cts_module_save writes it for torch.jit.load.  One trace at a time per
+ * cts_save writes it for torch.jit.load.  One trace at a time per
  * thread. */
 cts_module *cts_trace(cts_trace_fn fn, void *ctx, cts_value *const *inputs, const char *const *names, int ninputs,
                       cts_error *err);

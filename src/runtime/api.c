@@ -103,10 +103,10 @@ void cts_module_free(cts_module *m) {
     free(m);
 }
 
-int cts_module_save(cts_module *m, const char *path, cts_error *err) {
+int cts_save(cts_module *m, const char *path, cts_error *err) {
     cts_err e = {0};
     if (!m || !path) {
-        cts_err_set(&e, "cts_module_save: %s is NULL", m ? "path" : "module");
+        cts_err_set(&e, "cts_save: %s is NULL", m ? "path" : "module");
         cts_api_set_err(err, &e);
         return -1;
     }

@@ -1,4 +1,4 @@
-/* test_save.c - cts_module_save (runtime/save.c) through the C API: the
+/* test_save.c - cts_save (runtime/save.c) through the C API: the
  * archive cts writes loads back in cts and computes what the original
  * computes, bit for bit; saving twice writes the same bytes; the root
  * folder is named after the file; a path that cannot be written is a clear
@@ -51,11 +51,11 @@ TEST(saved_archive_runs_the_same_and_is_deterministic) {
     snprintf(sub, sizeof sub, "%s/sub", dir);
     CHECK_EQ_INT(mkdir(sub, 0700), 0);
     snprintf(p2, sizeof p2, "%s/net.pt", sub);
-    CHECK_EQ_INT(cts_module_save(m, p1, &err), 0);
-    CHECK_EQ_INT(cts_module_save(m, p1, &err), 0); /* overwrite: same bytes below */
+    CHECK_EQ_INT(cts_save(m, p1, &err), 0);
+    CHECK_EQ_INT(cts_save(m, p1, &err), 0); /* overwrite: same bytes below */
     size_t n1 = 0, n2 = 0;
     char *b1 = slurp(p1, &n1);
-    CHECK_EQ_INT(cts_module_save(m, p1, &err), 0);
+    CHECK_EQ_INT(cts_save(m, p1, &err), 0);
     char *b2 = slurp(p1, &n2);
     CHECK(b1 && b2 && n1 == n2 && n1 > 0 && !memcmp(b1, b2, n1));
     /* the root folder is the file's base name */
@@ -75,7 +75,7 @@ TEST(saved_archive_runs_the_same_and_is_deterministic) {
     CHECK(y0 && y1 && cts_tensor_numel(y0) == 10 && cts_tensor_numel(y1) == 10);
     if (y0 && y1) CHECK(!memcmp(cts_tensor_data(y0), cts_tensor_data(y1), 10 * sizeof(float)));
     /* and saving the copy (under the same file name) writes the same bytes */
-    CHECK(c && cts_module_save(c, p2, &err) == 0);
+    CHECK(c && cts_save(c, p2, &err) == 0);
     size_t n3 = 0;
     char *b3 = slurp(p2, &n3);
     CHECK(b3 != NULL && n3 == n1 && !memcmp(b1, b3, n1));
@@ -97,9 +97,9 @@ TEST(unwritable_path_is_a_clear_error) {
     cts_module *m = cts_module_load(CTS_TEST_DATA "/runtime/prepack.traced.pt", NULL, &err);
     CHECK(m != NULL);
     if (!m) return;
-    CHECK_EQ_INT(cts_module_save(m, "/nonexistent-dir-of-cts/x.pt", &err), -1);
+    CHECK_EQ_INT(cts_save(m, "/nonexistent-dir-of-cts/x.pt", &err), -1);
     CHECK_CONTAINS(err.message, "/nonexistent-dir-of-cts/x.pt");
-    CHECK_EQ_INT(cts_module_save(m, NULL, &err), -1);
+    CHECK_EQ_INT(cts_save(m, NULL, &err), -1);
     CHECK_CONTAINS(err.message, "path");
     cts_module_free(m);
 }

@@ -135,7 +135,7 @@ static void save(cts_module *m, const char *name) {
     char path[512];
     cts_error err;
     snprintf(path, sizeof path, "%s/%s", save_dir, name);
-    if (cts_module_save(m, path, &err)) fprintf(stderr, "save %s: %s\n", path, err.message);
+    if (cts_save(m, path, &err)) fprintf(stderr, "save %s: %s\n", path, err.message);
     CHECK_EQ_INT(err.code, 0);
 }
 
