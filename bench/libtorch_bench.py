@@ -2,10 +2,11 @@
 """The measurements of `cts bench`, taken with libtorch on the same archive.
 
     /usr/bin/python3 bench/libtorch_bench.py MODEL.pt ARGS.pt [--threads N] [--runs N]
-                     [--warmup N] [--method NAME] [--grad]
+                     [--warmup N] [--method NAME] [--grad] [--optimize]
 
 torch.set_num_threads(N) (default 1), then in one process: torch.jit.load
-(timed: load_ms), the first call (first_ms: the profiling executor profiles
+(timed: load_ms; with --optimize, torch.jit.freeze and
+torch.jit.optimize_for_inference too, which uses oneDNN here), the first call (first_ms: the profiling executor profiles
 it), --warmup untimed calls (default 2: the executor optimizes on call 2),
 then --runs timed calls (median_ms, min_ms, max_ms). Calls run under
 torch.no_grad() unless --grad, as a C++ deployment with NoGradGuard does.
@@ -32,6 +33,8 @@ def main(argv):
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--method", default="forward")
     ap.add_argument("--grad", action="store_true", help="call with autograd enabled")
+    ap.add_argument("--optimize", action="store_true",
+                    help="torch.jit.freeze + torch.jit.optimize_for_inference after loading (counted in load_ms)")
     a = ap.parse_args(argv)
     if a.runs < 1 or a.threads < 1 or a.warmup < 0:
         ap.error("--runs and --threads must be >= 1, --warmup >= 0")
@@ -43,8 +46,10 @@ def main(argv):
 
     t0 = time.perf_counter()
     m = torch.jit.load(a.model, map_location="cpu")
-    load_ms = (time.perf_counter() - t0) * 1e3
     m.eval()
+    if a.optimize:
+        m = torch.jit.optimize_for_inference(torch.jit.freeze(m))
+    load_ms = (time.perf_counter() - t0) * 1e3
     fn = getattr(m, a.method)
     ctx = contextlib.nullcontext() if a.grad else torch.no_grad()
     with ctx:
