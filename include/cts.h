@@ -133,6 +133,12 @@ cts_value *cts_none_new(void);
 cts_value *cts_list_new(cts_value *const *items, size_t n, cts_error *err);
 cts_value *cts_tuple_new(cts_value *const *items, size_t n);
 
+/* Large tensor buffers freed by calls are kept for the next calls (no
+ * fresh pages to fault in): at most CTS_BLOCK_CACHE_MB megabytes (the
+ * environment variable, read once; default 1024, 0 keeps none).  This frees
+ * what is kept now, e.g. after freeing the last module; returns the bytes. */
+size_t cts_trim_memory(void);
+
 /* ---- operators ---- */
 /* Calls a PyTorch operator by name, "ns::name.overload" ("aten::add.Tensor",
  * "aten::relu" for an operator without overload name; `cts ops` lists them),

@@ -9,6 +9,7 @@
 #include "module.h"
 
 #include "api_internal.h"
+#include "../tensor/block_cache.h"
 #include "trace.h"
 
 void cts_api_set_err(cts_error *out, const cts_err *e) {
@@ -253,3 +254,5 @@ int cts_value_save_file(const cts_value *v, const char *path, cts_error *err) {
     }
     return 0;
 }
+
+size_t cts_trim_memory(void) { return ct_block_cache_trim(); }

@@ -5,11 +5,17 @@
  * valid tensor keep it by construction. */
 #include "tensor.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "block_cache.h"
+
 #define STORAGE_ALIGN 64
+
+static void release_block(void *ctx, void *data) { ct_block_put(data, (int)(intptr_t)ctx); }
 
 ct_storage *ct_storage_new(size_t nbytes, bool zero, cts_err *err) {
     ct_storage *s = malloc(sizeof *s);
@@ -19,7 +25,9 @@ ct_storage *ct_storage_new(size_t nbytes, bool zero, cts_err *err) {
     }
     size_t alloc = (nbytes + STORAGE_ALIGN - 1) / STORAGE_ALIGN * STORAGE_ALIGN;
     if (alloc == 0) alloc = STORAGE_ALIGN;
-    s->data = aligned_alloc(STORAGE_ALIGN, alloc);
+    int cls = -1;
+    /* large buffers come from (and go back to) the block cache */
+    s->data = alloc >= CT_BLOCK_MIN ? ct_block_get(alloc, &cls) : aligned_alloc(STORAGE_ALIGN, alloc);
     if (!s->data) {
         free(s);
         cts_err_oom(err, "tensor data", nbytes);
@@ -28,8 +36,8 @@ ct_storage *ct_storage_new(size_t nbytes, bool zero, cts_err *err) {
     if (zero) memset(s->data, 0, alloc);
     atomic_init(&s->refcount, 1);
     s->nbytes = nbytes;
-    s->release = NULL;
-    s->release_ctx = NULL;
+    s->release = cls >= 0 ? release_block : NULL;
+    s->release_ctx = cls >= 0 ? (void *)(intptr_t)cls : NULL;
     s->weight = false;
     atomic_init(&s->aux, NULL);
     atomic_init(&s->version, 0);
