@@ -10,7 +10,10 @@
  * per-thread scratch by the thread index.  The calling thread works too, as
  * thread 0, and parallel_for returns when every task has finished.
  *
- * Idle workers block on a condition variable; nothing spins.
+ * Idle workers block on a condition variable.  Between the jobs of one call
+ * they watch for the next for at most 100 us before blocking (waking a
+ * sleeping thread costs more than a small operator), and the submitter
+ * watches its job's end as long before it blocks; an idle pool sleeps.
  *
  * Concurrency: one job runs on the pool at a time.  A caller that finds the
  * pool busy (another thread's job, or a parallel_for nested inside a task)
