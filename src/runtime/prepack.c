@@ -20,19 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../serialize/ptrmap.h"
 #include "module.h"
 
 #define PREPACK_MAX_DEPTH 64
 #define PREPACK_MAX_WALKS 100000
 
-typedef struct seen {
-    const ir_function *fn;
-    uint64_t args; /* hash of the known arguments' identities */
-} seen;
-
 typedef struct walker {
-    seen *seen;
-    size_t nseen, cap;
+    cts_ptrmap seen; /* hash of (function, known arguments) -> 1 */
     int walks;
 } walker;
 
@@ -47,19 +42,13 @@ static uint64_t args_hash(const cv_value *a, int n) {
     return h;
 }
 
-/* Whether fn was walked with these arguments already; records it otherwise. */
+/* Whether fn was walked with these arguments already; records it otherwise.
+ * (Two different walks hashing alike: the second is skipped, which only
+ * leaves a weight to be packed by its first call.) */
 static bool visited(walker *w, const ir_function *fn, uint64_t args) {
-    for (size_t i = 0; i < w->nseen; i++)
-        if (w->seen[i].fn == fn && w->seen[i].args == args) return true;
-    if (w->nseen == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 64;
-        seen *n = realloc(w->seen, cap * sizeof *n);
-        if (!n) return true; /* out of memory: walk no further */
-        w->seen = n;
-        w->cap = cap;
-    }
-    w->seen[w->nseen++] = (seen){fn, args};
-    return false;
+    uint64_t key = (args ^ (uint64_t)(uintptr_t)fn) * 0x9e3779b97f4a7c15ull;
+    if (cts_ptrmap_get(&w->seen, key)) return true;
+    return cts_ptrmap_put(&w->seen, key, 1) != 0; /* out of memory: walk no further */
 }
 
 static cv_value known(const cts_code *c, const cv_value *R, int x) {
@@ -110,6 +99,7 @@ void cts_rt_prepack(cts_rt_module *m) {
     if (m->root.tag != CV_OBJECT) return;
     cts_type *t = m->root.u.o->type;
     walker w = {0};
+    cts_ptrmap_init(&w.seen);
     for (int i = 0; i < t->cls->nmethods; i++) walk(&w, t->cls->methods[i].fn, &m->root, 1, 0);
-    free(w.seen);
+    cts_ptrmap_free(&w.seen);
 }
