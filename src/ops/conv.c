@@ -25,6 +25,7 @@
 
 #include "../core/cpu.h"
 #include "../core/pool.h"
+#include "../tensor/block_cache.h"
 #include "conv_direct.h"
 #include "gemm.h"
 #include "op.h"
@@ -477,7 +478,8 @@ static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, con
     if (rows < 1) rows = 1;
     if (rows > p->OH) rows = p->OH;
     size_t nb = (size_t)(Kd * rows * p->OW);
-    float *cols = malloc((nb ? nb : 1) * sizeof(float));
+    int ccls;
+    float *cols = ct_scratch_alloc(nb * sizeof(float), &ccls);
     if (!cols) return cts_err_oom(k->err, "im2col buffer", nb * sizeof(float));
     int rc = 0;
     for (int64_t n = 0; n < p->N && !rc; n++) {
@@ -497,7 +499,7 @@ static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, con
             }
         }
     }
-    free(cols);
+    ct_scratch_free(cols, ccls);
     return rc;
 }
 
@@ -508,7 +510,8 @@ static int conv_transposed_f32(cts_kctx *k, const conv_prob *p, const float *x, 
     int64_t HW = p->H * p->W, OHW = p->OH * p->OW;
     int64_t Mr = Kg * kk;
     size_t nb = (size_t)(Mr * HW);
-    float *cols = malloc((nb ? nb : 1) * sizeof(float));
+    int ccls;
+    float *cols = ct_scratch_alloc(nb * sizeof(float), &ccls);
     if (!cols) return cts_err_oom(k->err, "col2im buffer", nb * sizeof(float));
     for (int64_t n = 0; n < p->N; n++)
         for (int64_t co = 0; co < p->K; co++) {
@@ -550,7 +553,7 @@ static int conv_transposed_f32(cts_kctx *k, const conv_prob *p, const float *x, 
             }
         }
     }
-    free(cols);
+    ct_scratch_free(cols, ccls);
     return rc;
 }
 

@@ -19,6 +19,7 @@
 
 #include "../core/cpu.h"
 #include "../core/pool.h"
+#include "../tensor/block_cache.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define DCONV_X86 1
@@ -376,10 +377,11 @@ int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *
     int64_t Wp = (p->OW - 1) * p->sw + (p->kw - 1) * p->dw + 1;
     size_t nxp = (size_t)(Hp * Wp * p->C);
     int64_t *toff = malloc((size_t)taps * sizeof *toff);
-    float *xp = aligned_alloc(DC_ALIGN, (nxp * sizeof(float) + DC_ALIGN - 1) / DC_ALIGN * DC_ALIGN);
+    int xcls;
+    float *xp = ct_scratch_alloc(nxp * sizeof(float), &xcls);
     if (!toff || !xp) {
         free(toff);
-        free(xp);
+        ct_scratch_free(xp, xcls);
         return cts_err_oom(err, "direct convolution buffer", nxp * sizeof(float));
     }
     /* Without groups and dilation along W, the kw taps of a kernel row read
@@ -400,6 +402,6 @@ int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *
         cts_pool_parallel_for(tp, p->G * pk->KB * nchunk, dconv_chunk, &j);
     }
     free(toff);
-    free(xp);
+    ct_scratch_free(xp, xcls);
     return 0;
 }

@@ -37,6 +37,8 @@
  */
 #include "gemm.h"
 
+#include "../tensor/block_cache.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -824,7 +826,8 @@ int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, 
     j.per_thread = j.asz + bsz;
     int nthreads_used = nt;
     size_t total = j.per_thread * (size_t)nthreads_used * sizeof(float);
-    j.scratch = aligned_alloc(GEMM_ALIGN, total);
+    int scls;
+    j.scratch = ct_scratch_alloc(total, &scls); /* per call: through the block cache when large */
     if (!j.scratch) return cts_err_oom(err, "sgemm packing buffers", total);
     int64_t ntasks = batch * j.ntask;
     if (nt == 1) {
@@ -832,7 +835,7 @@ int cts_sgemm_batched(const cts_sgemm_args *g, int64_t batch, int64_t stride_a, 
     } else {
         cts_pool_parallel_for(pool, ntasks, sgemm_task, &j);
     }
-    free(j.scratch);
+    ct_scratch_free(j.scratch, scls);
     return 0;
 }
 

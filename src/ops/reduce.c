@@ -1134,42 +1134,32 @@ static int sort_impl(cts_kctx *k, ct_tensor *self, int64_t dim, bool descending,
     return 0;
 }
 
-static int k_sort(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+/* sort / argsort (self, dim, descending) and their .stable overloads
+ * (self, *, stable, dim, descending): cts's sort is always stable. */
+static int sort_args(cts_kctx *k, const cv_value *args, int nargs, bool stable_form, bool want_values,
+                     cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *self;
     int64_t dim;
-    bool desc;
-    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &desc)) return -1;
-    return sort_impl(k, self, dim, desc, true, outs);
-}
-/* sort.stable(self, *, stable, dim, descending): cts's sort is always stable */
-static int k_sort_stable(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
-    ku_args A = ku_args_of(k, args, nargs);
-    ct_tensor *self;
-    int64_t dim;
-    bool stable, has_stable, desc;
-    if (ku_tensor(&A, 0, &self) || ku_opt_bool(&A, 1, &stable, &has_stable) || ku_int(&A, 2, &dim) ||
-        ku_bool(&A, 3, &desc))
+    bool stable = false, has_stable = true, desc;
+    int d = stable_form ? 2 : 1;
+    if (ku_tensor(&A, 0, &self) || (stable_form && ku_opt_bool(&A, 1, &stable, &has_stable)) ||
+        ku_int(&A, d, &dim) || ku_bool(&A, d + 1, &desc))
         return -1;
     if (!has_stable) return cts_err_set(k->err, "sort(): c10::optional<bool> for stable has to have value.");
-    return sort_impl(k, self, dim, desc, true, outs);
+    return sort_impl(k, self, dim, desc, want_values, outs);
+}
+static int k_sort(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return sort_args(k, args, nargs, false, true, outs);
+}
+static int k_sort_stable(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return sort_args(k, args, nargs, true, true, outs);
 }
 static int k_argsort(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
-    ku_args A = ku_args_of(k, args, nargs);
-    ct_tensor *self;
-    int64_t dim;
-    bool desc;
-    if (ku_tensor(&A, 0, &self) || ku_int(&A, 1, &dim) || ku_bool(&A, 2, &desc)) return -1;
-    return sort_impl(k, self, dim, desc, false, outs);
+    return sort_args(k, args, nargs, false, false, outs);
 }
 static int k_argsort_stable(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
-    ku_args A = ku_args_of(k, args, nargs);
-    ct_tensor *self;
-    int64_t dim;
-    bool stable, desc;
-    if (ku_tensor(&A, 0, &self) || ku_bool(&A, 1, &stable) || ku_int(&A, 2, &dim) || ku_bool(&A, 3, &desc))
-        return -1;
-    return sort_impl(k, self, dim, desc, false, outs);
+    return sort_args(k, args, nargs, true, false, outs);
 }
 
 /* ---- equal ---- */

@@ -1,7 +1,8 @@
 /* api_ops.c - the public operator API (cts_op_call) and tracing of C
  * functions (cts_trace), include/cts.h.
  *
- * cts_op_call finds the kernel and the PyTorch schema of "ns::name.overload",
+ * cts_op_call finds the kernel and the PyTorch schema of "ns::name.overload"
+ * (once per name),
  * fills omitted trailing arguments with the schema's defaults and runs the
  * kernel.  While cts_trace runs a function on this thread, each call is
  * also recorded (runtime/trace.h) with the argument handles as keys, so an
@@ -17,29 +18,53 @@
 #include "api_internal.h"
 #include "trace.h"
 
-/* Parsed schemas, shared by every call and every traced graph (never freed:
- * graphs hold them). */
-static pthread_mutex_t schema_mu = PTHREAD_MUTEX_INITIALIZER;
-static cts_map schema_cache;
-static bool schema_cache_ready;
+/* Operators by name: the kernel and the parsed schema, looked up once per
+ * name and kept for the process (traced graphs hold the schemas). */
+typedef struct op_entry {
+    cts_kernel_fn fn;
+    cts_schema *schema;
+} op_entry;
 
-static const cts_schema *schema_for(const char *text, cts_err *err) {
-    pthread_mutex_lock(&schema_mu);
-    if (!schema_cache_ready) {
-        cts_map_init(&schema_cache);
-        schema_cache_ready = true;
+static pthread_mutex_t ops_mu = PTHREAD_MUTEX_INITIALIZER;
+static cts_map ops_by_name;
+static bool ops_ready;
+
+/* The entry for "ns::name.overload"; NULL with err when cts has no such
+ * operator (or on out of memory). */
+static const op_entry *op_for(const char *op, cts_err *err) {
+    pthread_mutex_lock(&ops_mu);
+    if (!ops_ready) {
+        cts_map_init(&ops_by_name);
+        ops_ready = true;
     }
-    cts_schema *s = cts_map_get(&schema_cache, text);
-    if (!s) {
-        s = cts_schema_parse(text, err);
-        if (s && cts_map_put(&schema_cache, text, s)) {
+    op_entry *o = cts_map_get(&ops_by_name, op);
+    if (!o) {
+        const char *text = NULL;
+        cts_kernel_fn fn = cts_op_find_kernel(op, &text);
+        cts_schema *s = fn ? cts_schema_parse(text, err) : NULL;
+        char *key = s ? malloc(strlen(op) + 1) : NULL;
+        o = key ? malloc(sizeof *o) : NULL;
+        if (o) {
+            strcpy(key, op);
+            o->fn = fn;
+            o->schema = s;
+            if (cts_map_put(&ops_by_name, key, o)) {
+                free(o);
+                o = NULL;
+            }
+        }
+        if (!o) {
+            if (!fn)
+                cts_err_set(err, "unknown operator '%s' (`cts ops` lists the operators cts implements, as "
+                                 "ns::name.overload)", op);
+            else if (s)
+                cts_err_oom(err, "operator table", 0);
+            free(key);
             cts_schema_free(s);
-            s = NULL;
-            cts_err_oom(err, "schema", 0);
         }
     }
-    pthread_mutex_unlock(&schema_mu);
-    return s;
+    pthread_mutex_unlock(&ops_mu);
+    return o;
 }
 
 #define MAX_OP_ARGS 64
@@ -52,20 +77,13 @@ int cts_op_call(const char *op, cts_value *const *args, int nargs, cts_value **o
         cts_err_set(&e, "cts_op_call: %s", !op ? "no operator name" : !out ? "no result pointer" : "bad arguments");
         goto fail;
     }
-    const char *text = NULL;
-    cts_kernel_fn fn = cts_op_find_kernel(op, &text);
-    if (!fn) {
-        cts_err_set(&e, "unknown operator '%s' (`cts ops` lists the operators cts implements, as ns::name.overload)",
-                    op);
+    const op_entry *oe = op_for(op, &e);
+    if (!oe) goto fail;
+    cts_kernel_fn fn = oe->fn;
+    const cts_schema *s = oe->schema;
+    if (!s->is_vararg && nargs > s->nargs) {
+        cts_err_set(&e, "%s takes %d arguments but %d were given", op, s->nargs, nargs);
         goto fail;
-    }
-    const cts_schema *s = schema_for(text, &e);
-    if (!s) goto fail;
-    if (s->is_vararg || nargs > s->nargs || nargs > MAX_OP_ARGS) {
-        if (!s->is_vararg) {
-            cts_err_set(&e, "%s takes %d arguments but %d were given", op, s->nargs, nargs);
-            goto fail;
-        }
     }
     cv_value in[MAX_OP_ARGS];
     const void *keys[MAX_OP_ARGS];

@@ -28,9 +28,14 @@ static int limit_read;
 /* Class c: size (4 + c % 4) * 2^(c / 4) * CT_BLOCK_MIN / 4. */
 static size_t class_size(int c) { return ((size_t)(4 + c % 4) << (c / 4)) * (CT_BLOCK_MIN / 4); }
 
+/* The smallest class holding n bytes (n >= 1). */
 static int class_of(size_t n) {
-    int c = 0;
-    while (c < NCLASSES && class_size(c) < n) c++;
+    size_t q = (n + CT_BLOCK_MIN / 4 - 1) / (CT_BLOCK_MIN / 4); /* in quarter-blocks */
+    if (q <= 4) return 0;
+    int e = 0; /* q in (4 << e, 8 << e] */
+    while (((size_t)8 << e) < q) e++;
+    int c = 4 * e;
+    while (c < NCLASSES && class_size(c) < n) c++; /* at most four steps */
     return c;
 }
 
@@ -111,4 +116,16 @@ size_t ct_block_cache_bytes(void) {
     size_t n = kept;
     pthread_mutex_unlock(&mu);
     return n;
+}
+
+void *ct_scratch_alloc(size_t nbytes, int *cls) {
+    *cls = -1;
+    if (nbytes >= CT_BLOCK_MIN) return ct_block_get(nbytes, cls);
+    size_t n = nbytes ? (nbytes + ALIGN - 1) / ALIGN * ALIGN : ALIGN;
+    return aligned_alloc(ALIGN, n);
+}
+
+void ct_scratch_free(void *p, int cls) {
+    if (cls >= 0) ct_block_put(p, cls);
+    else free(p);
 }

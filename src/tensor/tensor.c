@@ -25,9 +25,8 @@ ct_storage *ct_storage_new(size_t nbytes, bool zero, cts_err *err) {
     }
     size_t alloc = (nbytes + STORAGE_ALIGN - 1) / STORAGE_ALIGN * STORAGE_ALIGN;
     if (alloc == 0) alloc = STORAGE_ALIGN;
-    int cls = -1;
-    /* large buffers come from (and go back to) the block cache */
-    s->data = alloc >= CT_BLOCK_MIN ? ct_block_get(alloc, &cls) : aligned_alloc(STORAGE_ALIGN, alloc);
+    int cls;
+    s->data = ct_scratch_alloc(alloc, &cls); /* large buffers through the block cache */
     if (!s->data) {
         free(s);
         cts_err_oom(err, "tensor data", nbytes);
