@@ -16,6 +16,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_script(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 
 /* Prints "cts: <message>" (first line only unless verbose) to stderr; returns 1. */
 int cli_fail(const cts_err *err);

@@ -20,6 +20,7 @@ static const char USAGE[] =
     "  save IN.pt OUT.pt                load an archive and write it again (PyTorch loads the result)\n"
     "  trace MODEL.pt --args ARGS.pt [--method NAME] [--save OUT.pt]\n"
     "                      run the method on the inputs, record what runs (as torch.jit.trace), print the graph\n"
+    "  exec FILE.py [--threads N]       run a Python program of the TorchScript tutorial (torch.jit.trace/script/save/load)\n"
     "  ops                              list the operators cts implements\n"
     "  bench MODEL.pt [--args ARGS.pt] [--threads N] [--runs N] [--warmup N] [--json]\n"
     "                      load time, first-call and median/min/max latency, peak RSS\n"
@@ -105,6 +106,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "script") == 0) return cmd_script(argc - 1, argv + 1);
     if (strcmp(cmd, "save") == 0) return cmd_save(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0) return cmd_trace(argc - 1, argv + 1);
+    if (strcmp(cmd, "exec") == 0) return cmd_exec(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -908,21 +908,23 @@ static char *param_name(const ir_value *v, int i) {
         char *dot = strrchr(buf, '.');
         if (dot && dot != buf && dot[1] >= '0' && dot[1] <= '9') *dot = 0;
     } else {
-        snprintf(buf, sizeof buf, "%s%d", i ? "input" : "self", i);
+        if (i) snprintf(buf, sizeof buf, "argument_%d", i); /* as PyTorch names an unnamed input */
+        else snprintf(buf, sizeof buf, "self");
     }
     char *r = malloc(strlen(buf) + 1);
     if (r) strcpy(r, buf);
     return r;
 }
 
-ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, ir_graph *g, cts_err *err) {
+/* A function (a method of cls when cls is set: self is the graph's first
+ * input) whose body is the finished graph g. */
+static ir_function *define_graph_function(cts_cu *cu, cts_type *cls, const char *qual, const char *name,
+                                          ir_graph *g, cts_err *err) {
     ir_block *top = g->block;
-    if (ir_block_noutputs(top) != 1 || ir_block_ninputs(top) < 1) {
-        cts_err_set(err, "method %s: the graph needs self and one output", name);
+    if (ir_block_noutputs(top) != 1 || ir_block_ninputs(top) < (cls ? 1 : 0)) {
+        cts_err_set(err, "%s: the graph needs %sone output", name, cls ? "self and " : "");
         return NULL;
     }
-    char qual[512];
-    snprintf(qual, sizeof qual, "%s.%s", cls->cls->qualname, name);
     cts_schema *s = calloc(1, sizeof *s);
     if (!s) goto oom;
     int n = ir_block_ninputs(top);
@@ -938,7 +940,7 @@ ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, i
         a->default_val = cv_none();
         a->name = param_name(ir_block_input(top, i), i);
         if (!a->name) goto oom;
-        a->type = i == 0 ? cls : ir_block_input(top, i)->type;
+        a->type = i == 0 && cls ? cls : ir_block_input(top, i)->type;
         cts_type_retain(a->type);
     }
     s->nrets = 1;
@@ -952,7 +954,7 @@ ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, i
         cts_schema_free(s);
         return NULL;
     }
-    if (cts_class_add_method(cls->cls, name, f)) {
+    if (cls ? cts_class_add_method(cls->cls, name, f) != 0 : cts_map_put(&cu->functions, f->qualname, f) != 0) {
         cts_schema_free(s);
         cts_err_oom(err, "method", 0);
         return NULL;
@@ -965,4 +967,44 @@ oom:
     cts_schema_free(s);
     cts_err_oom(err, "method", 0);
     return NULL;
+}
+
+ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, ir_graph *g, cts_err *err) {
+    char qual[512];
+    snprintf(qual, sizeof qual, "%s.%s", cls->cls->qualname, name);
+    return define_graph_function(cu, cls, qual, name, g, err);
+}
+
+ir_function *cts_cu_define_function(cts_cu *cu, const char *qualname, ir_graph *g, cts_err *err) {
+    if (cts_map_get(&cu->functions, qualname)) {
+        cts_err_set(err, "function %s is already defined", qualname);
+        return NULL;
+    }
+    const char *dot = strrchr(qualname, '.');
+    return define_graph_function(cu, NULL, qualname, dot ? dot + 1 : qualname, g, err);
+}
+
+cts_type *cts_cu_declare_class(cts_cu *cu, const char *qualname, bool is_module, const ast *const *bodies,
+                               const cts_source *const *srcs, int nbodies, cts_err *err) {
+    if (cts_map_get(&cu->classes, qualname)) {
+        cts_err_set(err, "class %s is already defined", qualname);
+        return NULL;
+    }
+    cts_type *t = register_class(cu, qualname, is_module, err);
+    if (!t) return NULL;
+    for (int b = 0; b < nbodies; b++) {
+        const ast *c = bodies[b];
+        for (int i = 0; i < c->nlist2; i++) {
+            const ast *st = c->list2[i];
+            if (st->kind != S_DEF || cts_class_find_method(t->cls, st->str)) continue;
+            char q[1024];
+            snprintf(q, sizeof q, "%s.%s", qualname, st->str);
+            ir_function *f = new_function(cu, q, st->str, st, srcs[b], t, err);
+            if (!f || cts_class_add_method(t->cls, st->str, f)) {
+                if (!err->set) cts_err_oom(err, "method", 0);
+                return NULL;
+            }
+        }
+    }
+    return t;
 }

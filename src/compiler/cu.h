@@ -41,6 +41,13 @@ struct cts_cu {
     int64_t version;          /* archive format version (drives upgraders), 0 = current */
     int python_frontend;      /* sources added from now on are Python files (see source.h) */
     const char *default_qualifier; /* where bare class names in annotations live ("__torch__"), or NULL */
+    /* Names bound by a running Python program (`cts exec`): asked for a bare
+     * name used in a function body, before the unit's own definitions.
+     * Returns 1 with *fn or *cls set, 0 when the program binds nothing
+     * TorchScript can call under that name, -1 with err set. */
+    int (*resolve_global)(void *ctx, const ir_function *in, const char *name, ir_function **fn, cts_type **cls,
+                          cts_err *err);
+    void *resolve_ctx;
     /* every function, for teardown, in creation order */
     ir_function **fns;
     int nfns, cap_fns;
@@ -97,5 +104,15 @@ int cts_cu_hold_type(cts_cu *cu, cts_type *t);
  * type is the output's. */
 cts_type *cts_cu_define_class(cts_cu *cu, const char *qualname, bool is_module, cts_err *err);
 ir_function *cts_cu_define_method(cts_cu *cu, cts_type *cls, const char *name, ir_graph *g, cts_err *err);
+
+/* A free function whose body is the finished graph g (a traced function);
+ * the unit takes g.  Parameters are named as for define_method. */
+ir_function *cts_cu_define_function(cts_cu *cu, const char *qualname, ir_graph *g, cts_err *err);
+/* A class declared from Python class bodies (`cts exec` scripting an
+ * instance): the methods of bodies[0], then those of its bases' bodies not
+ * overridden, each compiled lazily from its source; no attributes (the
+ * caller adds them from the instance). */
+cts_type *cts_cu_declare_class(cts_cu *cu, const char *qualname, bool is_module, const ast *const *bodies,
+                               const cts_source *const *srcs, int nbodies, cts_err *err);
 
 #endif

@@ -2407,6 +2407,8 @@ static sv *emit_apply(emitter *e, const ast *n, int n_binders, cts_type *hint) {
     nval *args = emit_args(e, n->list, n->nlist, &na);
     nval *kw = em_alloc(e, (size_t)(n->nlist2 + 1) * sizeof *kw);
     for (int i = 0; i < n->nlist2; i++) {
+        if (strcmp(n->names[i], "**") == 0)
+            em_error(e, n->list2[i]->start, n->list2[i]->end, "keyword-arg expansion is not supported");
         kw[i].name = n->names[i];
         kw[i].value = em_expr(e, n->list2[i], NULL);
         kw[i].start = n->list2[i]->start;

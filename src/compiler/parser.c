@@ -650,7 +650,11 @@ static ast *parse_call(parser *p, ast *callee) {
         if (t->kind == T_STAR) {
             push(p, &args, parse_star_of(p, 1));
         } else if (t->kind == T_POW) {
-            fail(p, t->start, t->end, "keyword-arg expansion is not supported");
+            /* `**mapping`: a keyword named "**" (TorchScript rejects it when compiling; cts exec expands it) */
+            next(p);
+            names = grow(p, (void *)names, nnames, &capnames, sizeof *names);
+            names[nnames++] = "**";
+            push(p, &kwvals, parse_test(p));
         } else if (t->kind == T_NAME && peek(p, 1)->kind == T_ASSIGN) {
             cts_token nm = next(p);
             next(p);

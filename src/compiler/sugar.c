@@ -136,6 +136,22 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
             return s;
         }
     }
+    if (e->cu->resolve_global) {
+        ir_function *gf = NULL;
+        cts_type *gc = NULL;
+        int r = e->cu->resolve_global(e->cu->resolve_ctx, e->fn, name, &gf, &gc, e->err);
+        if (r < 0) em_fail(e);
+        if (r > 0 && gc) {
+            sv *c = sv_new(e, SV_CLASS);
+            c->type = gc;
+            return c;
+        }
+        if (r > 0 && gf) {
+            sv *f = sv_new(e, SV_FUNCTION);
+            f->fn = gf;
+            return f;
+        }
+    }
     /* functions and classes defined next to the function being compiled */
     const char *dot = strrchr(e->fn->qualname, '.');
     if (dot) {

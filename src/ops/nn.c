@@ -1676,12 +1676,6 @@ static int k_feature_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o
     return dropout_impl(k, a, n, true, true, o);
 }
 
-static int k_bernoulli(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
-    (void)args, (void)nargs, (void)outs;
-    return cts_err_set(k->err, "bernoulli is not supported by cts (inference runtime): it needs PyTorch's random "
-                               "number generator");
-}
-
 /* ------------------------------------------------------------------------ */
 /* embedding, index_select, gather                                          */
 
@@ -4182,10 +4176,6 @@ const cts_op_def cts_ops_nn[] = {
     {"aten::alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_dropout_},
     {"aten::feature_alpha_dropout(Tensor input, float p, bool train) -> Tensor", k_feature_dropout},
     {"aten::feature_alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_feature_dropout_},
-    {"aten::bernoulli(Tensor self, *, Generator? generator=None) -> Tensor", k_bernoulli},
-    {"aten::bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor", k_bernoulli},
-    {"aten::bernoulli_.float(Tensor(a!) self, float p=0.5, *, Generator? generator=None) -> Tensor(a!)", k_bernoulli},
-    {"aten::bernoulli_.Tensor(Tensor(a!) self, Tensor p, *, Generator? generator=None) -> Tensor(a!)", k_bernoulli},
     /* gathers */
     {"aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor", k_embedding},
     {"aten::index_select(Tensor self, int dim, Tensor index) -> Tensor", k_index_select},

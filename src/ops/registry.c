@@ -23,7 +23,8 @@
     X(attention)           \
     X(enum)                \
     X(complex)             \
-    X(complex_tensor)
+    X(complex_tensor)      \
+    X(random)
 
 #define X(f)                                  \
     extern const cts_op_def cts_ops_##f[];    \

@@ -45,6 +45,7 @@ void cts_ivalue_float_str(double d, cts_strbuf *sb) {
 
 void cts_ivalue_str(cv_value v, cts_strbuf *sb) {
     switch (v.tag) {
+    case CV_PY: cts_sb_puts(sb, "<object>"); break;
     case CV_NONE: cts_sb_puts(sb, "None"); break;
     case CV_BOOL: cts_sb_puts(sb, v.u.b ? "True" : "False"); break;
     case CV_INT: cts_sb_printf(sb, "%lld", (long long)v.u.i); break;

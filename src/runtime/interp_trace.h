@@ -5,6 +5,7 @@
 #define CTS_RUNTIME_INTERP_TRACE_H
 
 #include "interp.h"
+#include "trace.h"
 
 typedef struct cts_trace_frame cts_trace_frame;
 typedef struct cts_module_trace cts_module_trace;
@@ -31,5 +32,15 @@ void cts_trace_frame_free(cts_trace_frame *f);
 cts_trace_frame *cts_trace_call_begin(cts_trace_frame *f, const cts_instr *ins, const cv_value *in, int nin);
 void cts_trace_call_end(cts_trace_frame *f, cts_trace_frame *child, const cts_instr *ins, const cv_value *in, int nin,
                         cv_value result);
+
+/* Eager code (cts exec) recording into tracer t: fn (lowered) runs with
+ * cts_trace_eager_frame(e) as its call state's trace; the operators it runs,
+ * and those of the free functions it calls, are recorded into t.  end
+ * reports a recording failure (out of memory) and frees e. */
+typedef struct cts_eager_trace cts_eager_trace;
+cts_eager_trace *cts_trace_eager_begin(cts_tracer *t, cts_cu *cu, const ir_function *fn, const cv_value *args,
+                                       int nargs, cts_err *err);
+cts_trace_frame *cts_trace_eager_frame(cts_eager_trace *e);
+int cts_trace_eager_end(cts_eager_trace *e, cts_err *err);
 
 #endif

@@ -50,6 +50,7 @@ struct cts_trace_frame {
     char *keys;           /* register r's key is keys + r */
     int nregs;
     bool inlined;         /* records into its caller's graph (t is the caller's) */
+    bool eager;           /* eager code (cts exec): free functions it calls are recorded inline */
     cv_object *self;
 };
 
@@ -249,7 +250,8 @@ void cts_trace_tuple_index(cts_trace_frame *f, const cts_instr *ins, cv_value tu
  * inline, into the caller's graph.  Calls on another module stay calls
  * (the module hierarchy). */
 static bool inlines(const cts_trace_frame *f, const ir_function *fn, cv_value receiver) {
-    return f->t && receiver.u.o == f->self && strcmp(fn->name, "forward") != 0;
+    if (f->eager && !fn->owner) return f->t != NULL;
+    return f->t && receiver.tag == CV_OBJECT && receiver.u.o == f->self && strcmp(fn->name, "forward") != 0;
 }
 
 static cts_trace_frame *inline_frame(cts_trace_frame *f, const cts_instr *ins, const ir_function *fn, int nin) {
@@ -267,6 +269,7 @@ static cts_trace_frame *inline_frame(cts_trace_frame *f, const cts_instr *ins, c
     g->keys = keys;
     g->nregs = c->nregs;
     g->inlined = true;
+    g->eager = f->eager;
     g->self = f->self;
     /* the callee's parameters are the caller's argument values */
     for (int i = 0; i < nin && i < c->nparams; i++) cts_tracer_alias(g->t, reg_key(g, i), reg_key(f, ins->in[i]));
@@ -275,6 +278,7 @@ static cts_trace_frame *inline_frame(cts_trace_frame *f, const cts_instr *ins, c
 
 cts_trace_frame *cts_trace_call_begin(cts_trace_frame *f, const cts_instr *ins, const cv_value *in, int nin) {
     ir_function *fn = ins->callee;
+    if (!f->mt->failed && fn && f->eager && !fn->owner) return inline_frame(f, ins, fn, nin);
     if (f->mt->failed || !fn || nin < 1 || !fn->owner || in[0].tag != CV_OBJECT || !in[0].u.o->type->cls->is_module)
         return NULL; /* a free function (recorded at the end) or not a module: runs untraced */
     if (inlines(f, fn, in[0])) return inline_frame(f, ins, fn, nin);
@@ -483,7 +487,7 @@ cts_rt_module *cts_rt_trace(cts_rt_module *src, const char *method, const cv_val
     cts_instr call = {0};
     call.op = OP_CALL;
     call.callee = fn;
-    cts_trace_frame top = {&mt, NULL, NULL, 0, false, NULL};
+    cts_trace_frame top = {&mt, NULL, NULL, 0, false, false, NULL};
     cts_trace_frame *f = cts_trace_call_begin(&top, &call, in, nargs + 1);
     if (!f) {
         if (!mt.failed) cts_err_set(&mt.err, "trace: cannot trace %s", fn->qualname);
@@ -571,4 +575,64 @@ done:
     cts_cu_free(mt.cu);
     free(in);
     return res;
+}
+
+/* ---- eager code (cts exec) ---- */
+
+struct cts_eager_trace {
+    cts_module_trace mt;
+    cts_trace_frame *f;
+};
+
+cts_eager_trace *cts_trace_eager_begin(cts_tracer *t, cts_cu *cu, const ir_function *fn, const cv_value *args,
+                                       int nargs, cts_err *err) {
+    cts_eager_trace *e = calloc(1, sizeof *e);
+    const cts_code *c = fn->exec;
+    if (!e || !c) {
+        free(e);
+        cts_err_oom(err, "trace", 0);
+        return NULL;
+    }
+    e->mt.cu = cu;
+    cts_trace_frame *f = calloc(1, sizeof *f);
+    char *keys = calloc((size_t)(c->nregs ? c->nregs : 1), 1);
+    if (!f || !keys) {
+        free(f);
+        free(keys);
+        free(e);
+        cts_err_oom(err, "trace", 0);
+        return NULL;
+    }
+    f->mt = &e->mt;
+    f->t = t;
+    f->keys = keys;
+    f->nregs = c->nregs;
+    f->inlined = true;
+    f->eager = true;
+    e->f = f;
+    /* lists built by the program from traced tensors: a ListConstruct */
+    for (int i = 0; i < nargs && i < c->nparams; i++)
+        if (args[i].tag == CV_LIST && cts_tracer_list(t, args[i], NULL, reg_key(f, i), err)) {
+            cts_trace_frame_free(f);
+            free(e);
+            return NULL;
+        }
+    return e;
+}
+
+cts_trace_frame *cts_trace_eager_frame(cts_eager_trace *e) { return e->f; }
+
+int cts_trace_eager_end(cts_eager_trace *e, cts_err *err) {
+    if (!e) return 0;
+    int rc = 0;
+    if (e->mt.failed) {
+        *err = e->mt.err;
+        rc = -1;
+    }
+    cts_trace_frame_free(e->f);
+    free(e->mt.insts);
+    free(e->mt.fix_vals);
+    free(e->mt.fix_objs);
+    free(e);
+    return rc;
 }

@@ -48,6 +48,9 @@ static void free_heap(cv_value v) {
     case CV_COMPLEX:
         free(v.u.c);
         break;
+    case CV_PY:
+        v.u.py->destroy(v.u.py);
+        break;
     case CV_OBJECT:
         for (size_t i = 0; i < v.u.o->nslots; i++) cv_release(v.u.o->slots[i]);
         cts_type_release(v.u.o->type);
@@ -337,6 +340,7 @@ bool cv_equal(cv_value a, cv_value b) {
         return a.u.o == b.u.o;
     case CV_FUNC: return a.u.fn == b.u.fn;
     case CV_COMPLEX: return a.u.c->re == b.u.c->re && a.u.c->im == b.u.c->im;
+    case CV_PY: return a.u.py == b.u.py;
     default: return false;
     }
 }
@@ -344,7 +348,7 @@ bool cv_equal(cv_value a, cv_value b) {
 const char *cv_tag_name(cv_tag t) {
     static const char *const names[] = {"None", "bool", "int", "float", "Device", "str", "Tensor",
                                         "List", "Tuple", "Dict", "Object", "Function", "Uninitialized",
-                                        "complex"};
+                                        "complex", "object"};
     return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
@@ -359,6 +363,7 @@ cts_type *cv_type_of(cv_value v) {
     case CV_STR: t = T_STR; break;
     case CV_TENSOR: t = T_TENSOR; break;
     case CV_COMPLEX: t = cts_type_prim(TY_COMPLEX); break;
+    case CV_PY: t = T_ANY; break;
     case CV_LIST: return cts_type_list(v.u.l->elem);
     case CV_DICT: return cts_type_dict(v.u.d->key_type, v.u.d->val_type);
     case CV_OBJECT: t = v.u.o->type; break;
@@ -478,6 +483,7 @@ void cv_str_quote(const char *s, size_t n, cts_strbuf *sb) {
 
 void cv_repr(cv_value v, cts_strbuf *sb) {
     switch (v.tag) {
+    case CV_PY: cts_sb_puts(sb, "<object>"); break;
     case CV_NONE: cts_sb_puts(sb, "None"); break;
     case CV_BOOL: cts_sb_puts(sb, v.u.b ? "True" : "False"); break;
     case CV_INT: cts_sb_printf(sb, "%lld", (long long)v.u.i); break;

@@ -39,6 +39,8 @@ typedef enum cv_tag {
     CV_FUNC,     /* a callable function (runtime-owned, not refcounted) */
     CV_UNINIT,   /* prim::Uninitialized */
     CV_COMPLEX,  /* a complex scalar (c10::complex<double>), refcounted on the heap */
+    CV_PY,       /* a Python-level object of `cts exec` (src/exec/): refcounted, freed by its destroy hook;
+                    never seen by compiled code */
 } cv_tag;
 
 typedef struct cv_str cv_str;
@@ -47,6 +49,7 @@ typedef struct cv_tuple cv_tuple;
 typedef struct cv_dict cv_dict;
 typedef struct cv_object cv_object;
 typedef struct cv_complex cv_complex;
+typedef struct cv_py cv_py;
 
 typedef struct cv_value {
     cv_tag tag;
@@ -62,6 +65,7 @@ typedef struct cv_value {
         cv_dict *d;
         cv_object *o;
         cv_complex *c;
+        cv_py *py;
         void *fn;
         atomic_long *rc; /* every heap payload starts with its count */
     } u;
@@ -105,6 +109,12 @@ struct cv_complex {
     double re, im;
 };
 
+/* The head of every CV_PY payload; the exec layer defines the rest. */
+struct cv_py {
+    atomic_long rc;
+    void (*destroy)(cv_py *p); /* frees the payload (its count reached zero) */
+};
+
 struct cv_object {
     atomic_long rc;
     cts_type *type;   /* TY_CLASS (owned reference) */
@@ -129,7 +139,7 @@ static inline cv_value cv_func(void *fn) { cv_value v = {CV_FUNC, {0}}; v.u.fn =
 static inline cv_value cv_uninit(void) { cv_value v = {CV_UNINIT, {0}}; return v; }
 
 static inline bool cv_is_heap(const cv_value *v) {
-    return ((v->tag >= CV_STR && v->tag <= CV_OBJECT) || v->tag == CV_COMPLEX) && v->u.rc != NULL;
+    return ((v->tag >= CV_STR && v->tag <= CV_OBJECT) || v->tag == CV_COMPLEX || v->tag == CV_PY) && v->u.rc != NULL;
 }
 static inline void cv_retain(cv_value v) {
     if (cv_is_heap(&v)) atomic_fetch_add_explicit(v.u.rc, 1, memory_order_relaxed);

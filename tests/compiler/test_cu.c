@@ -130,8 +130,28 @@ TEST(test_cu_imaginary_literals_are_complex_constants) {
     cts_cu_free(cu);
 }
 
+/* `f(**kw)` parses (cts exec expands it in eager code) and is a compile
+ * error in TorchScript, with PyTorch's message at the expansion. */
+TEST(test_cu_keyword_expansion_is_a_compile_error) {
+    static const char src[] = "def g(a: int) -> int:\n  return a\ndef f(d: Dict[str, int]) -> int:\n  return g(**d)\n";
+    cts_err err = {0};
+    cts_cu *cu = cts_cu_new(NULL, NULL);
+    CHECK(cu != NULL);
+    if (!cu) return;
+    CHECK_EQ_INT(cts_cu_add_source(cu, "__torch__", "m.py", src, sizeof src - 1, &err), 0);
+    ir_function *f = cts_cu_get_function(cu, "__torch__.f", &err);
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_EQ_INT(cts_cu_ensure_compiled(cu, f, &err), -1);
+        CHECK_CONTAINS(err.msg, "keyword-arg expansion is not supported");
+        CHECK_CONTAINS(err.msg, "line 4");
+    }
+    cts_cu_free(cu);
+}
+
 int main(void) {
     RUN(test_cu_imaginary_literals_are_complex_constants);
+    RUN(test_cu_keyword_expansion_is_a_compile_error);
     RUN(test_cu_declares_enum_classes);
     RUN(test_cu_class_outlives_callers_name);
     RUN(test_cu_unknown_class_is_an_error);

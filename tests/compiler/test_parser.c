@@ -997,7 +997,6 @@ TEST(test_parser_target_errors) {
 }
 
 TEST(test_parser_unsupported_constructs) {
-    CHECK_ERR("f(**kw)\n", "keyword-arg expansion is not supported", 1);
     CHECK_ERR("x = {**d}\n", "Dict expansion (e.g. `{**dict}`) is not supported", 1);
     CHECK_ERR("x = {1, 2}\n", "set literals aren't supported", 1);
     CHECK_ERR("x = {1}\n", "set literals aren't supported", 1);

@@ -1,0 +1,1131 @@
+/* exec_jit.c - torch.jit for `cts exec`: script, trace, save, load, and the
+ * script modules and functions they return.
+ *
+ * Scripting compiles Python definitions with cts's TorchScript compiler in
+ * the program's unit: a function by its qualified name (`__torch__.foo` for
+ * the program, `__torch__.torch.nn.modules.linear.Linear` for the library);
+ * a module instance by building its class from the instance as PyTorch's
+ * concrete types do (parameters, buffers, training, plain attributes,
+ * submodules; `__constants__` as constants), its methods compiled from the
+ * class body.  Instances with the same class and attribute types share one
+ * type; a name already taken by another type is mangled
+ * (`___torch_mangle_N`).
+ *
+ * Tracing runs the eager program with a recorder: operator calls record
+ * their operators (exec_ops.c runs them with the trace hook), a call of an
+ * eager submodule records prim::CallMethod and traces that submodule's
+ * forward into its own graph, a call of a scripted module or function
+ * records the call and runs it untraced (TorchScript's mixing rules).
+ * Parameters, buffers and submodules are read with prim::GetAttr, placed at
+ * the start of the graph in reverse order of first use as PyTorch's tracer
+ * leaves them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../compiler/printer.h"
+#include "../runtime/interp.h"
+#include "../passes/passes.h"
+#include "../runtime/interp_trace.h"
+#include "exec_internal.h"
+
+#define NATIVE(name)                                                                                          \
+    static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, \
+                    cv_value *out)
+
+int x_add_identity_decorator(xstate *x, xns *ns, const char *name);
+
+/* ---- the trace recorder ---- */
+
+typedef struct traced {     /* an eager module instance seen by a trace */
+    xo *inst;               /* borrowed (the program holds it during the trace) */
+    ir_graph *forward;      /* its traced forward, or NULL */
+    bool passthrough;       /* forward returned its input: the caller keeps its own value */
+    cts_type *type;         /* its class in the result */
+    cv_value obj;           /* its object in the result */
+} traced;
+
+typedef struct xtrace {
+    cts_tracer *t;
+    xo *self;               /* the instance whose forward records, or NULL (a function) */
+    struct xtrace *parent;
+    struct tsession *s;
+} xtrace;
+
+typedef struct tsession {
+    traced *insts;
+    int n, cap;
+    ir_value **fix_vals;    /* values typed by an instance's class once built */
+    xo **fix_insts;
+    int nfix, capfix;
+} tsession;
+
+static traced *traced_of(xstate *x, tsession *s, xo *inst) {
+    for (int i = 0; i < s->n; i++)
+        if (s->insts[i].inst == inst) return &s->insts[i];
+    if (s->n == s->cap) {
+        int nc = s->cap ? 2 * s->cap : 16;
+        traced *p = realloc(s->insts, (size_t)nc * sizeof *p);
+        if (!p) {
+            cts_err_oom(x->err, "trace", 0);
+            return NULL;
+        }
+        s->insts = p;
+        s->cap = nc;
+    }
+    traced *t = &s->insts[s->n++];
+    memset(t, 0, sizeof *t);
+    t->inst = inst;
+    t->obj = cv_none();
+    return t;
+}
+
+static int note_fix(xstate *x, tsession *s, ir_value *v, xo *inst) {
+    if (s->nfix == s->capfix) {
+        int nc = s->capfix ? 2 * s->capfix : 16;
+        ir_value **a = realloc(s->fix_vals, (size_t)nc * sizeof *a);
+        if (a) s->fix_vals = a;
+        xo **b = a ? realloc(s->fix_insts, (size_t)nc * sizeof *b) : NULL;
+        if (!b) return cts_err_oom(x->err, "trace", 0);
+        s->fix_insts = b;
+        s->capfix = nc;
+    }
+    s->fix_vals[s->nfix] = v;
+    s->fix_insts[s->nfix++] = inst;
+    return 0;
+}
+
+int x_run(xstate *x, ir_function *fn, const cv_value *args, int nargs, cv_value *out) {
+    cts_call_state cs = {false, NULL};
+    cts_kctx k = {x->err, x->pool, &cs};
+    if (!x->trace) return cts_run_function(fn, args, nargs, out, &k);
+    cts_eager_trace *e = cts_trace_eager_begin(x->trace->t, x->ecu, fn, args, nargs, x->err);
+    if (!e) return -1;
+    cs.trace = cts_trace_eager_frame(e);
+    int rc = cts_run_function(fn, args, nargs, out, &k);
+    if (cts_trace_eager_end(e, rc ? &(cts_err){0} : x->err) && !rc) {
+        cv_release(*out);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* a parameter, buffer or submodule read from the recording module: prim::GetAttr */
+static int trace_attrs(xstate *x, xtrace *tr) {
+    xo *self = tr->self;
+    if (!self) return 0;
+    const xns *spaces[2] = {&self->params, &self->buffers};
+    cv_value selfv = {CV_PY, {.py = &self->head}};
+    const void *sk = self;
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < spaces[k]->n; i++) {
+            cv_value v = spaces[k]->vals[i];
+            if (v.tag != CV_TENSOR || cts_tracer_knows(tr->t, v, NULL)) continue;
+            cts_type *ty = T_TENSOR;
+            ir_node *nd = cts_tracer_node(tr->t, "prim::GetAttr", NULL, &selfv, &sk, 1, &v, NULL, &ty, 1, x->err);
+            if (!nd) return -1;
+            nd->attr_name = ir_intern(cts_tracer_graph(tr->t), spaces[k]->names[i]);
+            ir_set_name(nd->outputs[0], spaces[k]->names[i]);
+        }
+    return 0;
+}
+
+/* GetAttr nodes of self to the start of the graph, in reverse order of
+ * first use; unused ones removed */
+static void place_getattrs(ir_graph *g) {
+    ir_block *b = g->block;
+    ir_value *self = ir_block_ninputs(b) ? ir_block_input(b, 0) : NULL;
+    if (!self) return;
+    ir_node *attrs[512];
+    int na = 0;
+    /* first-use order */
+    for (ir_node *n = ir_block_first(b); n != b->ret && na < 512; n = n->next)
+        for (int i = 0; i < n->ninputs && na < 512; i++) {
+            ir_node *p = n->inputs[i]->node;
+            if (p->k != K_GETATTR || p->ninputs != 1 || p->inputs[0] != self) continue;
+            bool seen = false;
+            for (int k = 0; k < na; k++) seen |= attrs[k] == p;
+            if (!seen) attrs[na++] = p;
+        }
+    for (int i = 0; i < b->ret->ninputs && na < 512; i++) {
+        ir_node *p = b->ret->inputs[i]->node;
+        bool seen = p->k != K_GETATTR || p->ninputs != 1 || p->inputs[0] != self;
+        for (int k = 0; k < na && !seen; k++) seen |= attrs[k] == p;
+        if (!seen) attrs[na++] = p;
+    }
+    /* unused GetAttrs of self go */
+    for (ir_node *n = ir_block_first(b), *next; n != b->ret; n = next) {
+        next = n->next;
+        if (n->k != K_GETATTR || n->ninputs != 1 || n->inputs[0] != self) continue;
+        bool used = false;
+        for (int k = 0; k < na; k++) used |= attrs[k] == n;
+        if (!used) ir_destroy(n);
+    }
+    for (int k = 0; k < na; k++) ir_move_before(attrs[k], ir_block_first(b));
+}
+
+static int smod_of_obj(xstate *x, xmod_rt *mrt, cv_value obj, cv_value *out);
+
+/* As PyTorch's tracer: a submodule whose forward returns one of its inputs
+ * returns None (its caller keeps using the value it had), and inputs no
+ * operator uses keep no name (printed as argument_N). */
+static void finish_passthrough(ir_graph *g, bool submodule, bool *passthrough) {
+    ir_block *b = g->block;
+    *passthrough = false;
+    if (submodule && ir_block_noutputs(b) == 1 && ir_block_output(b, 0)->node == b->param) {
+        ir_set_insert_before(g, b->ret);
+        ir_value *none = ir_insert_none(g);
+        ir_block_erase_output(b, 0);
+        ir_block_register_output(b, none);
+        *passthrough = true;
+    }
+    for (int i = 1; i < ir_block_ninputs(b); i++)
+        if (ir_block_input(b, i)->nuses == 0) ir_block_input(b, i)->name = NULL;
+}
+
+/* the value a traced graph reads a submodule as */
+static int submodule_value(xstate *x, xtrace *tr, cv_value sub, const void **key) {
+    xo *self = tr->self;
+    *key = xo_of(sub);
+    if (cts_tracer_knows(tr->t, sub, *key)) return 0;
+    const char *name = NULL;
+    for (int i = 0; self && i < self->modules.n; i++)
+        if (self->modules.vals[i].tag == CV_PY && self->modules.vals[i].u.py == sub.u.py) name = self->modules.names[i];
+    if (!name)
+        return x_error(x, "torch.jit.trace: cts traces calls of the traced module's own submodules only (a module "
+                          "reached another way is not part of the traced module)");
+    cv_value selfv = {CV_PY, {.py = &self->head}};
+    const void *sk = self;
+    cts_type *ty = T_ANY;
+    if (xo_is(sub, XO_SMOD)) ty = xo_of(sub)->obj.u.o->type;
+    ir_node *nd = cts_tracer_node(tr->t, "prim::GetAttr", NULL, &selfv, &sk, 1, &sub, key, &ty, 1, x->err);
+    if (!nd) return -1;
+    nd->attr_name = ir_intern(cts_tracer_graph(tr->t), name);
+    ir_set_name(nd->outputs[0], name);
+    if (xo_is(sub, XO_INST)) return note_fix(x, tr->s, nd->outputs[0], xo_of(sub));
+    return 0;
+}
+
+static bool tensor_like(cv_value v) {
+    if (v.tag == CV_TENSOR) return v.u.t != NULL;
+    if (v.tag != CV_TUPLE) return false;
+    for (size_t i = 0; i < v.u.tu->len; i++)
+        if (!tensor_like(v.u.tu->items[i])) return false;
+    return true;
+}
+
+static int record_call(xstate *x, xtrace *tr, const char *kind, const char *name, cv_value recv, const void *rk,
+                       ir_function *fn, const cv_value *args, int nargs, cv_value result) {
+    cv_value in[64];
+    const void *ik[64];
+    int n = 0;
+    bool fn_call = strcmp(kind, "prim::CallFunction") == 0;
+    if (!fn_call) in[n] = recv, ik[n++] = rk;
+    for (int i = 0; i < nargs && n < 64; i++) in[n] = args[i], ik[n++] = NULL;
+    cts_type *rt = fn && fn->schema && fn->schema->nrets ? fn->schema->rets[0].type : NULL;
+    if (!fn) rt = NULL;
+    ir_node *c = cts_tracer_node(tr->t, kind, NULL, in, ik, n, &result, NULL, rt ? &rt : NULL, 1, x->err);
+    if (!c) return -1;
+    ir_graph *g = cts_tracer_graph(tr->t);
+    if (name) c->attr_name = ir_intern(g, name);
+    if (result.tag == CV_TUPLE && result.u.tu->len <= 64) { /* the program unpacks it: prim::TupleUnpack */
+        cts_type *ty[64];
+        for (size_t i = 0; i < result.u.tu->len; i++) ty[i] = NULL;
+        if (!cts_tracer_node(tr->t, "prim::TupleUnpack", NULL, &result, NULL, 1, result.u.tu->items, NULL, ty,
+                             (int)result.u.tu->len, x->err))
+            return -1;
+    }
+    if (fn && fn_call) {
+        ir_node *k = ir_create(g, "prim::Constant", 1);
+        k->fn = fn;
+        k->attr_name = ir_intern(g, fn->name);
+        ir_set_type(k->outputs[0], cts_type_prim(TY_FUNCTION));
+        ir_insert_before(k, c);
+        ir_insert_input(c, 0, k->outputs[0]);
+    }
+    return 0;
+}
+
+int x_trace_script_call(xstate *x, cv_value callee, const char *method, const cv_value *args, int nargs,
+                        cv_value result) {
+    xtrace *tr = x->trace;
+    xo *o = xo_of(callee);
+    for (int i = 0; i < nargs; i++)
+        if (!tensor_like(args[i]) && args[i].tag != CV_INT && args[i].tag != CV_FLOAT && args[i].tag != CV_BOOL)
+            return x_error(x, "torch.jit.trace: cts records calls of script code with tensor, int, float or bool "
+                              "arguments only");
+    if (o->kind == XO_SFN) return record_call(x, tr, "prim::CallFunction", NULL, cv_none(), NULL, o->sfn, args, nargs, result);
+    const void *key;
+    if (submodule_value(x, tr, callee, &key)) return -1;
+    ir_function *fn = cts_class_find_method(o->obj.u.o->type->cls, method);
+    return record_call(x, tr, "prim::CallMethod", method, callee, key, fn, args, nargs, result);
+}
+
+static int call_forward_eagerly(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out) {
+    cv_value self = {CV_PY, {.py = &inst->head}}, fwd;
+    cv_value f = x_class_lookup(inst->klass, "forward");
+    if (!xo_is(f, XO_FUNC)) return x_error(x, "NotImplementedError: Module [%s] is missing the required \"forward\" function", inst->klass->name);
+    (void)fwd;
+    cv_value *all = malloc((size_t)(nargs + 1) * sizeof *all);
+    if (!all) return cts_err_oom(x->err, "arguments", 0);
+    all[0] = self;
+    for (int i = 0; i < nargs; i++) all[i + 1] = args[i];
+    int rc = x_call(x, f, all, nargs + 1, NULL, NULL, 0, out);
+    free(all);
+    return rc;
+}
+
+static int add_inputs(xstate *x, cts_tracer *t, const ast *def, int first, const cv_value *args, int nargs) {
+    for (int i = 0; i < nargs; i++) {
+        int p = first + i;
+        const char *nm = def && p < def->nlist ? def->list[p]->str : "input";
+        if (!tensor_like(args[i]))
+            return x_error(x, "torch.jit.trace: argument '%s' has type %s; traced inputs are tensors and tuples of "
+                              "tensors", nm, cv_tag_name(args[i].tag));
+        if (cts_tracer_input(t, args[i], nm, x->err)) return -1;
+    }
+    return 0;
+}
+
+/* traces inst's forward into its own graph (the first time) */
+static int trace_forward(xstate *x, tsession *s, xtrace *parent, xo *inst, const cv_value *args, int nargs,
+                         cv_value *out) {
+    traced *td = traced_of(x, s, inst);
+    if (!td) return -1;
+    if (td->forward) { /* traced before: run it untraced */
+        xtrace *saved = x->trace;
+        x->trace = NULL;
+        int rc = call_forward_eagerly(x, inst, args, nargs, out);
+        x->trace = saved;
+        return rc;
+    }
+    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), inst, parent, s};
+    if (!tr.t) return -1;
+    cts_tracer_map_self(tr.t, inst);
+    ir_set_name(ir_block_input(cts_tracer_graph(tr.t)->block, 0), parent ? "self" : "self.1");
+    cv_value f = x_class_lookup(inst->klass, "forward");
+    const ast *def = xo_is(f, XO_FUNC) ? xo_of(f)->def : NULL;
+    int rc = add_inputs(x, tr.t, def, 1, args, nargs);
+    if (!rc) rc = trace_attrs(x, &tr);
+    xtrace *saved = x->trace;
+    x->trace = &tr;
+    if (!rc) rc = call_forward_eagerly(x, inst, args, nargs, out);
+    x->trace = saved;
+    if (rc) {
+        cts_tracer_free(tr.t);
+        return -1;
+    }
+    if (!tensor_like(*out)) {
+        cts_tracer_free(tr.t);
+        cv_release(*out);
+        return x_error(x, "torch.jit.trace: %s.forward returned a value that is not a tensor or a tuple of tensors",
+                       inst->klass->name);
+    }
+    ir_graph *g = cts_tracer_finish(tr.t, *out, x->err);
+    if (!g) {
+        cv_release(*out);
+        return -1;
+    }
+    cts_pass_dce(g);
+    place_getattrs(g);
+    td = traced_of(x, s, inst);
+    td->forward = g;
+    finish_passthrough(g, parent != NULL, &td->passthrough);
+    return note_fix(x, s, ir_block_input(g->block, 0), inst);
+}
+
+int x_trace_module_call(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out, bool *handled) {
+    xtrace *tr = x->trace;
+    *handled = true;
+    cv_value sub = {CV_PY, {.py = &inst->head}};
+    const void *key;
+    if (submodule_value(x, tr, sub, &key)) return -1;
+    for (int i = 0; i < nargs; i++)
+        if (!tensor_like(args[i]))
+            return x_error(x, "torch.jit.trace: a submodule called with a %s argument: cts traces submodule calls "
+                              "with tensor arguments only", cv_tag_name(args[i].tag));
+    if (trace_forward(x, tr->s, tr, inst, args, nargs, out)) return -1;
+    traced *td = traced_of(x, tr->s, inst);
+    if (!td) return -1;
+    return record_call(x, tr, "prim::CallMethod", "forward", sub, key, NULL, args, nargs,
+                       td->passthrough ? cv_none() : *out);
+}
+
+/* ---- classes from instances ---- */
+
+static int mangled_name(xstate *x, const char *qualifier, const char *name, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s.%s", qualifier, name);
+    if (!cts_map_get(&x->cu->classes, buf)) return 0;
+    snprintf(buf, cap, "%s.___torch_mangle_%d.%s", qualifier, x->mangle++, name);
+    return 0;
+}
+
+static xo *class_module(xo *cls) { return cls->globals; }
+
+static int attr_type(xstate *x, cv_value v, cts_type **out) {
+    if (v.tag == CV_LIST && v.u.l->elem->kind == TY_ANY) {
+        cts_type *e = T_INT;
+        if (v.u.l->len) e = cv_type_of(v.u.l->items[0]);
+        else cts_type_retain(e);
+        if (!e) return cts_err_oom(x->err, "type", 0);
+        *out = cts_type_list(e);
+        cts_type_release(e);
+        return *out ? 0 : cts_err_oom(x->err, "type", 0);
+    }
+    *out = cv_type_of(v);
+    return *out ? 0 : cts_err_oom(x->err, "type", 0);
+}
+
+static int class_bodies(xo *cls, const ast **bodies, const cts_source **srcs, int max) {
+    int n = 0;
+    for (xo *c = cls; c && n < max; c = xo_of(c->base))
+        if (c->cls) {
+            bodies[n] = c->cls;
+            srcs[n++] = c->globals ? c->globals->src : NULL;
+        }
+    return n;
+}
+
+static bool in_constants(xo *cls, const char *name) {
+    cv_value c = x_class_lookup(cls, "__constants__");
+    if (c.tag != CV_LIST && c.tag != CV_TUPLE) return false;
+    size_t n = c.tag == CV_LIST ? c.u.l->len : c.u.tu->len;
+    const cv_value *it = c.tag == CV_LIST ? c.u.l->items : c.u.tu->items;
+    for (size_t i = 0; i < n; i++)
+        if (it[i].tag == CV_STR && !strcmp(it[i].u.s->data, name)) return true;
+    return false;
+}
+
+static void free_const_value(void *p) {
+    cv_value *v = p;
+    cv_release(*v);
+    free(v);
+}
+
+static int script_instance(xstate *x, xo *inst, int depth, cv_value *out);
+
+/* the class of a module instance: script (methods compiled) or traced
+ * (forward given by the trace, no other methods) */
+static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cv_value *subs, cts_type **sub_types) {
+    cts_strbuf key;
+    cts_sb_init(&key);
+    cts_sb_printf(&key, "%p|", (void *)inst->klass);
+    const xns *sp[2] = {&inst->params, &inst->buffers};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < sp[k]->n; i++) cts_sb_printf(&key, "%c%s,", k ? 'b' : 'p', sp[k]->names[i]);
+    for (int i = 0; i < inst->ns.n; i++) {
+        cts_sb_printf(&key, "a%s:", inst->ns.names[i]);
+        cts_type *t = NULL;
+        if (attr_type(x, inst->ns.vals[i], &t)) {
+            cts_sb_free(&key);
+            return NULL;
+        }
+        cts_type_str_annot(t, &key);
+        if (in_constants(inst->klass, inst->ns.names[i])) cv_repr(inst->ns.vals[i], &key);
+        cts_type_release(t);
+        cts_sb_putc(&key, ',');
+    }
+    for (int i = 0; i < inst->modules.n; i++) cts_sb_printf(&key, "m%s:%p,", inst->modules.names[i], (void *)sub_types[i]);
+    cts_type *t = for_trace ? NULL : cts_map_get(&x->type_cache, cts_sb_str(&key));
+    if (t) {
+        cts_sb_free(&key);
+        return t;
+    }
+    xo *mod = class_module(inst->klass);
+    char qn[600];
+    mangled_name(x, mod ? mod->qualifier : "__torch__", inst->klass->name, qn, sizeof qn);
+    const ast *bodies[16];
+    const cts_source *srcs[16];
+    int nb = for_trace ? 0 : class_bodies(inst->klass, bodies, srcs, 16);
+    t = cts_cu_declare_class(x->cu, qn, true, bodies, srcs, nb, x->err);
+    if (!t) {
+        cts_sb_free(&key);
+        return NULL;
+    }
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++)
+        for (int i = 0; i < sp[k]->n && !rc; i++) {
+            cts_type *at = sp[k]->vals[i].tag == CV_NONE ? cts_type_optional(T_TENSOR) : T_TENSOR;
+            if (at != T_TENSOR && !at) rc = cts_err_oom(x->err, "type", 0);
+            else rc = cts_class_add_attr(t->cls, sp[k]->names[i], at, k == 0, k == 1);
+            if (at != T_TENSOR) cts_type_release(at);
+        }
+    if (!rc) rc = cts_class_add_attr(t->cls, "training", T_BOOL, false, false);
+    if (!rc) {
+        cts_type *ob = cts_type_optional(T_BOOL);
+        rc = !ob || cts_class_add_attr(t->cls, "_is_full_backward_hook", ob, false, false);
+        cts_type_release(ob);
+    }
+    for (int i = 0; i < inst->ns.n && !rc; i++) {
+        cv_value v = inst->ns.vals[i];
+        if (v.tag == CV_PY) continue; /* a Python-only attribute: not part of the script module */
+        cts_type *at;
+        if ((rc = attr_type(x, v, &at))) break;
+        if (in_constants(inst->klass, inst->ns.names[i]) && !for_trace) {
+            cv_value *cv = malloc(sizeof *cv);
+            if (!cv) rc = cts_err_oom(x->err, "constant", 0);
+            else {
+                cv_retain(v);
+                *cv = v;
+                t->cls->free_const = free_const_value;
+                rc = cts_class_add_const(t->cls, inst->ns.names[i], at, cv);
+            }
+        } else if (!for_trace) {
+            rc = cts_class_add_attr(t->cls, inst->ns.names[i], at, false, false);
+        }
+        cts_type_release(at);
+    }
+    for (int i = 0; i < inst->modules.n && !rc; i++)
+        rc = cts_class_add_attr(t->cls, inst->modules.names[i], sub_types[i] ? sub_types[i] : cts_type_optional(T_TENSOR),
+                                false, false);
+    (void)subs;
+    if (rc) {
+        cts_sb_free(&key);
+        if (!x->err->set) cts_err_oom(x->err, "class", 0);
+        return NULL;
+    }
+    if (!for_trace) {
+        char *k = cts_sb_take(&key);
+        if (!k || cts_map_put(&x->type_cache, k, t)) {
+            free(k);
+            cts_err_oom(x->err, "class", 0);
+            return NULL;
+        }
+    } else {
+        cts_sb_free(&key);
+    }
+    return t;
+}
+
+static int fill_object(xstate *x, xo *inst, cts_type *t, const cv_value *subs, bool for_trace, cv_value *out) {
+    if (cv_object_new(t, out, x->err)) return -1;
+    cv_object *o = out->u.o;
+    int slot = 0;
+    const xns *sp[2] = {&inst->params, &inst->buffers};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < sp[k]->n; i++) {
+            cv_retain(sp[k]->vals[i]);
+            o->slots[slot++] = sp[k]->vals[i];
+        }
+    o->slots[slot++] = cv_bool(inst->training);
+    o->slots[slot++] = cv_none();
+    for (int i = 0; i < inst->ns.n; i++) {
+        cv_value v = inst->ns.vals[i];
+        if (v.tag == CV_PY || for_trace || in_constants(inst->klass, inst->ns.names[i])) continue;
+        cv_value c = v;
+        if (v.tag == CV_LIST && v.u.l->elem->kind == TY_ANY) { /* typed copy */
+            cts_type *at;
+            if (attr_type(x, v, &at)) return -1;
+            int rc = cv_list_new(at->elems[0], v.u.l->len, &c, x->err);
+            cts_type_release(at);
+            if (rc) return -1;
+            for (size_t j = 0; j < v.u.l->len; j++) {
+                cv_retain(v.u.l->items[j]);
+                if (cv_list_push(c.u.l, v.u.l->items[j], x->err)) return -1;
+            }
+        } else {
+            cv_retain(c);
+        }
+        o->slots[slot++] = c;
+    }
+    for (int i = 0; i < inst->modules.n; i++) {
+        cv_retain(subs[i]);
+        o->slots[slot++] = subs[i];
+    }
+    return 0;
+}
+
+static int script_instance(xstate *x, xo *inst, int depth, cv_value *out) {
+    if (depth > 64) return x_error(x, "torch.jit.script: module tree too deep");
+    int n = inst->modules.n;
+    cv_value *subs = calloc((size_t)(n ? n : 1), sizeof *subs);
+    cts_type **types = calloc((size_t)(n ? n : 1), sizeof *types);
+    int rc = subs && types ? 0 : cts_err_oom(x->err, "script", 0);
+    for (int i = 0; i < n && !rc; i++) {
+        cv_value v = inst->modules.vals[i];
+        if (xo_is(v, XO_SMOD)) {
+            cv_retain(subs[i] = xo_of(v)->obj);
+        } else if (xo_is(v, XO_INST)) {
+            rc = script_instance(x, xo_of(v), depth + 1, &subs[i]);
+        } else {
+            subs[i] = cv_none();
+        }
+        if (!rc && subs[i].tag == CV_OBJECT) types[i] = subs[i].u.o->type;
+    }
+    cts_type *t = rc ? NULL : instance_class(x, inst, false, subs, types);
+    if (!t) rc = -1;
+    if (!rc) rc = fill_object(x, inst, t, subs, false, out);
+    for (int i = 0; subs && i < n; i++) cv_release(subs[i]);
+    free(subs);
+    free(types);
+    return rc;
+}
+
+/* A scripted module's class keeps the methods scripting compiled (forward
+ * and what it calls), as PyTorch's; the others (__init__, extra_repr) go. */
+static void prune_methods(cv_value obj, int depth) {
+    if (obj.tag != CV_OBJECT || depth > 64) return;
+    cts_class *c = obj.u.o->type->cls;
+    int k = 0;
+    for (int i = 0; i < c->nmethods; i++) {
+        ir_function *fn = c->methods[i].fn;
+        if (fn->state == FN_DONE) c->methods[k++] = c->methods[i];
+        else free(c->methods[i].name);
+    }
+    c->nmethods = k;
+    for (size_t i = 0; i < obj.u.o->nslots; i++) prune_methods(obj.u.o->slots[i], depth + 1);
+}
+
+/* ---- script modules and functions ---- */
+
+static xmod_rt *new_mrt(xstate *x, cts_rt_module *rt) {
+    xmod_rt *m = calloc(1, sizeof *m);
+    if (!m || x->nrts == x->cap_rts) {
+        int nc = x->cap_rts ? 2 * x->cap_rts : 8;
+        xmod_rt **p = m ? realloc(x->rts, (size_t)nc * sizeof *p) : NULL;
+        if (!p) {
+            free(m);
+            cts_err_oom(x->err, "module", 0);
+            return NULL;
+        }
+        x->rts = p;
+        x->cap_rts = nc;
+    }
+    m->rt = rt;
+    x->rts[x->nrts++] = m;
+    return m;
+}
+
+/* a module of the program's unit (scripted or traced): no archive */
+static xmod_rt *unit_mrt(xstate *x, cv_value root) {
+    cts_rt_module *rt = calloc(1, sizeof *rt);
+    if (!rt) {
+        cts_err_oom(x->err, "module", 0);
+        return NULL;
+    }
+    rt->cu = x->cu;
+    cv_retain(root);
+    rt->root = root;
+    rt->version = 0;
+    snprintf(rt->producer, sizeof rt->producer, "cts exec");
+    xmod_rt *m = new_mrt(x, rt);
+    if (!m) {
+        cv_release(root);
+        free(rt);
+    }
+    return m;
+}
+
+static int smod_of_obj(xstate *x, xmod_rt *mrt, cv_value obj, cv_value *out) {
+    if (xo_new(x, XO_SMOD, obj.u.o->type->cls->qualname, out)) return -1;
+    xo *m = xo_of(*out);
+    m->mrt = mrt;
+    mrt->refs++;
+    cv_retain(obj);
+    m->obj = obj;
+    return 0;
+}
+
+static bool is_traced_obj(xstate *x, const cv_object *o) {
+    for (int i = 0; i < x->ntraced; i++)
+        if (x->traced_objs[i] == o) return true;
+    return false;
+}
+
+static const char *original_name(const cts_class *c) {
+    const char *d = strrchr(c->qualname, '.');
+    return d ? d + 1 : c->qualname;
+}
+
+int x_module_repr_parts(xstate *x, const char *name, const char *extra, const char *const *child_names,
+                        cv_value *children, int nchildren, cts_strbuf *sb);
+
+static int obj_repr(xstate *x, xmod_rt *mrt, cv_object *o, cts_strbuf *sb) {
+    const cts_class *c = o->type->cls;
+    const char *names[256];
+    cv_value kids[256];
+    int nk = 0, rc = 0;
+    for (int i = 0; i < c->nattrs && i < (int)o->nslots && nk < 256; i++) {
+        cv_value v = o->slots[i];
+        if (v.tag != CV_OBJECT || !v.u.o->type->cls->is_module) continue;
+        names[nk] = c->attrs[i].name;
+        if (smod_of_obj(x, mrt, v, &kids[nk])) break;
+        nk++;
+    }
+    char extra[300];
+    snprintf(extra, sizeof extra, "original_name=%s", original_name(c));
+    rc = x_module_repr_parts(x, is_traced_obj(x, o) ? original_name(c) : "RecursiveScriptModule", extra, names, kids,
+                             nk, sb);
+    for (int i = 0; i < nk; i++) cv_release(kids[i]);
+    return rc;
+}
+
+int x_smod_repr(xstate *x, xo *m, cts_strbuf *sb) { return obj_repr(x, m->mrt, m->obj.u.o, sb); }
+
+static ir_function *obj_method(xstate *x, xo *m, const char *name) {
+    ir_function *fn = cts_class_find_method(m->obj.u.o->type->cls, name);
+    if (!fn) {
+        x_error(x, "AttributeError: script module '%s' has no method '%s'", original_name(m->obj.u.o->type->cls), name);
+        return NULL;
+    }
+    if (cts_lower_function(m->mrt->rt->cu, fn, x->err)) return NULL;
+    return fn;
+}
+
+static int print_code(xstate *x, ir_function *fn, cts_cu *cu, bool method, cv_value *out) {
+    cts_strbuf sb;
+    cts_sb_init(&sb);
+    cts_printer_ctx ctx;
+    cts_printer_ctx_init(&ctx, cu);
+    int rc = cts_cu_ensure_compiled(cu, fn, x->err);
+    if (!rc) rc = cts_print_function_code(fn, method, &sb, &ctx, x->err);
+    cts_printer_ctx_free(&ctx);
+    if (!rc) rc = cv_str_new(cts_sb_str(&sb), sb.len, out, x->err);
+    cts_sb_free(&sb);
+    return rc;
+}
+
+static int print_graph(xstate *x, ir_function *fn, cts_cu *cu, cv_value *out) {
+    if (cts_cu_ensure_compiled(cu, fn, x->err)) return -1;
+    cts_strbuf sb;
+    cts_sb_init(&sb);
+    ir_print_graph(fn->graph, &sb, true);
+    int rc = cv_str_new(cts_sb_str(&sb), sb.len, out, x->err);
+    cts_sb_free(&sb);
+    return rc;
+}
+
+static int save_obj(xstate *x, xmod_rt *mrt, cv_value obj, cv_value path) {
+    if (path.tag != CV_STR) return x_error(x, "TypeError: save expects a file name");
+    cts_rt_module tmp = *mrt->rt;
+    tmp.root = obj;
+    return cts_rt_save(&tmp, path.u.s->data, x->err);
+}
+
+NATIVE(smod_method_call) {
+    /* a[0] = (module, method name) */
+    cv_value recv = a[0];
+    xo *m = xo_of(recv.u.tu->items[0]);
+    const char *name = recv.u.tu->items[1].u.s->data;
+    if (!strcmp(name, "save")) {
+        (void)kwn;
+        (void)kwv;
+        if (n != 2 || nkw) return x_error(x, "TypeError: save(f) expects a file name");
+        *out = cv_none();
+        return save_obj(x, m->mrt, m->obj, a[1]);
+    }
+    return x_smod_call(x, m, name, a + 1, n - 1, kwn, kwv, nkw, out);
+}
+
+int x_smod_getattr(xstate *x, xo *m, const char *name, cv_value *out) {
+    const cts_class *c = m->obj.u.o->type->cls;
+    if (!strcmp(name, "graph") || !strcmp(name, "code")) {
+        ir_function *fn = cts_class_find_method(c, "forward");
+        if (!fn) return x_error(x, "AttributeError: script module '%s' has no forward", original_name(c));
+        return name[0] == 'g' ? print_graph(x, fn, m->mrt->rt->cu, out) : print_code(x, fn, m->mrt->rt->cu, true, out);
+    }
+    if (!strcmp(name, "original_name")) return cv_str_from(original_name(c), out, x->err);
+    int slot = cts_class_find_attr(c, name);
+    if (slot >= 0 && slot < (int)m->obj.u.o->nslots) {
+        cv_value v = m->obj.u.o->slots[slot];
+        if (v.tag == CV_OBJECT && v.u.o->type->cls->is_module) return smod_of_obj(x, m->mrt, v, out);
+        cv_retain(v);
+        *out = v;
+        return 0;
+    }
+    if (cts_class_find_method(c, name) || !strcmp(name, "save")) {
+        cv_value pair[2], recv;
+        cv_retain(pair[0] = (cv_value){CV_PY, {.py = &m->head}});
+        if (cv_str_from(name, &pair[1], x->err)) {
+            cv_release(pair[0]);
+            return -1;
+        }
+        if (cv_tuple_new(NULL, 2, pair, &recv, x->err)) return -1;
+        int rc = xo_native_new(x, name, smod_method_call, recv, out);
+        cv_release(recv);
+        return rc;
+    }
+    return x_error(x, "AttributeError: script module '%s' has no attribute '%s'", original_name(c), name);
+}
+
+static int bind_schema(xstate *x, ir_function *fn, bool method, cv_value self, const cv_value *args, int nargs,
+                       const char *const *kwn, const cv_value *kwv, int nkw, cv_value *all, int *nall) {
+    const cts_schema *s = fn->schema;
+    int first = method ? 1 : 0;
+    if (nargs + first > s->nargs) return x_error(x, "TypeError: %s() takes %d arguments but %d were given", fn->name, s->nargs - first, nargs);
+    if (method) all[0] = self;
+    for (int i = 0; i < nargs; i++) all[first + i] = args[i];
+    for (int i = first + nargs; i < s->nargs; i++) {
+        bool got = false;
+        for (int k = 0; k < nkw; k++)
+            if (!strcmp(kwn[k], s->args[i].name)) all[i] = kwv[k], got = true;
+        if (!got) {
+            if (!s->args[i].has_default) return x_error(x, "TypeError: %s() missing value for argument '%s'", fn->name, s->args[i].name);
+            all[i] = s->args[i].default_val;
+        }
+    }
+    *nall = s->nargs;
+    return 0;
+}
+
+int x_smod_call(xstate *x, xo *m, const char *method, const cv_value *args, int nargs, const char *const *kwn,
+                const cv_value *kwv, int nkw, cv_value *out) {
+    ir_function *fn = obj_method(x, m, method);
+    if (!fn) return -1;
+    cv_value all[64];
+    int nall;
+    if (fn->schema->nargs > 64) return x_error(x, "too many arguments");
+    if (bind_schema(x, fn, true, m->obj, args, nargs, kwn, kwv, nkw, all, &nall)) return -1;
+    xtrace *tr = x->trace;
+    x->trace = NULL; /* script code runs untraced */
+    cts_call_state cs = {false, NULL};
+    cts_kctx k = {x->err, x->pool, &cs};
+    int rc = cts_run_function(fn, all, nall, out, &k);
+    x->trace = tr;
+    if (!rc && tr) {
+        cv_value me = {CV_PY, {.py = &m->head}};
+        rc = x_trace_script_call(x, me, method, args, nargs, *out);
+    }
+    return rc;
+}
+
+int x_sfn_getattr(xstate *x, xo *f, const char *name, cv_value *out) {
+    if (!strcmp(name, "graph")) return print_graph(x, f->sfn, f->scu, out);
+    if (!strcmp(name, "code")) return print_code(x, f->sfn, f->scu, false, out);
+    if (!strcmp(name, "name") || !strcmp(name, "__name__")) return cv_str_from(f->sfn->name, out, x->err);
+    if (!strcmp(name, "qualified_name")) return cv_str_from(f->sfn->qualname, out, x->err);
+    return x_error(x, "AttributeError: script function has no attribute '%s'", name);
+}
+
+int x_sfn_call(xstate *x, xo *f, const cv_value *args, int nargs, const char *const *kwn, const cv_value *kwv, int nkw,
+               cv_value *out) {
+    if (cts_lower_function(f->scu, f->sfn, x->err)) return -1;
+    cv_value all[64];
+    int nall;
+    if (f->sfn->schema->nargs > 64) return x_error(x, "too many arguments");
+    if (bind_schema(x, f->sfn, false, cv_none(), args, nargs, kwn, kwv, nkw, all, &nall)) return -1;
+    xtrace *tr = x->trace;
+    x->trace = NULL;
+    cts_call_state cs = {false, NULL};
+    cts_kctx k = {x->err, x->pool, &cs};
+    int rc = cts_run_function(f->sfn, all, nall, out, &k);
+    x->trace = tr;
+    if (!rc && tr) {
+        cv_value me = {CV_PY, {.py = &f->head}};
+        rc = x_trace_script_call(x, me, NULL, all, nall, *out);
+    }
+    return rc;
+}
+
+static int sfn_new(xstate *x, ir_function *fn, cts_cu *cu, cv_value *out) {
+    if (xo_new(x, XO_SFN, fn->qualname, out)) return -1;
+    xo_of(*out)->sfn = fn;
+    xo_of(*out)->scu = cu;
+    return 0;
+}
+
+int x_script_function(xstate *x, xo *fn, cv_value *out) {
+    if (fn->scripted.tag != CV_NONE) {
+        cv_retain(fn->scripted);
+        *out = fn->scripted;
+        return 0;
+    }
+    if (fn->closure) return x_error(x, "torch.jit.script: nested function '%s' is not supported by cts exec", fn->name);
+    char q[600];
+    snprintf(q, sizeof q, "%s.%s", fn->globals->qualifier, fn->name);
+    ir_function *f = cts_cu_get_function(x->cu, q, x->err);
+    if (!f || cts_cu_ensure_compiled(x->cu, f, x->err)) return -1;
+    if (sfn_new(x, f, x->cu, out)) return -1;
+    cv_retain(*out);
+    fn->scripted = *out;
+    return 0;
+}
+
+int x_resolve_global(void *ctx, const ir_function *in, const char *name, ir_function **fn, cts_type **cls,
+                     cts_err *err) {
+    xstate *x = ctx;
+    (void)cls;
+    (void)err;
+    /* the module that defines `in`: the qualifier before its name (or its class's) */
+    const char *qn = in->owner ? in->owner->cls->qualname : in->qualname;
+    const char *dot = strrchr(qn, '.');
+    if (!dot) return 0;
+    char q[600];
+    snprintf(q, sizeof q, "%.*s", (int)(dot - qn), qn);
+    char *m = strstr(q, ".___torch_mangle_");
+    if (m) *m = 0;
+    for (int i = 0; i < x->modules.n; i++) {
+        xo *mod = xo_of(x->modules.vals[i]);
+        if (!mod || !mod->qualifier || strcmp(mod->qualifier, q)) continue;
+        cv_value *v = xns_get(&mod->ns, name);
+        if (!v) return 0;
+        if (xo_is(*v, XO_SFN)) {
+            *fn = xo_of(*v)->sfn;
+            return 1;
+        }
+        if (xo_is(*v, XO_FUNC) && xo_of(*v)->scripted.tag != CV_NONE) {
+            *fn = xo_of(xo_of(*v)->scripted)->sfn;
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* ---- torch.jit ---- */
+
+NATIVE(j_script) {
+    (void)kwn;
+    (void)kwv;
+    if (n < 1 || nkw > 1) return x_error(x, "TypeError: torch.jit.script(obj)");
+    cv_value v = a[0];
+    if (xo_is(v, XO_SMOD) || xo_is(v, XO_SFN)) {
+        cv_retain(v);
+        *out = v;
+        return 0;
+    }
+    if (xo_is(v, XO_FUNC)) return x_script_function(x, xo_of(v), out);
+    if (xo_is(v, XO_INST) && xo_of(v)->klass->is_module) {
+        cv_value obj;
+        if (script_instance(x, xo_of(v), 0, &obj)) return -1;
+        /* compile forward now: errors belong to this call */
+        ir_function *fwd = cts_class_find_method(obj.u.o->type->cls, "forward");
+        if (!fwd) {
+            cv_release(obj);
+            return x_error(x, "torch.jit.script: %s has no forward method", xo_of(v)->klass->name);
+        }
+        if (cts_cu_ensure_compiled(x->cu, fwd, x->err) || cts_lower_function(x->cu, fwd, x->err)) {
+            cv_release(obj);
+            return -1;
+        }
+        prune_methods(obj, 0);
+        xmod_rt *mrt = unit_mrt(x, obj);
+        int rc = mrt ? smod_of_obj(x, mrt, obj, out) : -1;
+        cv_release(obj);
+        return rc;
+    }
+    if (xo_is(v, XO_CLASS)) return x_error(x, "torch.jit.script of a class is not supported by cts exec yet");
+    return x_error(x, "TypeError: torch.jit.script expects a function or an nn.Module instance");
+}
+
+/* the result's classes and objects for the instances a trace saw */
+static int build_traced(xstate *x, tsession *s, xo *inst, int depth, cv_value *out) {
+    if (depth > 64) return x_error(x, "torch.jit.trace: module tree too deep");
+    traced *td = traced_of(x, s, inst);
+    if (!td) return -1;
+    if (td->type) {
+        cv_retain(td->obj);
+        *out = td->obj;
+        return 0;
+    }
+    int n = inst->modules.n;
+    cv_value *subs = calloc((size_t)(n ? n : 1), sizeof *subs);
+    cts_type **types = calloc((size_t)(n ? n : 1), sizeof *types);
+    int rc = subs && types ? 0 : cts_err_oom(x->err, "trace", 0);
+    for (int i = 0; i < n && !rc; i++) {
+        cv_value v = inst->modules.vals[i];
+        if (xo_is(v, XO_SMOD)) cv_retain(subs[i] = xo_of(v)->obj);
+        else if (xo_is(v, XO_INST)) rc = build_traced(x, s, xo_of(v), depth + 1, &subs[i]);
+        else subs[i] = cv_none();
+        if (!rc && subs[i].tag == CV_OBJECT) types[i] = subs[i].u.o->type;
+    }
+    cts_type *t = rc ? NULL : instance_class(x, inst, true, subs, types);
+    if (!t) rc = -1;
+    td = traced_of(x, s, inst);
+    if (!rc) rc = fill_object(x, inst, t, subs, true, out);
+    if (!rc) {
+        td->type = t;
+        cv_retain(*out);
+        td->obj = *out;
+        if (x->ntraced == x->cap_traced) {
+            int nc = x->cap_traced ? 2 * x->cap_traced : 16;
+            void **p = realloc(x->traced_objs, (size_t)nc * sizeof *p);
+            if (!p) rc = cts_err_oom(x->err, "trace", 0);
+            else {
+                x->traced_objs = p;
+                x->cap_traced = nc;
+            }
+        }
+        if (!rc) x->traced_objs[x->ntraced++] = out->u.o;
+    }
+    for (int i = 0; subs && i < n; i++) cv_release(subs[i]);
+    free(subs);
+    free(types);
+    return rc;
+}
+
+static void session_free(tsession *s) {
+    for (int i = 0; i < s->n; i++) {
+        ir_graph_free(s->insts[i].forward);
+        cv_release(s->insts[i].obj);
+    }
+    free(s->insts);
+    free(s->fix_vals);
+    free(s->fix_insts);
+}
+
+static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, cv_value *out) {
+    tsession s = {0};
+    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), NULL, NULL, &s};
+    if (!tr.t) return -1;
+    int rc = add_inputs(x, tr.t, fn->def, 0, args, nargs);
+    cv_value r = cv_none();
+    xtrace *saved = x->trace;
+    x->trace = &tr;
+    if (!rc) rc = x_call(x, (cv_value){CV_PY, {.py = &fn->head}}, args, nargs, NULL, NULL, 0, &r);
+    x->trace = saved;
+    if (!rc && !tensor_like(r)) rc = x_error(x, "torch.jit.trace: %s returned a value that is not a tensor or a tuple of tensors", fn->name);
+    ir_graph *g = rc ? NULL : cts_tracer_finish(tr.t, r, x->err);
+    cv_release(r);
+    if (!g) {
+        if (rc) cts_tracer_free(tr.t);
+        session_free(&s);
+        return -1;
+    }
+    ir_block_erase_input(g->block, 0); /* a function has no self */
+    cts_pass_dce(g);
+    char q[600];
+    snprintf(q, sizeof q, "%s.%s", fn->globals->qualifier, fn->name);
+    char qn[600];
+    snprintf(qn, sizeof qn, "%s", q);
+    if (cts_map_get(&x->cu->functions, qn)) {
+        const char *d = strrchr(q, '.');
+        snprintf(qn, sizeof qn, "%.*s.___torch_mangle_%d.%s", (int)(d - q), q, x->mangle++, d + 1);
+    }
+    ir_function *f = cts_cu_define_function(x->cu, qn, g, x->err);
+    session_free(&s);
+    if (!f) {
+        ir_graph_free(g);
+        return -1;
+    }
+    return sfn_new(x, f, x->cu, out);
+}
+
+static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out) {
+    tsession s = {0};
+    cv_value r = cv_none(), root = cv_none();
+    int rc = trace_forward(x, &s, NULL, inst, args, nargs, &r);
+    cv_release(r);
+    if (!rc) rc = build_traced(x, &s, inst, 0, &root);
+    for (int i = 0; !rc && i < s.nfix; i++) {
+        traced *td = traced_of(x, &s, s.fix_insts[i]);
+        if (!td || !td->type) rc = x_error(x, "torch.jit.trace: a module used in the trace is not part of the traced module");
+        else ir_set_type(s.fix_vals[i], td->type);
+    }
+    for (int i = 0; !rc && i < s.n; i++) {
+        traced *td = &s.insts[i];
+        if (!td->forward || !td->type) continue;
+        ir_graph *g = td->forward;
+        td->forward = NULL;
+        if (!cts_cu_define_method(x->cu, td->type, "forward", g, x->err)) {
+            ir_graph_free(g);
+            rc = -1;
+        }
+    }
+    xmod_rt *mrt = rc ? NULL : unit_mrt(x, root);
+    if (!rc && !mrt) rc = -1;
+    if (!rc) rc = smod_of_obj(x, mrt, root, out);
+    cv_release(root);
+    session_free(&s);
+    return rc;
+}
+
+NATIVE(j_trace) {
+    cv_value ex = n > 1 ? a[1] : cv_none();
+    for (int i = 0; i < nkw; i++) {
+        if (!strcmp(kwn[i], "example_inputs")) ex = kwv[i];
+        else if (strcmp(kwn[i], "check_trace") && strcmp(kwn[i], "strict") && strcmp(kwn[i], "check_tolerance"))
+            return x_error(x, "TypeError: torch.jit.trace: keyword '%s' is not supported by cts exec", kwn[i]);
+    }
+    if (n < 1 || ex.tag == CV_NONE) return x_error(x, "TypeError: torch.jit.trace(func, example_inputs)");
+    if (x->trace) return x_error(x, "torch.jit.trace inside a trace is not supported by cts exec");
+    const cv_value *args = &ex;
+    int nargs = 1;
+    if (ex.tag == CV_TUPLE) {
+        args = ex.u.tu->items;
+        nargs = (int)ex.u.tu->len;
+    }
+    cv_value f = a[0];
+    if (xo_is(f, XO_SMOD) || xo_is(f, XO_SFN)) { /* already TorchScript: as PyTorch, returned as it is */
+        cv_retain(f);
+        *out = f;
+        return 0;
+    }
+    if (xo_is(f, XO_FUNC)) return trace_function(x, xo_of(f), args, nargs, out);
+    if (xo_is(f, XO_INST) && xo_of(f)->klass->is_module) return trace_module(x, xo_of(f), args, nargs, out);
+    return x_error(x, "TypeError: torch.jit.trace expects a function or an nn.Module instance");
+}
+
+NATIVE(j_save) {
+    (void)kwn;
+    (void)kwv;
+    if (n != 2 || nkw) return x_error(x, "TypeError: torch.jit.save(m, f)");
+    if (!xo_is(a[0], XO_SMOD)) return x_error(x, "TypeError: torch.jit.save expects a ScriptModule");
+    xo *m = xo_of(a[0]);
+    *out = cv_none();
+    return save_obj(x, m->mrt, m->obj, a[1]);
+}
+
+NATIVE(j_load) {
+    (void)kwn;
+    (void)kwv;
+    if (n < 1 || a[0].tag != CV_STR) return x_error(x, "TypeError: torch.jit.load(f) expects a file name");
+    (void)nkw;
+    cts_rt_module *rt = cts_rt_load(a[0].u.s->data, CTS_LOAD_RUN, x->err);
+    if (!rt) return -1;
+    xmod_rt *mrt = new_mrt(x, rt);
+    if (!mrt) {
+        cts_rt_free(rt);
+        return -1;
+    }
+    return smod_of_obj(x, mrt, rt->root, out);
+}
+
+NATIVE(j_false) {
+    (void)a;
+    (void)n;
+    (void)kwn;
+    (void)kwv;
+    (void)nkw;
+    (void)x;
+    *out = cv_bool(false);
+    return 0;
+}
+
+cv_value x_jit_module(xstate *x) {
+    cv_value m;
+    if (xo_new(x, XO_MODULE, "torch.jit", &m)) return cv_none();
+    xo *mo = xo_of(m);
+    static const struct { const char *n; xnative_fn f; } fns[] = {
+        {"script", j_script}, {"trace", j_trace}, {"save", j_save}, {"load", j_load},
+        {"is_scripting", j_false}, {"is_tracing", j_false},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < sizeof fns / sizeof *fns && !rc; i++) {
+        cv_value f;
+        if ((rc = xo_native_new(x, fns[i].n, fns[i].f, cv_none(), &f))) break;
+        rc = xns_set(&mo->ns, fns[i].n, f, x->err);
+        cv_release(f);
+    }
+    static const char *const keep[] = {"ignore", "unused", "export", "script_if_tracing"};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep && !rc; i++) rc = x_add_identity_decorator(x, &mo->ns, keep[i]);
+    if (rc) {
+        cv_release(m);
+        return cv_none();
+    }
+    return m;
+}
+
+void x_jit_free(xstate *x) {
+    for (int i = 0; i < x->nrts; i++) {
+        cts_rt_module *rt = x->rts[i]->rt;
+        if (rt->cu == x->cu) { /* the program's unit: freed by the program */
+            cv_release(rt->root);
+            free(rt);
+        } else {
+            cts_rt_free(rt);
+        }
+        free(x->rts[i]);
+    }
+    free(x->rts);
+    free(x->traced_objs);
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Run a tutorial program (examples/tutorial/*.py) with PyTorch and with
+`cts exec`, and compare what they print.
+
+    /usr/bin/python3 check_tutorial.py CTS PROGRAM.py
+
+Both run in fresh temporary directories (the programs write archives there).
+Their standard outputs must be equal after these rules, applied to both:
+
+1. `, grad_fn=<...>` goes from tensor prints (cts computes no gradients).
+2. The line torch.__version__ prints is replaced by `<version>`.
+3. Graph texts (`graph(` up to the closing `return (...)`) are normalized
+   with tests/conformance/normalize_graph.py (source comments, numeric
+   value names), tensor types recorded by a fresh trace
+   (`Float(3, 4, strides=[4, 1], requires_grad=0, device=cpu)`) become
+   `Tensor` (cts does not record shapes in traced graphs), and
+   prim::Constant lines move to the start of their block (where a traced
+   graph creates its constants is not semantics).
+Tensor values are compared as printed: cts's generator reproduces
+PyTorch's, so the same seed gives the same numbers.
+
+Exit 0 equal, 1 different (a diff is printed), 77 when torch is missing.
+"""
+import difflib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+from normalize_graph import normalize  # noqa: E402
+
+TYPE = re.compile(r"\b(Float|Double|Long|Int|Bool|Half|Byte|Char|Short)\([^()]*(\[[^\]]*\][^()]*)*\)")
+
+
+def graph_block(lines):
+    # constants first (top level of the body, in their order), then the rest
+    head = 0
+    while head < len(lines) and not lines[head].rstrip().endswith("):"):
+        head += 1
+    body = lines[head + 1:]
+    consts = [ln for ln in body if ln.startswith("  %") and "= prim::Constant" in ln]
+    rest = [ln for ln in body if ln not in consts]
+    text = normalize("\n".join(lines[:head + 1] + consts + rest) + "\n")
+    return TYPE.sub("Tensor", text).splitlines()
+
+
+def normalize_output(text):
+    text = re.sub(r", grad_fn=<\w+>", "", text)
+    lines = text.splitlines()
+    res, i = [], 0
+    while i < len(lines):
+        ln = lines[i]
+        if re.fullmatch(r"\d+\.\d+\.\d+\S*", ln.strip()):
+            res.append("<version>")
+            i += 1
+            continue
+        if ln.startswith("graph("):
+            j = i
+            while j < len(lines) and not lines[j].startswith("  return ("):
+                j += 1
+            res.extend(graph_block(lines[i:j + 1]))
+            i = j + 1
+            continue
+        res.append(ln)
+        i += 1
+    return res
+
+
+def run(cmd, cwd):
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
+    if p.returncode != 0:
+        print("%s failed (%d):\n%s%s" % (" ".join(cmd), p.returncode, p.stdout[-2000:], p.stderr[-3000:]))
+        sys.exit(1)
+    return p.stdout
+
+
+def main():
+    cts, prog = sys.argv[1], os.path.abspath(sys.argv[2])
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("SKIP: /usr/bin/python3 has no torch")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        want = normalize_output(run([sys.executable, prog], a))
+        got = normalize_output(run([os.path.abspath(cts), "exec", prog], b))
+    if want != got:
+        print("".join(difflib.unified_diff([l + "\n" for l in want], [l + "\n" for l in got], "pytorch", "cts")))
+        sys.exit(1)
+    print("ok %s (%d lines)" % (os.path.basename(prog), len(want)))
+
+
+if __name__ == "__main__":
+    main()
