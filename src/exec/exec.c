@@ -190,7 +190,9 @@ static int locate(xstate *x) {
     if (strstr(x->err->msg, "File \"") && strstr(x->err->msg, cur_src->name)) return -1;
     int line, col;
     cts_src_linecol(cur_src, cur_node->start, &line, &col);
-    cts_err_prefix(x->err, "File \"%s\", line %d:\n", cur_src->name, line);
+    char msg[CTS_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", x->err->msg);
+    cts_err_set(x->err, "%s\n  File \"%s\", line %d", msg, cur_src->name, line);
     return -1;
 }
 
@@ -339,6 +341,15 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
     case CV_LIST:
     case CV_TUPLE: {
         bool tup = v.tag == CV_TUPLE;
+        if (tup && v.u.tu->type && v.u.tu->type == x->size_type) {
+            cts_sb_puts(sb, "torch.Size([");
+            for (size_t i = 0; i < v.u.tu->len; i++) {
+                if (i) cts_sb_puts(sb, ", ");
+                if (repr_impl(x, v.u.tu->items[i], sb, false)) return -1;
+            }
+            cts_sb_puts(sb, "])");
+            return 0;
+        }
         size_t n = tup ? v.u.tu->len : v.u.l->len;
         const cv_value *it = tup ? v.u.tu->items : v.u.l->items;
         cts_sb_putc(sb, tup ? '(' : '[');
@@ -1074,7 +1085,30 @@ static int value_method(xstate *x, cv_value obj, const char *name, const cv_valu
             return 0;
         }
     }
+    if (obj.tag == CV_TENSOR && !strcmp(name, "size") && nargs == 0 && nkw == 0) { /* torch.Size */
+        cv_value l;
+        if (x_eager(x, "return a0.size()", &obj, 1, &l)) return -1;
+        int rc = x_as_size(x, l, out);
+        cv_release(l);
+        return rc;
+    }
     return x_eager_call(x, name, obj, true, args, nargs, kwn, kwv, nkw, out);
+}
+
+int x_as_size(xstate *x, cv_value list, cv_value *out) {
+    if (list.tag != CV_LIST) {
+        cv_retain(list);
+        *out = list;
+        return 0;
+    }
+    cv_value *it = calloc(list.u.l->len + 1, sizeof *it);
+    if (!it) return cts_err_oom(x->err, "size", 0);
+    for (size_t i = 0; i < list.u.l->len; i++) it[i] = list.u.l->items[i];
+    int rc = cv_tuple_new(x->size_type, list.u.l->len, it, out, x->err);
+    if (!rc)
+        for (size_t i = 0; i < list.u.l->len; i++) cv_retain(it[i]);
+    free(it);
+    return rc;
 }
 
 static int eval_call(xstate *x, xframe *f, const ast *e, cv_value *out) {
@@ -1479,7 +1513,10 @@ static int call_function(xstate *x, xo *fn, const cv_value *args, int nargs, con
     cur_src = fr.src;
     x->depth++;
     cv_value ret = cv_none();
+    const xns *saved_locals = x->locals;
+    x->locals = &locals;
     int r = exec_block(x, &fr, def->list2, def->nlist2, &ret);
+    x->locals = saved_locals;
     x->depth--;
     xns_free(&locals);
     if (r == EV_ERR) return -1;
@@ -1596,7 +1633,12 @@ int x_getattr(xstate *x, cv_value obj, const char *name, cv_value *out) {
         if (obj.tag == CV_TENSOR) {
             char body[128];
             snprintf(body, sizeof body, "return a0.%s", name);
-            return x_eager(x, body, &obj, 1, out);
+            if (strcmp(name, "shape") != 0) return x_eager(x, body, &obj, 1, out);
+            cv_value l;
+            if (x_eager(x, body, &obj, 1, &l)) return -1;
+            int rc = x_as_size(x, l, out);
+            cv_release(l);
+            return rc;
         }
         return x_error(x, "AttributeError: '%s' object has no attribute '%s'", cv_tag_name(obj.tag), name);
     }
@@ -2062,12 +2104,15 @@ int x_run_module_source(xstate *x, xo *m, const char *display, const char *text,
     m->src = src;
     ast *mod = cts_parse(&x->arena, src, x->err);
     if (!mod) return -1;
-    /* the unit knows the module's definitions (scripting compiles from them) */
-    int saved = x->cu->python_frontend;
-    x->cu->python_frontend = 1;
-    int rc = cts_cu_add_source(x->cu, m->qualifier, display, text, len, x->err);
-    x->cu->python_frontend = saved;
-    if (rc) return -1;
+    /* the unit knows the module's definitions (scripting compiles from them),
+       except where cts's TorchScript library defines that module for compiled code */
+    if (!cts_library_source(m->qualifier)) {
+        int saved = x->cu->python_frontend;
+        x->cu->python_frontend = 1;
+        int rc = cts_cu_add_source(x->cu, m->qualifier, display, text, len, x->err);
+        x->cu->python_frontend = saved;
+        if (rc) return -1;
+    }
     xframe fr = {NULL, m, NULL, cv_none(), src};
     cv_value ret = cv_none();
     const ast *sn = cur_node;
@@ -2906,10 +2951,11 @@ int cts_exec_run(const char *path, const char *text, size_t len, FILE *out, int 
     cts_map_init(&x.type_cache);
     x.module_class = x.tensor_class = x.exc_classes = cv_none();
     int rc = -1;
+    x.size_type = cts_type_namedtuple("torch.Size", 0, NULL, NULL);
     x.cu = cts_cu_new(NULL, NULL);
     x.ecu = cts_cu_new(NULL, NULL);
     x.gen = cts_generator_new(67280421310721ULL);
-    if (!x.cu || !x.ecu || !x.gen) {
+    if (!x.cu || !x.ecu || !x.gen || !x.size_type) {
         cts_err_oom(err, "exec", 0);
         goto done;
     }
@@ -2940,7 +2986,13 @@ int cts_exec_run(const char *path, const char *text, size_t len, FILE *out, int 
 done:
     fflush(out);
     cts_generator_set_current(NULL);
-    /* modules hold the program's objects; release them before the units */
+    /* modules hold the program's objects; release them before the units.
+       Functions and classes refer to their module (their globals): emptying
+       every module's namespace first breaks those cycles. */
+    for (int i = 0; i < x.modules.n; i++) {
+        xo *m = xo_of(x.modules.vals[i]);
+        if (m) xns_free(&m->ns);
+    }
     xns_free(&x.modules);
     cv_release(x.module_class);
     cv_release(x.tensor_class);
@@ -2953,6 +3005,7 @@ done:
     cts_cu_free(x.cu);
     cts_cu_free(x.ecu);
     cts_generator_free(x.gen);
+    cts_type_release(x.size_type);
     cts_pool_free(x.pool);
     cts_arena_free(&x.arena);
     return rc;

@@ -118,6 +118,7 @@ struct xstate {
     cv_value module_class;    /* torch.nn.Module */
     cv_value tensor_class;    /* torch.Tensor */
     cv_value exc_classes;     /* tuple of builtin exception classes */
+    cts_type *size_type;      /* the tuple type of torch.Size values (x.size(), x.shape) */
     cts_pool *pool;
     struct xtrace *trace;     /* the eager trace being recorded (exec_jit.c), or NULL */
     void **traced_objs;       /* cv_objects made by torch.jit.trace from eager modules (printing) */
@@ -127,6 +128,7 @@ struct xstate {
     struct cts_generator *gen;
     const char *file;         /* the program's path */
     int depth;                /* call depth (recursion limit) */
+    const xns *locals;        /* the running Python function's locals (NULL at module level) */
 };
 
 /* exec.c */
@@ -142,6 +144,9 @@ cv_value x_class_lookup(const xo *cls, const char *name); /* borrowed or None */
 int x_truth(xstate *x, cv_value v, bool *out);
 int x_list_new(xstate *x, size_t cap, cv_value *out);
 int x_list_push(xstate *x, cv_value list, cv_value item);
+
+/* A list of ints as torch.Size (a tuple that prints as torch.Size([...])). */
+int x_as_size(xstate *x, cv_value list, cv_value *out);
 
 /* exec_ops.c: eager operator calls through tiny compiled functions.
  * body: TorchScript text over parameters a0..a{n-1} ("return a0 + a1",
@@ -179,6 +184,11 @@ int x_trace_module_call(xstate *x, xo *inst, const cv_value *args, int nargs, cv
 int x_trace_script_call(xstate *x, cv_value callee, const char *method, const cv_value *args, int nargs,
                         cv_value result);
 void x_jit_free(xstate *x);
+
+/* As PyTorch's tracer names a value when an operator uses it: after the
+ * running Python function's first local variable (not self) bound to the
+ * same tensor, if the value has no name yet. */
+void x_trace_name_args(xstate *x, const cv_value *args, int nargs);
 
 /* errors */
 int x_error(xstate *x, const char *fmt, ...) CTS_PRINTF(2, 3);

@@ -94,10 +94,30 @@ static int note_fix(xstate *x, tsession *s, ir_value *v, xo *inst) {
     return 0;
 }
 
+void x_trace_name_args(xstate *x, const cv_value *args, int nargs) {
+    if (!x->trace || !x->locals) return;
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].tag == CV_LIST) {
+            x_trace_name_args(x, args[i].u.l->items, (int)args[i].u.l->len);
+            continue;
+        }
+        if (args[i].tag != CV_TENSOR || !args[i].u.t) continue;
+        ir_value *v = cts_tracer_value(x->trace->t, args[i]);
+        if (!v || v->name) continue;
+        const xns *l = x->locals;
+        for (int k = 0; k < l->n; k++)
+            if (l->vals[k].tag == CV_TENSOR && l->vals[k].u.t == args[i].u.t) {
+                if (strcmp(l->names[k], "self") != 0) ir_set_name(v, l->names[k]);
+                break;
+            }
+    }
+}
+
 int x_run(xstate *x, ir_function *fn, const cv_value *args, int nargs, cv_value *out) {
     cts_call_state cs = {false, NULL};
     cts_kctx k = {x->err, x->pool, &cs};
     if (!x->trace) return cts_run_function(fn, args, nargs, out, &k);
+    x_trace_name_args(x, args, nargs);
     cts_eager_trace *e = cts_trace_eager_begin(x->trace->t, x->ecu, fn, args, nargs, x->err);
     if (!e) return -1;
     cs.trace = cts_trace_eager_frame(e);
@@ -218,6 +238,7 @@ static int record_call(xstate *x, xtrace *tr, const char *kind, const char *name
     cv_value in[64];
     const void *ik[64];
     int n = 0;
+    x_trace_name_args(x, args, nargs);
     bool fn_call = strcmp(kind, "prim::CallFunction") == 0;
     if (!fn_call) in[n] = recv, ik[n++] = rk;
     for (int i = 0; i < nargs && n < 64; i++) in[n] = args[i], ik[n++] = NULL;
@@ -321,6 +342,7 @@ static int trace_forward(xstate *x, tsession *s, xtrace *parent, xo *inst, const
                        inst->klass->name);
     }
     ir_graph *g = cts_tracer_finish(tr.t, *out, x->err);
+    cts_tracer_free(tr.t);
     if (!g) {
         cv_release(*out);
         return -1;
@@ -963,7 +985,7 @@ static void session_free(tsession *s) {
     free(s->fix_insts);
 }
 
-static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, cv_value *out) {
+static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, bool keep, cv_value *out) {
     tsession s = {0};
     xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), NULL, NULL, &s};
     if (!tr.t) return -1;
@@ -976,10 +998,16 @@ static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, cv
     if (!rc && !tensor_like(r)) rc = x_error(x, "torch.jit.trace: %s returned a value that is not a tensor or a tuple of tensors", fn->name);
     ir_graph *g = rc ? NULL : cts_tracer_finish(tr.t, r, x->err);
     cv_release(r);
+    cts_tracer_free(tr.t);
     if (!g) {
-        if (rc) cts_tracer_free(tr.t);
         session_free(&s);
         return -1;
+    }
+    if (!keep) { /* check_trace's second recording: only its effects count */
+        ir_graph_free(g);
+        session_free(&s);
+        *out = cv_none();
+        return 0;
     }
     ir_block_erase_input(g->block, 0); /* a function has no self */
     cts_pass_dce(g);
@@ -1000,11 +1028,16 @@ static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, cv
     return sfn_new(x, f, x->cu, out);
 }
 
-static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out) {
+static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, bool keep, cv_value *out) {
     tsession s = {0};
     cv_value r = cv_none(), root = cv_none();
     int rc = trace_forward(x, &s, NULL, inst, args, nargs, &r);
     cv_release(r);
+    if (!keep) { /* check_trace's second recording: only its effects count */
+        session_free(&s);
+        *out = cv_none();
+        return rc;
+    }
     if (!rc) rc = build_traced(x, &s, inst, 0, &root);
     for (int i = 0; !rc && i < s.nfix; i++) {
         traced *td = traced_of(x, &s, s.fix_insts[i]);
@@ -1029,11 +1062,80 @@ static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, cv
     return rc;
 }
 
+/* tensors of a value cloned (torch.jit's _clone_inputs) */
+static int clone_inputs(xstate *x, const cv_value *args, int nargs, cv_value *out) {
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].tag == CV_TENSOR) {
+            if (x_eager(x, "return a0.clone()", &args[i], 1, &out[i])) return -1;
+        } else if (args[i].tag == CV_TUPLE) {
+            size_t k = args[i].u.tu->len;
+            cv_value *it = calloc(k + 1, sizeof *it);
+            if (!it || clone_inputs(x, args[i].u.tu->items, (int)k, it)) {
+                free(it);
+                return it ? -1 : cts_err_oom(x->err, "trace", 0);
+            }
+            int rc = cv_tuple_new(NULL, k, it, &out[i], x->err);
+            free(it);
+            if (rc) return -1;
+        } else {
+            cv_retain(args[i]);
+            out[i] = args[i];
+        }
+    }
+    return 0;
+}
+
+static int outputs_close(xstate *x, cv_value a, cv_value b, bool *same) {
+    if (a.tag == CV_TUPLE && b.tag == CV_TUPLE && a.u.tu->len == b.u.tu->len) {
+        for (size_t i = 0; i < a.u.tu->len && *same; i++)
+            if (outputs_close(x, a.u.tu->items[i], b.u.tu->items[i], same)) return -1;
+        return 0;
+    }
+    if (a.tag != CV_TENSOR || b.tag != CV_TENSOR) {
+        *same = false;
+        return 0;
+    }
+    cv_value ab[2] = {a, b}, r;
+    if (x_eager(x, "return torch.allclose(a0, a1, 1e-05, 1e-05)", ab, 2, &r)) return -1;
+    *same = *same && r.tag == CV_BOOL && r.u.b;
+    return 0;
+}
+
+/* torch.jit.trace's check_trace (on by default): the function is traced a
+ * second time, the trace and the Python function run on copies of the
+ * inputs, and, when they agree, the second trace runs too.  Only the
+ * effects stay (running statistics of modules in training mode, the random
+ * numbers drawn), as in PyTorch; a disagreement is PyTorch's TracerWarning. */
+static int check_trace(xstate *x, cv_value f, cv_value result, const cv_value *args, int nargs) {
+    cv_value in[64], r1 = cv_none(), r2 = cv_none(), dummy = cv_none();
+    if (nargs > 64) return 0;
+    int rc = clone_inputs(x, args, nargs, in);
+    if (rc) return -1;
+    if (xo_is(f, XO_FUNC)) rc = trace_function(x, xo_of(f), in, nargs, false, &dummy);
+    else rc = trace_module(x, xo_of(f), in, nargs, false, &dummy);
+    if (!rc) rc = x_call(x, result, in, nargs, NULL, NULL, 0, &r1);
+    if (!rc) rc = x_call(x, f, in, nargs, NULL, NULL, 0, &r2);
+    bool same = true;
+    if (!rc) rc = outputs_close(x, r1, r2, &same);
+    if (!rc && !same)
+        fprintf(stderr, "%s: TracerWarning: Output nr 1. of the traced function does not match the corresponding "
+                        "output of the Python function.\n", x->file);
+    cv_release(r1);
+    r1 = cv_none();
+    if (!rc && same) rc = x_call(x, result, in, nargs, NULL, NULL, 0, &r1);
+    cv_release(r1);
+    cv_release(r2);
+    for (int i = 0; i < nargs; i++) cv_release(in[i]);
+    return rc;
+}
+
 NATIVE(j_trace) {
     cv_value ex = n > 1 ? a[1] : cv_none();
+    bool check = true;
     for (int i = 0; i < nkw; i++) {
         if (!strcmp(kwn[i], "example_inputs")) ex = kwv[i];
-        else if (strcmp(kwn[i], "check_trace") && strcmp(kwn[i], "strict") && strcmp(kwn[i], "check_tolerance"))
+        else if (!strcmp(kwn[i], "check_trace")) check = kwv[i].tag == CV_BOOL ? kwv[i].u.b : true;
+        else if (strcmp(kwn[i], "strict") && strcmp(kwn[i], "check_tolerance"))
             return x_error(x, "TypeError: torch.jit.trace: keyword '%s' is not supported by cts exec", kwn[i]);
     }
     if (n < 1 || ex.tag == CV_NONE) return x_error(x, "TypeError: torch.jit.trace(func, example_inputs)");
@@ -1050,9 +1152,16 @@ NATIVE(j_trace) {
         *out = f;
         return 0;
     }
-    if (xo_is(f, XO_FUNC)) return trace_function(x, xo_of(f), args, nargs, out);
-    if (xo_is(f, XO_INST) && xo_of(f)->klass->is_module) return trace_module(x, xo_of(f), args, nargs, out);
-    return x_error(x, "TypeError: torch.jit.trace expects a function or an nn.Module instance");
+    int rc;
+    if (xo_is(f, XO_FUNC)) rc = trace_function(x, xo_of(f), args, nargs, true, out);
+    else if (xo_is(f, XO_INST) && xo_of(f)->klass->is_module) rc = trace_module(x, xo_of(f), args, nargs, true, out);
+    else return x_error(x, "TypeError: torch.jit.trace expects a function or an nn.Module instance");
+    if (!rc && check && check_trace(x, f, *out, args, nargs)) {
+        cv_release(*out);
+        *out = cv_none();
+        return -1;
+    }
+    return rc;
 }
 
 NATIVE(j_save) {

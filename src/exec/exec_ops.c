@@ -38,7 +38,9 @@ static int list_annot(xstate *x, const cv_list *l, cts_strbuf *sb) {
         cts_sb_printf(sb, "List[%s]", a ? a : "int");
         return 0;
     }
+    cts_sb_puts(sb, "List[");
     cts_type_str_annot(e, sb);
+    cts_sb_putc(sb, ']');
     return 0;
 }
 
@@ -83,6 +85,28 @@ static int annot(xstate *x, cv_value v, cts_strbuf *sb) {
 /* Python lists hold what they like; TorchScript lists are typed: a list
  * whose items are ints where floats are wanted is copied as floats. */
 static int coerce(xstate *x, cv_value v, cv_value *out) {
+    if (v.tag == CV_TUPLE && v.u.tu->len) { /* (2, 3) or torch.Size where TorchScript wants int[] */
+        cv_tag t0 = v.u.tu->items[0].tag;
+        bool same = t0 == CV_INT || t0 == CV_FLOAT || t0 == CV_TENSOR;
+        for (size_t i = 1; i < v.u.tu->len && same; i++) same = v.u.tu->items[i].tag == t0;
+        if (same) {
+            cv_value l;
+            if (cv_list_new(t0 == CV_INT ? T_INT : t0 == CV_FLOAT ? T_FLOAT : T_TENSOR, v.u.tu->len, &l, x->err))
+                return -1;
+            for (size_t i = 0; i < v.u.tu->len; i++) {
+                cv_retain(v.u.tu->items[i]);
+                if (cv_list_push(l.u.l, v.u.tu->items[i], x->err)) {
+                    cv_release(l);
+                    return -1;
+                }
+            }
+            *out = l;
+            return 0;
+        }
+    }
+    if (v.tag == CV_TUPLE && v.u.tu->type && v.u.tu->len == 0) { /* torch.Size([]) */
+        return cv_list_new(T_INT, 0, out, x->err);
+    }
     cv_retain(v);
     *out = v;
     if (v.tag != CV_LIST || v.u.l->elem->kind != TY_ANY) return 0;
@@ -157,9 +181,10 @@ static ir_function *compile_eager(xstate *x, const char *key, const char *body, 
     if (cts_cu_add_source(x->ecu, "__eager__", "<eager call>", text, tlen, &e) ||
         !(fn = cts_cu_get_function(x->ecu, q, &e)) || cts_lower_function(x->ecu, fn, &e)) {
         free(k);
-        /* the compiler's message names the operator and the argument types */
+        /* the compiler's message names the operator and the argument types; the
+           excerpt of the generated source goes */
         const char *m = e.msg;
-        const char *here = strstr(m, ":\n");
+        const char *here = strstr(m, "\n  File \"<eager call>\"");
         cts_err_set(x->err, "%.*s", here ? (int)(here - m) : (int)strlen(m), m);
         return NULL;
     }
@@ -171,7 +196,10 @@ static ir_function *compile_eager(xstate *x, const char *key, const char *body, 
     return fn;
 }
 
-int x_eager(xstate *x, const char *body, const cv_value *args, int nargs, cv_value *out) {
+/* ints_as_floats: Python passes an int where a float is wanted, TorchScript
+ * does not; a call that does not compile is tried once more so. */
+static int eager_impl(xstate *x, const char *body, const cv_value *args, int nargs, bool ints_as_floats,
+                      cv_value *out) {
     cts_strbuf key, params;
     cts_sb_init(&key);
     cts_sb_init(&params);
@@ -187,20 +215,50 @@ int x_eager(xstate *x, const char *body, const cv_value *args, int nargs, cv_val
         if (i) cts_sb_puts(&params, ", ");
         cts_sb_printf(&params, "a%d: ", i);
         size_t at = params.len;
-        if (coerce(x, args[i], &conv[nconv])) goto done;
+        cv_value a = args[i];
+        if (ints_as_floats && a.tag == CV_INT) a = cv_float((double)a.u.i);
+        if (coerce(x, a, &conv[nconv])) goto done;
         nconv++;
         if (annot(x, conv[i], &params)) goto done;
         cts_sb_putn(&key, params.s + at, params.len - at);
         cts_sb_putc(&key, ',');
     }
     ir_function *fn = compile_eager(x, cts_sb_str(&key), body, &params);
-    if (!fn) goto done;
+    if (!fn) {
+        rc = -2; /* did not compile */
+        goto done;
+    }
     rc = x_run(x, fn, conv, nargs, out);
 done:
     for (int i = 0; i < nconv; i++) cv_release(conv[i]);
     cts_sb_free(&key);
     cts_sb_free(&params);
     return rc;
+}
+
+int x_eager(xstate *x, const char *body, const cv_value *args, int nargs, cv_value *out) {
+    int rc = eager_impl(x, body, args, nargs, false, out);
+    if (rc != -2) return rc;
+    bool ints = false;
+    for (int i = 0; i < nargs; i++) ints |= args[i].tag == CV_INT;
+    if (!ints) return -1;
+    cts_err first = *x->err;
+    cts_err_clear(x->err);
+    rc = eager_impl(x, body, args, nargs, true, out);
+    if (rc == -2) *x->err = first; /* the first attempt's message names the call as written */
+    return rc ? -1 : 0;
+}
+
+/* an argument as text: bools and None are written as literals (TorchScript
+ * wants some of them constant: F.max_pool2d's return_indices), the rest are
+ * parameters a<n> */
+static void arg_text(cts_strbuf *body, cv_value v, cv_value *all, int *n) {
+    if (v.tag == CV_BOOL) cts_sb_puts(body, v.u.b ? "True" : "False");
+    else if (v.tag == CV_NONE) cts_sb_puts(body, "None");
+    else {
+        cts_sb_printf(body, "a%d", *n);
+        all[(*n)++] = v;
+    }
 }
 
 int x_eager_call(xstate *x, const char *callee, cv_value self, bool method, const cv_value *args, int nargs,
@@ -219,12 +277,12 @@ int x_eager_call(xstate *x, const char *callee, cv_value self, bool method, cons
         cts_sb_printf(&body, "return %s(", callee);
     }
     for (int i = 0; i < nargs; i++) {
-        cts_sb_printf(&body, "%sa%d", i ? ", " : "", n);
-        all[n++] = args[i];
+        if (i) cts_sb_puts(&body, ", ");
+        arg_text(&body, args[i], all, &n);
     }
     for (int i = 0; i < nkw; i++) {
-        cts_sb_printf(&body, "%s%s=a%d", nargs || i ? ", " : "", kwn[i], n);
-        all[n++] = kwv[i];
+        cts_sb_printf(&body, "%s%s=", nargs || i ? ", " : "", kwn[i]);
+        arg_text(&body, kwv[i], all, &n);
     }
     cts_sb_putc(&body, ')');
     int rc = x_eager(x, cts_sb_str(&body), all, n, out);

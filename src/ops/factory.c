@@ -14,6 +14,7 @@
  * these into FMAs for double), with a scalar tail; so do we. */
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "kutil.h"
@@ -134,6 +135,99 @@ static int k_full_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *o
 }
 static int k_empty_like(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     return make_like(k, args, nargs, F_EMPTY, outs);
+}
+
+/* fill_(self, value) / zero_(self): every element of self (any strides);
+ * fill(self, value): a new tensor like self.  A Tensor value must be 0-dim. */
+static int fill_value(cts_kctx *k, const ku_args *A, int i, bool tensor_value, ku_scalar *v) {
+    if (!tensor_value) return ku_scalar_arg(A, i, v);
+    ct_tensor *t;
+    if (ku_tensor(A, i, &t)) return -1;
+    if (t->ndim != 0)
+        return cts_err_set(k->err, "fill_ only supports 0-dimension value tensor but got tensor with %d dimensions.",
+                           t->ndim);
+    const void *p = ct_data(t);
+    if (t->dtype == CT_BOOL) *v = ku_scalar_bool(*(const bool *)p);
+    else if (ct_dtype_is_float(t->dtype)) *v = ku_scalar_float(ct_load_f64(p, t->dtype));
+    else if (t->dtype == CT_COMPLEX64) return cts_err_set(k->err, "fill_: complex values are not supported by cts");
+    else *v = ku_scalar_int(ct_load_i64(p, t->dtype));
+    return 0;
+}
+
+static int fill_inplace(cts_kctx *k, const cv_value *args, int nargs, int kind, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar v = ku_scalar_int(0);
+    if (ku_tensor(&A, 0, &self)) return -1;
+    if (kind != 0 && fill_value(k, &A, 1, kind == 2, &v)) return -1;
+    if (ku_check_internal_overlap(self, k->err) || fill_checked(k, self, &v)) return -1;
+    ct_storage_bump_version(self->storage);
+    return ku_ret_self(outs, self);
+}
+static int k_zero_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return fill_inplace(k, args, nargs, 0, outs);
+}
+static int k_fill_scalar_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return fill_inplace(k, args, nargs, 1, outs);
+}
+static int k_fill_tensor_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return fill_inplace(k, args, nargs, 2, outs);
+}
+
+static int fill_new(cts_kctx *k, const cv_value *args, int nargs, bool tensor_value, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    ku_scalar v;
+    if (ku_tensor(&A, 0, &self) || fill_value(k, &A, 1, tensor_value, &v)) return -1;
+    ct_tensor *t = new_tensor(k, self->dtype, self->ndim, self->sizes, -1);
+    if (!t) return -1;
+    if (fill_checked(k, t, &v)) {
+        ct_tensor_release(t);
+        return -1;
+    }
+    return ku_ret(outs, t);
+}
+static int k_fill_scalar(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return fill_new(k, args, nargs, false, outs);
+}
+static int k_fill_tensor(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    return fill_new(k, args, nargs, true, outs);
+}
+
+/* resize_(self, size): self becomes contiguous with the new shape, keeping
+ * its storage when it is large enough (the elements it holds stay) and
+ * getting a larger one, the old elements copied in, when not. */
+static int k_resize_(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    ku_args A = ku_args_of(k, args, nargs);
+    ct_tensor *self;
+    int64_t sizes[CT_MAX_DIMS];
+    int n, memfmt = -1;
+    if (ku_tensor(&A, 0, &self) || ku_int_list(&A, 1, sizes, CT_MAX_DIMS, &n) ||
+        (nargs > 2 && ku_opt_memory_format(&A, 2, &memfmt)))
+        return -1;
+    if (memfmt > 0) return cts_err_set(k->err, "resize_: only the contiguous memory format is supported by cts");
+    int64_t numel = 1;
+    for (int i = 0; i < n; i++) {
+        /* PyTorch multiplies the sizes as unsigned: a negative one overflows */
+        if (sizes[i] < 0 || (sizes[i] && numel > INT64_MAX / sizes[i]))
+            return cts_err_set(k->err, "numel: integer multiplication overflow");
+        numel *= sizes[i];
+    }
+    size_t esz = ct_dtype_size(self->dtype);
+    if ((uint64_t)numel > (SIZE_MAX - 64) / esz) return cts_err_set(k->err, "resize_: size too large");
+    size_t need = (size_t)(self->offset + numel) * esz;
+    if (need > self->storage->nbytes) {
+        ct_storage *ns = ct_storage_new(need, true, k->err);
+        if (!ns) return -1;
+        memcpy(ns->data, self->storage->data, self->storage->nbytes);
+        ct_storage_release(self->storage);
+        self->storage = ns;
+    }
+    self->ndim = n;
+    for (int i = 0; i < n; i++) self->sizes[i] = sizes[i];
+    ct_contiguous_strides(n, self->sizes, self->strides);
+    ct_storage_bump_version(self->storage);
+    return ku_ret_self(outs, self);
 }
 
 /* new_*(self, size, [fill,] *, dtype, layout, device, pin_memory) */
@@ -509,6 +603,12 @@ const cts_op_def cts_ops_factory[] = {
     {"aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_ones},
     {"aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", k_full},
     {"aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_empty},
+    {"aten::zero_(Tensor(a!) self) -> Tensor(a!)", k_zero_},
+    {"aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)", k_fill_scalar_},
+    {"aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)", k_fill_tensor_},
+    {"aten::fill.Scalar(Tensor self, Scalar value) -> Tensor", k_fill_scalar},
+    {"aten::fill.Tensor(Tensor self, Tensor value) -> Tensor", k_fill_tensor},
+    {"aten::resize_(Tensor(a!) self, SymInt[] size, *, MemoryFormat? memory_format=None) -> Tensor(a!)", k_resize_},
     {"aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_zeros_like},
     {"aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_ones_like},
     {"aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", k_full_like},

@@ -994,6 +994,69 @@ static int k_linear(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
     return r ? set_out(outs, r) : -1;
 }
 
+/* at::bilinear: out[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j] + b[o],
+ * with PyTorch's shape checks.  float32 / float64, accumulated in double. */
+static int k_bilinear(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    ct_tensor *a = NULL, *b = NULL, *w = NULL, *bias = NULL;
+    if (arg_tensor(k, args, 0, "bilinear", "input1", &a) || arg_tensor(k, args, 1, "bilinear", "input2", &b) ||
+        arg_tensor(k, args, 2, "bilinear", "weight", &w) || arg_opt_tensor(k, args, 3, "bilinear", "bias", &bias))
+        return -1;
+    if (a->ndim != b->ndim)
+        return cts_err_set(k->err, "bilinear(): input dimensions do not match: got %d and %d", a->ndim, b->ndim);
+    if (a->ndim < 1) return cts_err_set(k->err, "bilinear(): inputs must have at least one dimension");
+    for (int i = 0; i + 1 < a->ndim; i++)
+        if (a->sizes[i] != b->sizes[i])
+            return cts_err_set(k->err, "bilinear(): input batch dimensions do not match at dim %d: got %lld and %lld",
+                               i, (long long)a->sizes[i], (long long)b->sizes[i]);
+    int64_t in1 = a->sizes[a->ndim - 1], in2 = b->sizes[b->ndim - 1];
+    if (w->ndim != 3) return cts_err_set(k->err, "bilinear(): weight must be 3-D, got %d-D", w->ndim);
+    if (w->sizes[1] != in1)
+        return cts_err_set(k->err, "bilinear(): input1 size does not match weight size: got %lld but expected %lld",
+                           (long long)in1, (long long)w->sizes[1]);
+    if (w->sizes[2] != in2)
+        return cts_err_set(k->err, "bilinear(): input2 size does not match weight size: got %lld but expected %lld",
+                           (long long)in2, (long long)w->sizes[2]);
+    int64_t no = w->sizes[0];
+    if (bias && (bias->ndim != 1 || bias->sizes[0] != no))
+        return cts_err_set(k->err, "bilinear(): bias size does not match weight size: got %lld but expected %lld",
+                           (long long)(bias->ndim ? bias->sizes[0] : 0), (long long)no);
+    ct_dtype dt = a->dtype;
+    if ((dt != CT_FLOAT32 && dt != CT_FLOAT64) || b->dtype != dt || w->dtype != dt || (bias && bias->dtype != dt))
+        return cts_err_set(k->err, "bilinear(): expected float or double tensors of one dtype");
+    ct_tensor *ca = ku_to_dtype(a, CT_FLOAT64, k->err), *cb = ca ? ku_to_dtype(b, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *cw = cb ? ku_to_dtype(w, CT_FLOAT64, k->err) : NULL;
+    ct_tensor *cbias = cw && bias ? ku_to_dtype(bias, CT_FLOAT64, k->err) : NULL;
+    int64_t shape[CT_MAX_DIMS];
+    for (int i = 0; i + 1 < a->ndim; i++) shape[i] = a->sizes[i];
+    shape[a->ndim - 1] = no;
+    ct_tensor *r = cw && (!bias || cbias) ? ct_tensor_empty(dt, a->ndim, shape, k->err) : NULL;
+    if (r) {
+        int64_t rows = ct_numel(a) / (in1 ? in1 : 1);
+        if (in1 == 0) rows = ct_numel(r) / (no ? no : 1);
+        const double *pa = ct_data(ca), *pb = ct_data(cb), *pw = ct_data(cw);
+        const double *pbias = cbias ? ct_data(cbias) : NULL;
+        for (int64_t n = 0; n < rows; n++)
+            for (int64_t o = 0; o < no; o++) {
+                double acc = 0;
+                const double *wo = pw + o * in1 * in2;
+                for (int64_t i = 0; i < in1; i++) {
+                    double s = 0;
+                    for (int64_t j = 0; j < in2; j++) s += wo[i * in2 + j] * pb[n * in2 + j];
+                    acc += pa[n * in1 + i] * s;
+                }
+                if (pbias) acc += pbias[o];
+                if (dt == CT_FLOAT32) ((float *)ct_data(r))[n * no + o] = (float)acc;
+                else ((double *)ct_data(r))[n * no + o] = acc;
+            }
+    }
+    if (ca) ct_tensor_release(ca);
+    if (cb) ct_tensor_release(cb);
+    if (cw) ct_tensor_release(cw);
+    if (cbias) ct_tensor_release(cbias);
+    return r ? set_out(outs, r) : -1;
+}
+
 /* Weights past this many elements (16 MiB) are not packed at load: at a
  * batch of one their product streams the weight from memory whether it is
  * packed or not (vgg11's 25088x4096 classifier: the same latency), and a
@@ -1296,6 +1359,7 @@ static int k_einsum(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs
 
 const cts_op_def cts_ops_linalg[] = {
     {"aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", k_linear},
+    {"aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor", k_bilinear},
     {"aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor", k_einsum},
     {"aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", k_addmm},
     {"aten::mm(Tensor self, Tensor mat2) -> Tensor", k_mm},

@@ -296,6 +296,7 @@ int cts_tracer_op_keyed(cts_tracer *t, const cts_schema *s, const cv_value *in, 
 }
 
 bool cts_tracer_knows(cts_tracer *t, cv_value v, const void *key) { return lookup(t, v, key) != NULL; }
+ir_value *cts_tracer_value(cts_tracer *t, cv_value v) { return lookup(t, v, NULL); }
 
 void cts_tracer_alias(cts_tracer *t, const void *dst_key, const void *src_key) {
     uint64_t *i = src_key ? cts_ptrmap_get(&t->keyed, cts_ptrkey(src_key)) : NULL;

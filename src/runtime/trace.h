@@ -56,6 +56,8 @@ int cts_tracer_list(cts_tracer *t, cv_value list, const void *const *item_keys, 
 ir_node *cts_tracer_node(cts_tracer *t, const char *kind, const cts_schema *s, const cv_value *in,
                          const void *const *in_keys, int nin, const cv_value *out, const void *const *out_keys,
                          cts_type *const *out_types, int nout, cts_err *err);
+/* The graph value a traced tensor, list or tuple is, or NULL. */
+ir_value *cts_tracer_value(cts_tracer *t, cv_value v);
 /* Whether v (or key) is a traced value. */
 bool cts_tracer_knows(cts_tracer *t, cv_value v, const void *key);
 /* dst_key now names what src_key names (nothing, if src_key names nothing). */

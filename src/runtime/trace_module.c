@@ -154,10 +154,33 @@ static int frame_inputs(cts_trace_frame *f, const ir_function *fn, const cv_valu
 
 /* ---- hooks ---- */
 
+static bool holds_tensor(cv_value v) {
+    if (v.tag == CV_TENSOR) return true;
+    if (v.tag == CV_LIST || v.tag == CV_TUPLE) {
+        size_t n = v.tag == CV_LIST ? v.u.l->len : v.u.tu->len;
+        const cv_value *it = v.tag == CV_LIST ? v.u.l->items : v.u.tu->items;
+        for (size_t i = 0; i < n; i++)
+            if (holds_tensor(it[i])) return true;
+    }
+    return false;
+}
+
+/* Eager code records what PyTorch's tracer sees: operators on traced values
+ * and operators that make tensors.  Python-level work on plain values (the
+ * list a library function builds with append) is not recorded: its result
+ * is a constant where a recorded operator uses it. */
+static bool eager_records(cts_trace_frame *f, const cts_instr *ins, const cv_value *in, const cv_value *outs) {
+    for (int i = 0; i < ins->nout; i++)
+        if (holds_tensor(outs[i])) return true;
+    for (int i = 0; i < ins->nin; i++)
+        if (cts_tracer_knows(f->t, in[i], reg_key(f, ins->in[i]))) return true;
+    return false;
+}
+
 void cts_trace_kernel(cts_trace_frame *f, const cts_instr *ins, const cv_value *in, const cv_value *outs) {
     if (f->mt->failed) return;
     const cts_schema *s = ins->node ? ins->node->schema : NULL;
-    if (!s) {
+    if (!s || (f->eager && !eager_records(f, ins, in, outs))) {
         for (int i = 0; i < ins->nout; i++) cts_tracer_forget(f->t, reg_key(f, ins->out[i]));
         return;
     }

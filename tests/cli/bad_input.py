@@ -167,6 +167,26 @@ TABLE = [
      "cts trace with a damaged --args file", "cts: error: args_cut_half.pt: not a zip archive (or truncated)"),
     ("save_truncated_input", ["save", "{dir}/cut_30.pt", "{dir}/out.pt"], [ZIP_BROKEN],
      "cts save of a damaged archive", "cts: error: cut_30.pt: zip: truncated local header"),
+    # -- cts exec: programs outside the subset, or wrong ------------------------------------------
+    ("exec_missing_file", ["exec", "{dir}/nonexistent.py"], [r"nonexistent\.py", NO_FILE],
+     "cts exec of a file that does not exist", "cts: error: cannot open nonexistent.py: No such file"),
+    ("exec_syntax_error", ["exec", "{dir}/exec_syntax.py"], [r"invalid syntax|expected|unexpected"],
+     "a program that does not parse", "cts: error: invalid syntax:"),
+    ("exec_undefined_name", ["exec", "{dir}/exec_name.py"], [r"NameError", r"undefined_thing"],
+     "a name the program never defines", "cts: error: NameError: name 'undefined_thing' is not defined:"),
+    ("exec_unsupported", ["exec", "{dir}/exec_lambda.py"], [r"lambda", r"not supported"],
+     "a construct outside the subset", "cts: error: lambda is not supported by cts exec:"),
+    ("exec_unknown_module", ["exec", "{dir}/exec_import.py"], [r"No module named 'numpy'"],
+     "an import cts does not provide", "cts: error: ModuleNotFoundError: No module named 'numpy' (...):"),
+    ("exec_raise", ["exec", "{dir}/exec_raise.py"], [r"ValueError: boom"],
+     "a program that raises", "cts: error: ValueError: boom:"),
+    ("exec_shape_error", ["exec", "{dir}/exec_shape.py"], [r"mat1 and mat2 shapes cannot be multiplied"],
+     "an operator given tensors of the wrong shape", "cts: error: mat1 and mat2 shapes cannot be multiplied (3x4 and 5x6)"),
+    ("exec_recursion", ["exec", "{dir}/exec_recursion.py"], [r"RecursionError"],
+     "unbounded recursion", "cts: error: RecursionError: maximum recursion depth exceeded:"),
+    ("exec_trace_non_tensor", ["exec", "{dir}/exec_trace_int.py"], [r"trace", r"tensors"],
+     "torch.jit.trace with an int example input",
+     "cts: error: torch.jit.trace: argument 'x' has type int; traced inputs are tensors and tuples of tensors:"),
 ]
 CASES = {row[0]: row[1:] for row in TABLE}
 assert len(CASES) == len(TABLE)
@@ -343,6 +363,15 @@ def generate(d):
     write("empty.pt", b"")
     write("text.pt", b"this is not a TorchScript archive, just text\n" * 4)
     write("args_cut_half.pt", good_args[:len(good_args) // 2])
+    # programs for cts exec
+    write("exec_syntax.py", b"import torch\ndef f(:\n    return 1\n")
+    write("exec_name.py", b"import torch\nprint(undefined_thing)\n")
+    write("exec_lambda.py", b"f = lambda x: x + 1\nprint(f(1))\n")
+    write("exec_import.py", b"import numpy\n")
+    write("exec_raise.py", b"def f(x):\n    raise ValueError('boom')\nf(1)\n")
+    write("exec_shape.py", b"import torch\nprint(torch.mm(torch.rand(3, 4), torch.rand(5, 6)))\n")
+    write("exec_recursion.py", b"def f(n):\n    return f(n + 1)\nf(0)\n")
+    write("exec_trace_int.py", b"import torch\ndef f(x):\n    return x\ntorch.jit.trace(f, (1,))\n")
 
     # central directory lies (offsets within a central directory entry:
     # +20 compressed size, +24 uncompressed size, +28 name length, +42 local

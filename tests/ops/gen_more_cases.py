@@ -510,5 +510,28 @@ case(ES, "sii->i T0 n", T(M))
 case(ES, "sii->i T0,1 n", T((3, 3)), T((3, 3)))
 case(ES, "s-> T0 n", T(()))
 
+# ---------------------------------------------------------------------------
+# fill / zero / resize_ (factory.c), bilinear (linalg.c)
+
+for dt in ("f32", "f64", "i64", "b"):
+    case("aten::zero_", "t0", T(M, dt, seed=70))
+    case("aten::fill_.Scalar", "t0 i3", T(M, dt, seed=71))
+case("aten::fill_.Scalar", "t0 f-2.5", T(M, seed=72, layout=2))
+case("aten::fill_.Scalar", "t0 f0.5", T(M, "i64", seed=72))
+case("aten::fill_.Scalar", "t0 i300", T(M, "u8", seed=72))
+case("aten::fill_.Tensor", "t0 t1", T(M, seed=73), T((), seed=74))
+case("aten::fill_.Tensor", "t0 t1", T(M, seed=73), T((2,), seed=74))
+case("aten::fill.Scalar", "t0 f1.25", T(B3, seed=75))
+case("aten::fill.Tensor", "t0 t1", T(B3, "f64", seed=75), T((), "i64", kind=2, p1=3, p2=4))
+case("aten::resize_", "t0 l1,3,1,1", T((3,), seed=76))
+case("aten::resize_", "t0 l2,2", T((2, 3), seed=77))
+case("aten::resize_", "t0 l-1", T(M, seed=77))
+for dt in ("f32", "f64"):
+    case("aten::bilinear", "t0 t1 t2 t3", T((5, 3), dt, seed=80), T((5, 4), dt, seed=81), T((2, 3, 4), dt, seed=82),
+         T((2,), dt, seed=83))
+case("aten::bilinear", "t0 t1 t2 n", T((2, 5, 3), seed=84), T((2, 5, 4), seed=85), T((6, 3, 4), seed=86))
+case("aten::bilinear", "t0 t1 t2 n", T((5, 3), seed=84), T((5, 4), seed=85), T((6, 4, 4), seed=86))
+case("aten::bilinear", "t0 t1 t2 n", T((5, 3), seed=84), T((4, 4), seed=85), T((6, 3, 4), seed=86))
+
 if __name__ == "__main__":
     emit("more_cases.h", "gen_more_cases.py", "MORE")
