@@ -1011,6 +1011,119 @@ static void release_args(cv_value *a, int n) {
     for (int i = 0; i < n; i++) cv_release(a[i]);
 }
 
+/* str.format with Python's rules for the common forms: {} {0} {name},
+ * {{ }}, and specs [[fill]align][sign][width][.precision][type] with types
+ * d f e g s % for numbers and strings */
+static int format_one(xstate *x, cv_value v, const char *spec, cts_strbuf *sb) {
+    char fill = ' ', align = 0, sign = '-', type = 0;
+    int width = -1, prec = -1;
+    const char *p = spec;
+    if (p[0] && (p[1] == '<' || p[1] == '>' || p[1] == '^')) fill = *p++, align = *p++;
+    else if (*p == '<' || *p == '>' || *p == '^') align = *p++;
+    if (*p == '+' || *p == '-' || *p == ' ') sign = *p++;
+    if (*p == '0' && !align) fill = '0', align = '=', p++;
+    if (*p >= '0' && *p <= '9') width = (int)strtol(p, (char **)&p, 10);
+    if (*p == '.') prec = (int)strtol(p + 1, (char **)&p, 10);
+    if (*p) type = *p++;
+    if (*p) return x_error(x, "ValueError: format spec '%s' is not supported by cts exec", spec);
+    cts_strbuf body;
+    cts_sb_init(&body);
+    if (!type || type == 's') {
+        if (x_str(x, v, &body)) {
+            cts_sb_free(&body);
+            return -1;
+        }
+        if (prec >= 0 && type == 's' && body.len > (size_t)prec) body.s[body.len = (size_t)prec] = 0;
+        if (!align) align = (v.tag == CV_INT || v.tag == CV_FLOAT) ? '>' : '<';
+    } else if (is_num(v)) {
+        char fmt[16], buf[512];
+        double d = num_f(v);
+        if (type == 'd') {
+            if (v.tag == CV_FLOAT) {
+                cts_sb_free(&body);
+                return x_error(x, "ValueError: Unknown format code 'd' for object of type 'float'");
+            }
+            snprintf(buf, sizeof buf, sign == '+' ? "%+lld" : sign == ' ' ? "% lld" : "%lld", (long long)num_i(v));
+        } else if (type == 'f' || type == 'e' || type == 'g' || type == 'F' || type == 'E' || type == '%') {
+            if (type == '%') d *= 100;
+            snprintf(fmt, sizeof fmt, "%%%s.%d%c", sign == '+' ? "+" : sign == ' ' ? " " : "", prec < 0 ? 6 : prec,
+                     type == '%' ? 'f' : type);
+            snprintf(buf, sizeof buf, fmt, d);
+            if (type == '%') strncat(buf, "%", sizeof buf - strlen(buf) - 1);
+        } else {
+            cts_sb_free(&body);
+            return x_error(x, "ValueError: format code '%c' is not supported by cts exec", type);
+        }
+        cts_sb_puts(&body, buf);
+        if (!align) align = '>';
+    } else {
+        cts_sb_free(&body);
+        return x_error(x, "ValueError: format code '%c' for a non-number", type);
+    }
+    int pad = width > (int)body.len ? width - (int)body.len : 0;
+    const char *b = cts_sb_str(&body);
+    if (align == '=' && (b[0] == '-' || b[0] == '+' || b[0] == ' ')) cts_sb_putc(sb, *b++);
+    int left = align == '<' ? 0 : align == '^' ? pad / 2 : pad;
+    for (int i = 0; i < left; i++) cts_sb_putc(sb, fill);
+    cts_sb_puts(sb, b);
+    for (int i = left; i < pad; i++) cts_sb_putc(sb, fill);
+    cts_sb_free(&body);
+    return 0;
+}
+
+static int str_format(xstate *x, cv_value fmt, const cv_value *args, int nargs, const char *const *kwn,
+                      const cv_value *kwv, int nkw, cv_value *out) {
+    const char *f = fmt.u.s->data, *end = f + fmt.u.s->len;
+    cts_strbuf sb;
+    cts_sb_init(&sb);
+    int next = 0, rc = 0;
+    while (f < end && !rc) {
+        if (*f == '{' && f + 1 < end && f[1] == '{') {
+            cts_sb_putc(&sb, '{');
+            f += 2;
+        } else if (*f == '}' && f + 1 < end && f[1] == '}') {
+            cts_sb_putc(&sb, '}');
+            f += 2;
+        } else if (*f == '{') {
+            const char *close = memchr(f, '}', (size_t)(end - f));
+            if (!close) {
+                rc = x_error(x, "ValueError: Single '{' encountered in format string");
+                break;
+            }
+            char field[256];
+            snprintf(field, sizeof field, "%.*s", (int)(close - f - 1), f + 1);
+            char *colon = strchr(field, ':'), *spec = colon ? colon + 1 : (char *)"";
+            if (colon) *colon = 0;
+            cv_value v = cv_none();
+            bool found = false;
+            if (!field[0]) {
+                if (next < nargs) v = args[next], found = true;
+                next++;
+            } else if (field[0] >= '0' && field[0] <= '9') {
+                long i = strtol(field, NULL, 10);
+                if (i < nargs) v = args[i], found = true;
+            } else {
+                for (int k = 0; k < nkw; k++)
+                    if (!strcmp(kwn[k], field)) v = kwv[k], found = true;
+            }
+            if (!found) {
+                rc = x_error(x, "IndexError: Replacement index %s out of range for positional args tuple",
+                             field[0] ? field : "");
+                break;
+            }
+            rc = format_one(x, v, spec, &sb);
+            f = close + 1;
+        } else if (*f == '}') {
+            rc = x_error(x, "ValueError: Single '}' encountered in format string");
+        } else {
+            cts_sb_putc(&sb, *f++);
+        }
+    }
+    if (!rc) rc = cv_str_new(cts_sb_str(&sb), sb.len, out, x->err);
+    cts_sb_free(&sb);
+    return rc;
+}
+
 /* a method call on a runtime value: TorchScript's method of that type */
 static int value_method(xstate *x, cv_value obj, const char *name, const cv_value *args, int nargs,
                         const char *const *kwn, const cv_value *kwv, int nkw, cv_value *out) {
@@ -1085,6 +1198,7 @@ static int value_method(xstate *x, cv_value obj, const char *name, const cv_valu
             return 0;
         }
     }
+    if (obj.tag == CV_STR && !strcmp(name, "format")) return str_format(x, obj, args, nargs, kwn, kwv, nkw, out);
     if (obj.tag == CV_TENSOR && !strcmp(name, "size") && nargs == 0 && nkw == 0) { /* torch.Size */
         cv_value l;
         if (x_eager(x, "return a0.size()", &obj, 1, &l)) return -1;
@@ -1584,11 +1698,11 @@ int x_call(xstate *x, cv_value callee, const cv_value *args, int nargs, const ch
     }
     case XO_PATH: return x_eager_call(x, o->name, cv_none(), false, args, nargs, kwn, kwv, nkw, out);
     case XO_INST: {
-        if (o->klass->is_module) {
+        if (o->klass->is_module && x->trace) {
+            if (nkw) return x_error(x, "torch.jit.trace: keyword arguments to a submodule call are not supported by cts");
             bool handled = false;
-            if (x->trace && x_trace_module_call(x, o, args, nargs, out, &handled)) return -1;
+            if (x_trace_module_call(x, o, args, nargs, out, &handled)) return -1;
             if (handled) return 0;
-            if (nkw) return x_error(x, "keyword arguments to a module call are not supported by cts exec");
         }
         cv_value m;
         const char *name = o->klass->is_module ? "forward" : "__call__";
@@ -2573,6 +2687,29 @@ NATIVE(b_abs) {
     return 0;
 }
 
+NATIVE(b_round) {
+    NO_KW();
+    if (n < 1 || n > 2) return x_error(x, "TypeError: round() takes 1 or 2 arguments");
+    if (a[0].tag == CV_TENSOR) return conv_eager(x, "torch.round", a[0], out);
+    if (!is_num(a[0])) return x_error(x, "TypeError: type doesn't define __round__");
+    if (a[0].tag != CV_FLOAT) {
+        *out = cv_int(num_i(a[0]));
+        return 0;
+    }
+    double v = a[0].u.f;
+    if (n == 1 || a[1].tag == CV_NONE) { /* half to even, an int */
+        if (!isfinite(v)) return x_error(x, "ValueError: cannot convert float to integer");
+        *out = cv_int((int64_t)nearbyint(v));
+        return 0;
+    }
+    if (a[1].tag != CV_INT) return x_error(x, "TypeError: round(): ndigits must be an int");
+    char buf[64];
+    int nd = (int)(a[1].u.i < 0 ? 0 : a[1].u.i > 30 ? 30 : a[1].u.i);
+    snprintf(buf, sizeof buf, "%.*f", nd, v); /* correctly rounded decimal, as Python's */
+    *out = cv_float(strtod(buf, NULL));
+    return 0;
+}
+
 NATIVE(b_sum) {
     NO_KW();
     if (n < 1) return x_error(x, "TypeError: sum() takes at least one argument");
@@ -2756,6 +2893,7 @@ static int builtins_module(xstate *x, xo *m) {
         {"float", b_float},       {"bool", b_bool},       {"str", b_str},           {"repr", b_repr},
         {"max", b_max},           {"min", b_min},         {"abs", b_abs},           {"sum", b_sum},
         {"any", b_any},           {"all", b_all},         {"getattr", b_getattr},   {"hasattr", b_hasattr},
+        {"round", b_round},
         {"setattr", b_setattr},   {"super", b_super},
     };
     for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)

@@ -21,10 +21,11 @@
  * -O2, and get an AVX2 clone chosen at run time.  Work is split over
  * k->pool by planes (pooling, batch_norm), rows (layer_norm) or groups.
  *
- * Randomness: cts has no PyTorch-compatible RNG, so dropout with train=True
- * (0 < p < 1) and bernoulli are clear errors; the deterministic cases
- * (train=False, p == 0, p == 1, empty input) behave as PyTorch's: dropout
- * returns its input tensor itself. */
+ * Dropout draws its noise from the thread's generator (random.h) exactly as
+ * PyTorch's CPU dropout does (bernoulli_(1 - p) on a tensor of the input's
+ * shape, or (N, C, 1, ...) for feature dropout, then a scale), so a seeded
+ * program gets PyTorch's numbers; train=False, p == 0 and empty inputs
+ * return the input tensor itself, as PyTorch. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "../core/cpu.h"
 #include "../core/pool.h"
 #include "kutil.h"
+#include "random.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -1633,7 +1635,8 @@ static int k_group_norm(cts_kctx *k, const cv_value *args, int nargs, cv_value *
 /* ------------------------------------------------------------------------ */
 /* dropout                                                                   */
 
-static int dropout_impl(cts_kctx *k, const cv_value *args, int nargs, bool feature, bool inplace, cv_value *outs) {
+static int dropout_impl(cts_kctx *k, const cv_value *args, int nargs, bool feature, bool inplace, bool alpha_kind,
+                        cv_value *outs) {
     ku_args A = ku_args_of(k, args, nargs);
     ct_tensor *x;
     double p;
@@ -1665,15 +1668,82 @@ static int dropout_impl(cts_kctx *k, const cv_value *args, int nargs, bool featu
     }
     if (feature && x->ndim < 2)
         return cts_err_set(k->err, "Feature dropout requires at least 2 dimensions in the input");
-    return cts_err_set(k->err, "dropout with train=True is not supported by cts (inference runtime)");
+    if (x->dtype != CT_FLOAT32 && x->dtype != CT_FLOAT64)
+        return cts_err_set(k->err, "dropout with train=True: cts supports float and double inputs, got %s",
+                           ku_dtype_tname(x->dtype));
+    /* PyTorch's _dropout_impl: noise ~ bernoulli(1 - p) (per (n, c) for feature dropout), scaled */
+    int64_t nshape[CT_MAX_DIMS], inner = 1;
+    for (int d = 0; d < x->ndim; d++) {
+        nshape[d] = feature && d >= 2 ? 1 : x->sizes[d];
+        if (feature && d >= 2) inner *= x->sizes[d];
+    }
+    ct_tensor *noise = ct_tensor_empty(x->dtype, x->ndim, nshape, k->err);
+    if (!noise) return -1;
+    if (cts_random_bernoulli_(noise, 1 - p, cts_generator_current(), k->err)) {
+        ct_tensor_release(noise);
+        return -1;
+    }
+    const double alpha = 1.7580993408473766;
+    double a = alpha_kind ? 1. / sqrt((alpha * alpha * p + 1) * (1 - p)) : 1. / (1 - p);
+    ct_tensor *y = ku_to_dtype(x, x->dtype, k->err); /* a contiguous copy */
+    if (!y) {
+        ct_tensor_release(noise);
+        return -1;
+    }
+    int64_t n = ct_numel(y);
+    bool f32 = y->dtype == CT_FLOAT32;
+    /* in the input's precision, one rounding per step as PyTorch's tensor ops:
+       dropout: x * (noise / (1 - p)); alpha: x * (noise * a) + ((noise - 1) * alpha * a + alpha * a * p) */
+    for (int64_t i = 0; i < n; i++) {
+        int64_t j = feature ? i / (inner ? inner : 1) : i;
+        if (f32) {
+            float keep = ((const float *)ct_data(noise))[j], v = ((float *)ct_data(y))[i], r;
+            if (alpha_kind) {
+                float b = (keep - 1.0f) * (float)(alpha * a);
+                b = b + (float)(alpha * a * p);
+                r = v * (keep * (float)a);
+                r = r + b;
+            } else {
+                r = v * (keep / (float)(1 - p));
+            }
+            ((float *)ct_data(y))[i] = r;
+        } else {
+            double keep = ((const double *)ct_data(noise))[j], v = ((double *)ct_data(y))[i];
+            double r = alpha_kind ? v * (keep * a) + ((keep - 1) * (alpha * a) + alpha * a * p) : v * (keep / (1 - p));
+            ((double *)ct_data(y))[i] = r;
+        }
+    }
+    ct_tensor_release(noise);
+    if (!inplace) return ku_ret(outs, y);
+    int rc = ku_check_internal_overlap(x, k->err) || ku_copy(x, y, k->err) ? -1 : 0;
+    ct_tensor_release(y);
+    if (rc) return -1;
+    ct_storage_bump_version(x->storage);
+    return ku_ret_self(outs, x);
 }
-static int k_dropout(cts_kctx *k, const cv_value *a, int n, cv_value *o) { return dropout_impl(k, a, n, false, false, o); }
-static int k_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o) { return dropout_impl(k, a, n, false, true, o); }
+static int k_dropout(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, false, false, false, o);
+}
+static int k_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, false, true, false, o);
+}
 static int k_feature_dropout(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
-    return dropout_impl(k, a, n, true, false, o);
+    return dropout_impl(k, a, n, true, false, false, o);
 }
 static int k_feature_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
-    return dropout_impl(k, a, n, true, true, o);
+    return dropout_impl(k, a, n, true, true, false, o);
+}
+static int k_alpha_dropout(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, false, false, true, o);
+}
+static int k_alpha_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, false, true, true, o);
+}
+static int k_feature_alpha_dropout(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, true, false, true, o);
+}
+static int k_feature_alpha_dropout_(cts_kctx *k, const cv_value *a, int n, cv_value *o) {
+    return dropout_impl(k, a, n, true, true, true, o);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -4172,10 +4242,10 @@ const cts_op_def cts_ops_nn[] = {
     {"aten::dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_dropout_},
     {"aten::feature_dropout(Tensor input, float p, bool train) -> Tensor", k_feature_dropout},
     {"aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_feature_dropout_},
-    {"aten::alpha_dropout(Tensor input, float p, bool train) -> Tensor", k_dropout},
-    {"aten::alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_dropout_},
-    {"aten::feature_alpha_dropout(Tensor input, float p, bool train) -> Tensor", k_feature_dropout},
-    {"aten::feature_alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_feature_dropout_},
+    {"aten::alpha_dropout(Tensor input, float p, bool train) -> Tensor", k_alpha_dropout},
+    {"aten::alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_alpha_dropout_},
+    {"aten::feature_alpha_dropout(Tensor input, float p, bool train) -> Tensor", k_feature_alpha_dropout},
+    {"aten::feature_alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", k_feature_alpha_dropout_},
     /* gathers */
     {"aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor", k_embedding},
     {"aten::index_select(Tensor self, int dim, Tensor index) -> Tensor", k_index_select},

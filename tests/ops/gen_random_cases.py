@@ -118,6 +118,17 @@ emit("ber_probs_f64", torch.bernoulli(torch.tensor([0.1, 0.5, 0.9, 0.0, 1.0, 0.2
 emit("ber_tensor_bcast", torch.zeros(3, 4).bernoulli_(torch.tensor([0.2, 0.4, 0.6, 0.8])))
 emit("ber_probs_t", torch.bernoulli(torch.full((4, 3), 0.5).t()))
 
+# dropout in training mode (aten::dropout and its feature / alpha forms)
+torch.manual_seed(5)
+xd = torch.arange(24, dtype=torch.float32).reshape(2, 3, 4) / 8 - 1
+emit("drop_05", torch.dropout(xd, 0.5, True))
+emit("drop_02_f64", torch.dropout(xd.double(), 0.2, True))
+emit("drop_feature", torch.feature_dropout(xd, 0.5, True))
+emit("drop_alpha", torch.alpha_dropout(xd, 0.3, True))
+emit("drop_feature_alpha", torch.feature_alpha_dropout(xd, 0.3, True))
+xi = xd.clone().t() if xd.dim() == 2 else xd.clone().transpose(1, 2)
+emit("drop_inplace_t", torch.dropout_(xi, 0.5, True))
+
 # randperm, multinomial
 torch.manual_seed(13)
 emit("perm_10", torch.randperm(10))

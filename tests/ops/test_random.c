@@ -274,6 +274,28 @@ TEST(test_bernoulli_matches_pytorch) {
     CHECK_VALS(rcall("aten::bernoulli", 2, tv(p), nv()), CT_FLOAT32, RC_ber_probs_t);
 }
 
+/* dropout in training mode draws its noise as PyTorch's CPU dropout does */
+TEST(test_dropout_in_training_matches_pytorch) {
+    cts_err e = {0};
+    cts_generator_manual_seed(G, 5);
+    double v[24];
+    for (int i = 0; i < 24; i++) v[i] = i / 8.0 - 1;
+    ct_tensor *x = mk(CT_FLOAT32, S(2, 3, 4), v, 24);
+    ct_tensor *xd = kept(ku_to_dtype(x, CT_FLOAT64, &e));
+    CHECK_VALS(rcall("aten::dropout", 3, tv(x), fv(0.5), bv(true)), CT_FLOAT32, RC_drop_05);
+    CHECK_VALS(rcall("aten::dropout", 3, tv(xd), fv(0.2), bv(true)), CT_FLOAT64, RC_drop_02_f64);
+    CHECK_VALS(rcall("aten::feature_dropout", 3, tv(x), fv(0.5), bv(true)), CT_FLOAT32, RC_drop_feature);
+    CHECK_VALS(rcall("aten::alpha_dropout", 3, tv(x), fv(0.3), bv(true)), CT_FLOAT32, RC_drop_alpha);
+    CHECK_VALS(rcall("aten::feature_alpha_dropout", 3, tv(x), fv(0.3), bv(true)), CT_FLOAT32, RC_drop_feature_alpha);
+    ct_tensor *xc = kept(ku_to_dtype(x, CT_FLOAT32, &e));
+    ct_tensor *xt = kept(ct_transpose(xc, 1, 2, &e));
+    CHECK_VALS(rcall("aten::dropout_", 3, tv(xt), fv(0.5), bv(true)), CT_FLOAT32, RC_drop_inplace_t);
+    /* the input of the out-of-place forms is left alone */
+    CHECK(((float *)ct_data(x))[23] == (float)v[23]);
+    CHECK_STR(rerr("aten::dropout", 3, tv(mk(CT_INT64, S(2), V(1, 2))), fv(0.5), bv(true)),
+              "dropout with train=True: cts supports float and double inputs, got Long");
+}
+
 /* ---- randperm, multinomial ---- */
 
 TEST(test_randperm_and_multinomial_match_pytorch) {
@@ -450,6 +472,7 @@ int main(void) {
     RUN_OP(test_inplace_fills_match_pytorch_in_its_element_order);
     RUN_OP(test_randint_and_random_match_pytorch);
     RUN_OP(test_bernoulli_matches_pytorch);
+    RUN_OP(test_dropout_in_training_matches_pytorch);
     RUN_OP(test_randperm_and_multinomial_match_pytorch);
     RUN_OP(test_like_forms_keep_the_input_layout);
     RUN_OP(test_long_runs_stay_in_step);
