@@ -2187,6 +2187,20 @@ static sv *emit_tensor_cast(emitter *e, sv *callee, const ast *n) {
 }
 
 static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_type *hint) {
+    if (strncmp(form, "cts::ntuple", 11) == 0) {
+        /* torch.nn.modules.utils._single/_pair/_triple/_quadruple (PyTorch's aten::_pair
+           builtins): an int becomes a list of n copies, a list stays as it is */
+        int copies = form[11] - '0';
+        if (n->nlist != 1 || n->nlist2) em_error_at(e, n, "expected exactly 1 argument");
+        ir_value *v = em_expr(e, n->list[0], NULL);
+        if (v->type->kind == TY_LIST) return sv_simple(e, v);
+        if (v->type->kind != TY_INT && v->type->kind != TY_FLOAT && v->type->kind != TY_BOOL)
+            em_error_at(e, n, "expected an int, float or list, found %s", em_type_str(e, v->type));
+        ir_node *l = em_insert(e, "prim::ListConstruct", 1, n->start, n->end);
+        for (int i = 0; i < copies; i++) ir_add_input(l, v);
+        ir_set_type(l->outputs[0], em_hold(e, cts_type_list(v->type)));
+        return sv_simple(e, l->outputs[0]);
+    }
     if (strcmp(form, "prim::annotate") == 0) {
         if (n->nlist != 2) em_error_at(e, n, "annotate expected exactly 2 arguments but found %d", n->nlist);
         cts_type *t = em_parse_type(e, n->list[0]);

@@ -87,6 +87,13 @@ sv *em_resolve_global(emitter *e, const char *name, uint32_t start, uint32_t end
     }
     /* names imported by the source file */
     const char *path = cts_map_get(&e->cu->aliases, name);
+    if (path && strncmp(path, "torch.nn.modules.utils.", 23) == 0) {
+        /* torch/jit/_builtins.py: _single, _pair, _triple, _quadruple are builtins */
+        static const char *const nt[4][2] = {{"_single", "cts::ntuple1"}, {"_pair", "cts::ntuple2"},
+                                             {"_triple", "cts::ntuple3"}, {"_quadruple", "cts::ntuple4"}};
+        for (int k = 0; k < 4; k++)
+            if (strcmp(path + 23, nt[k][0]) == 0) return special(e, nt[k][1]);
+    }
     if (path) {
         if (strcmp(path, "torch") == 0 || strncmp(path, "torch.", 6) == 0 || strcmp(path, "math") == 0) {
             sv *s = sv_new(e, SV_NS);
@@ -325,6 +332,57 @@ ir_value *sv_as_value(emitter *e, sv *s, uint32_t start, uint32_t end) {
 
 /* ---- attributes ---- */
 
+/* the submodules of a scripted module container (ModuleList, Sequential,
+ * ModuleDict), in order: their attribute names */
+static int container_items(const cts_type *t, const char **names, int max) {
+    int n = 0;
+    for (int i = 0; i < t->cls->nattrs && n < max; i++) {
+        const cts_type *at = t->cls->attrs[i].type;
+        if (at->kind == TY_CLASS && at->cls->is_module) names[n++] = t->cls->attrs[i].name;
+    }
+    return n;
+}
+
+static bool is_container(const cts_type *t, int kind) {
+    return t->kind == TY_CLASS && t->cls->module_container == kind;
+}
+
+/* ModuleList / Sequential iterate over their submodules, ModuleDict over its
+ * keys (or items / values): PyTorch unrolls such loops */
+static sv *container_tuple(emitter *e, sv *s, int what, uint32_t start, uint32_t end) {
+    const char *names[512];
+    int n = container_items(s->value->type, names, 512);
+    sv *tv = sv_new(e, SV_TUPLE_SV);
+    tv->children = em_alloc(e, (size_t)(n + 1) * sizeof *tv->children);
+    for (int i = 0; i < n; i++) {
+        sv *key = NULL;
+        if (what != 1) {
+            cv_value k;
+            cts_err tmp = {0};
+            if (cv_str_from(names[i], &k, &tmp)) em_error(e, start, end, "out of memory");
+            key = sv_simple(e, em_const(e, k, start, end));
+            cv_release(k);
+        }
+        sv *mod = what != 0 ? sv_attr(e, s, names[i], start, end) : NULL;
+        if (what == 0) tv->children[i] = key;
+        else if (what == 1) tv->children[i] = mod;
+        else {
+            sv *pair = sv_new(e, SV_TUPLE_SV);
+            pair->children = em_alloc(e, 2 * sizeof *pair->children);
+            pair->children[0] = key;
+            pair->children[1] = mod;
+            pair->nchildren = 2;
+            pair->has_static_len = true;
+            pair->static_len = 2;
+            tv->children[i] = pair;
+        }
+    }
+    tv->nchildren = n;
+    tv->has_static_len = true;
+    tv->static_len = n;
+    return tv;
+}
+
 static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end) {
     ir_value *v = s->value;
     cts_type *t = v->type;
@@ -356,6 +414,8 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
         return sv_simple(e, em_builtin_call(e, em_strdup(e, op), &a, 1, NULL, 0, NULL, start, end));
     }
     if (t->kind == TY_CLASS && t->cls->is_enum) return em_enum_value_attr(e, v, field, start, end);
+    if (t->kind == TY_CLASS && t->cls->module_container && strcmp(field, "_modules") == 0)
+        return container_tuple(e, s, 1, start, end); /* ModuleList.__len__'s len(self._modules) */
     if (t->kind == TY_CLASS) {
         cts_class *c = t->cls;
         if (cts_cu_get_method(e->cu, t, field, e->err)) {
@@ -821,6 +881,8 @@ sv *sv_iter(emitter *e, sv *s, uint32_t start, uint32_t end) {
     case SV_SIMPLE: {
         cts_type *t = s->value->type;
         if (t->kind == TY_LIST || t->kind == TY_STR || t->kind == TY_TENSOR) return s;
+        if (is_container(t, 1)) return container_tuple(e, s, 1, start, end);
+        if (is_container(t, 2)) return container_tuple(e, s, 0, start, end);
         if (t->kind == TY_DICT) {
             nval a = {0};
             a.value = s->value;
@@ -873,6 +935,10 @@ ir_value *sv_len(emitter *e, sv *s, uint32_t start, uint32_t end) {
         return em_builtin_call(e, "prim::min", &a, 1, NULL, 0, NULL, start, end);
     }
     case SV_SIMPLE: {
+        if (s->value->type->kind == TY_CLASS && s->value->type->cls->module_container) {
+            const char *names[512];
+            return em_int_const(e, container_items(s->value->type, names, 512), start, end);
+        }
         nval a = {0};
         a.value = s->value;
         return em_builtin_call(e, "aten::len", &a, 1, NULL, 0, NULL, start, end);
@@ -939,6 +1005,27 @@ sv *sv_getitem(emitter *e, sv *s, ir_value *idx, uint32_t start, uint32_t end) {
             ir_add_input(n, em_int_const(e, i, start, end));
             ir_set_type(n->outputs[0], t->elems[i]);
             return sv_simple(e, n->outputs[0]);
+        }
+        if (t->kind == TY_CLASS && t->cls->module_container) {
+            /* a constant index (ModuleList, Sequential) or key (ModuleDict) */
+            const char *names[512];
+            int n = container_items(t, names, 512);
+            bool konst = idx->node->k == K_CONSTANT && idx->node->has_value;
+            if (t->cls->module_container == 1) {
+                if (!konst || idx->node->value.tag != CV_INT)
+                    em_error(e, start, end, "Expected integer literal for index: ModuleList/Sequential indexing is "
+                                            "only supported with integer literals");
+                int64_t i = idx->node->value.u.i;
+                if (i < 0) i += n;
+                if (i < 0 || i >= n) em_error(e, start, end, "Index %lld out of range", (long long)idx->node->value.u.i);
+                return sv_attr(e, s, names[i], start, end);
+            }
+            if (!konst || idx->node->value.tag != CV_STR)
+                em_error(e, start, end, "Unable to extract string literal index. ModuleDict indexing is only supported "
+                                        "with string literals.");
+            for (int i = 0; i < n; i++)
+                if (strcmp(names[i], idx->node->value.u.s->data) == 0) return sv_attr(e, s, names[i], start, end);
+            em_error(e, start, end, "Key Error, %s", idx->node->value.u.s->data);
         }
         if (t->kind == TY_CLASS) {
             nval a = {0};

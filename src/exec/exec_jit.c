@@ -417,6 +417,16 @@ static bool in_constants(xo *cls, const char *name) {
     return false;
 }
 
+/* torch.nn's containers, which scripted code iterates and indexes */
+static int container_kind(const xo *cls) {
+    for (const xo *c = cls; c; c = xo_of(c->base)) {
+        if (!c->globals || strcmp(c->globals->name, "torch.nn.modules.container") != 0) continue;
+        if (!strcmp(c->name, "Sequential") || !strcmp(c->name, "ModuleList")) return 1;
+        if (!strcmp(c->name, "ModuleDict")) return 2;
+    }
+    return 0;
+}
+
 static void free_const_value(void *p) {
     cv_value *v = p;
     cv_release(*v);
@@ -463,6 +473,7 @@ static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cv_value *s
         cts_sb_free(&key);
         return NULL;
     }
+    t->cls->module_container = container_kind(inst->klass);
     int rc = 0;
     for (int k = 0; k < 2 && !rc; k++)
         for (int i = 0; i < sp[k]->n && !rc; i++) {

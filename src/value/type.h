@@ -93,6 +93,10 @@ struct cts_class {
     char *qualname;          /* "__torch__.foo.Bar" */
     bool is_module;
     bool is_namedtuple, is_enum, is_interface;
+    /* a module container scripted from Python (cts exec): 1 Sequential or
+     * ModuleList (iterable, len, constant index), 2 ModuleDict (by constant
+     * key, iterable over keys, items/keys/values); 0 otherwise */
+    int module_container;
     int nattrs, cap_attrs;
     cts_attr *attrs;
     int nconsts, cap_consts;
