@@ -321,6 +321,7 @@ static int trace_forward(xstate *x, tsession *s, xtrace *parent, xo *inst, const
     }
     xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), inst, parent, s};
     if (!tr.t) return -1;
+    cts_tracer_set_inline_constants(tr.t, true);
     cts_tracer_map_self(tr.t, inst);
     ir_set_name(ir_block_input(cts_tracer_graph(tr.t)->block, 0), parent ? "self" : "self.1");
     cv_value f = x_class_lookup(inst->klass, "forward");
@@ -1000,6 +1001,7 @@ static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, bo
     tsession s = {0};
     xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), NULL, NULL, &s};
     if (!tr.t) return -1;
+    cts_tracer_set_inline_constants(tr.t, true);
     int rc = add_inputs(x, tr.t, fn->def, 0, args, nargs);
     cv_value r = cv_none();
     xtrace *saved = x->trace;

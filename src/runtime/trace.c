@@ -27,6 +27,7 @@ struct cts_tracer {
     int nheld, cap_held;
     cts_map consts;       /* scalar constant text -> ir_value* */
     ir_node *first_op;    /* constants go before it */
+    bool inline_consts;   /* PyTorch's tracer: a constant per use, where it is used */
     jmp_buf jb;
 };
 
@@ -126,7 +127,29 @@ static ir_value *lookup(cts_tracer *t, cv_value v, const void *key) {
     return NULL;
 }
 
+static void append(cts_tracer *t, ir_node *n);
+
+/* as PyTorch's tracer records a Python value: a constant inserted where it is
+ * used (a list of numbers: a ListConstruct of one constant per item) */
+static ir_value *inline_constant(cts_tracer *t, cv_value v) {
+    if (v.tag == CV_LIST && (v.u.l->elem->kind == TY_INT || v.u.l->elem->kind == TY_FLOAT ||
+                             v.u.l->elem->kind == TY_BOOL)) {
+        ir_node *c = ir_create(t->g, "prim::ListConstruct", 1);
+        for (size_t i = 0; i < v.u.l->len; i++) ir_add_input(c, inline_constant(t, v.u.l->items[i]));
+        cts_type *ty = cv_type_of(v);
+        if (!ty) oom(t);
+        ir_set_type(c->outputs[0], ty);
+        cts_type_release(ty);
+        append(t, c);
+        return c->outputs[0];
+    }
+    return v.tag == CV_NONE ? ir_insert_none(t->g) : ir_insert_constant(t->g, v, NULL, 0, 0);
+}
+
+void cts_tracer_set_inline_constants(cts_tracer *t, bool on) { t->inline_consts = on; }
+
 static ir_value *constant(cts_tracer *t, cv_value v) {
+    if (t->inline_consts) return inline_constant(t, v);
     char key[64] = {0};
     switch (v.tag) {
     case CV_NONE: snprintf(key, sizeof key, "n"); break;

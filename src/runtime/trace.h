@@ -56,6 +56,10 @@ int cts_tracer_list(cts_tracer *t, cv_value list, const void *const *item_keys, 
 ir_node *cts_tracer_node(cts_tracer *t, const char *kind, const cts_schema *s, const cv_value *in,
                          const void *const *in_keys, int nin, const cv_value *out, const void *const *out_keys,
                          cts_type *const *out_types, int nout, cts_err *err);
+/* Constants as PyTorch's tracer records Python values (on): one per use,
+ * inserted where it is used, lists of numbers as a ListConstruct of item
+ * constants; off (the default): pooled at the start of the graph. */
+void cts_tracer_set_inline_constants(cts_tracer *t, bool on);
 /* The graph value a traced tensor, list or tuple is, or NULL. */
 ir_value *cts_tracer_value(cts_tracer *t, cv_value v);
 /* Whether v (or key) is a traced value. */

@@ -13,9 +13,7 @@ Their standard outputs must be equal after these rules, applied to both:
    with tests/conformance/normalize_graph.py (source comments, numeric
    value names), tensor types recorded by a fresh trace
    (`Float(3, 4, strides=[4, 1], requires_grad=0, device=cpu)`) become
-   `Tensor` (cts does not record shapes in traced graphs), and
-   prim::Constant lines move to the start of their block (where a traced
-   graph creates its constants is not semantics).
+   `Tensor` (cts does not record shapes in traced graphs).
 Tensor values are compared as printed: cts's generator reproduces
 PyTorch's, so the same seed gives the same numbers.
 
@@ -43,14 +41,7 @@ TYPE = re.compile(r"\b(Float|Double|Long|Int|Bool|Half|Byte|Char|Short)\([^()]*(
 
 
 def graph_block(lines):
-    # constants first (top level of the body, in their order), then the rest
-    head = 0
-    while head < len(lines) and not lines[head].rstrip().endswith("):"):
-        head += 1
-    body = lines[head + 1:]
-    consts = [ln for ln in body if ln.startswith("  %") and "= prim::Constant" in ln]
-    rest = [ln for ln in body if ln not in consts]
-    text = normalize("\n".join(lines[:head + 1] + consts + rest) + "\n")
+    text = normalize("\n".join(lines) + "\n")
     return TYPE.sub("Tensor", text).splitlines()
 
 
