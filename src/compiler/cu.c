@@ -940,15 +940,19 @@ static ir_function *define_graph_function(cts_cu *cu, cts_type *cls, const char 
         a->default_val = cv_none();
         a->name = param_name(ir_block_input(top, i), i);
         if (!a->name) goto oom;
-        a->type = i == 0 && cls ? cls : ir_block_input(top, i)->type;
-        cts_type_retain(a->type);
+        /* a traced graph's tensor shapes are not part of the signature */
+        if (i == 0 && cls) {
+            a->type = cls;
+            cts_type_retain(a->type);
+        } else if (!(a->type = cts_type_unshaped(ir_block_input(top, i)->type, false))) {
+            goto oom;
+        }
     }
     s->nrets = 1;
     s->rets[0].default_val = cv_none();
     s->rets[0].name = calloc(1, 1);
     if (!s->rets[0].name) goto oom;
-    s->rets[0].type = ir_block_output(top, 0)->type;
-    cts_type_retain(s->rets[0].type);
+    if (!(s->rets[0].type = cts_type_unshaped(ir_block_output(top, 0)->type, false))) goto oom;
     ir_function *f = new_function(cu, qual, name, NULL, NULL, cls, err);
     if (!f) {
         cts_schema_free(s);

@@ -234,7 +234,7 @@ static bool tensor_like(cv_value v) {
 }
 
 static int record_call(xstate *x, xtrace *tr, const char *kind, const char *name, cv_value recv, const void *rk,
-                       ir_function *fn, const cv_value *args, int nargs, cv_value result) {
+                       ir_function *fn, const cv_value *args, int nargs, cv_value result, cts_type *out_type) {
     cv_value in[64];
     const void *ik[64];
     int n = 0;
@@ -244,6 +244,7 @@ static int record_call(xstate *x, xtrace *tr, const char *kind, const char *name
     for (int i = 0; i < nargs && n < 64; i++) in[n] = args[i], ik[n++] = NULL;
     cts_type *rt = fn && fn->schema && fn->schema->nrets ? fn->schema->rets[0].type : NULL;
     if (!fn) rt = NULL;
+    if (out_type) rt = out_type;
     ir_node *c = cts_tracer_node(tr->t, kind, NULL, in, ik, n, &result, NULL, rt ? &rt : NULL, 1, x->err);
     if (!c) return -1;
     ir_graph *g = cts_tracer_graph(tr->t);
@@ -266,6 +267,16 @@ static int record_call(xstate *x, xtrace *tr, const char *kind, const char *name
     return 0;
 }
 
+static bool has_grad_params(cv_value obj, int depth) {
+    if (obj.tag != CV_OBJECT || depth > 64) return false;
+    for (size_t i = 0; i < obj.u.o->nslots; i++) {
+        cv_value v = obj.u.o->slots[i];
+        if (v.tag == CV_TENSOR && v.u.t && v.u.t->requires_grad) return true;
+        if (v.tag == CV_OBJECT && has_grad_params(v, depth + 1)) return true;
+    }
+    return false;
+}
+
 int x_trace_script_call(xstate *x, cv_value callee, const char *method, const cv_value *args, int nargs,
                         cv_value result) {
     xtrace *tr = x->trace;
@@ -274,11 +285,19 @@ int x_trace_script_call(xstate *x, cv_value callee, const char *method, const cv
         if (!tensor_like(args[i]) && args[i].tag != CV_INT && args[i].tag != CV_FLOAT && args[i].tag != CV_BOOL)
             return x_error(x, "torch.jit.trace: cts records calls of script code with tensor, int, float or bool "
                               "arguments only");
-    if (o->kind == XO_SFN) return record_call(x, tr, "prim::CallFunction", NULL, cv_none(), NULL, o->sfn, args, nargs, result);
+    if (o->kind == XO_SFN)
+        return record_call(x, tr, "prim::CallFunction", NULL, cv_none(), NULL, o->sfn, args, nargs, result, NULL);
     const void *key;
     if (submodule_value(x, tr, callee, &key)) return -1;
     ir_function *fn = cts_class_find_method(o->obj.u.o->type->cls, method);
-    return record_call(x, tr, "prim::CallMethod", method, callee, key, fn, args, nargs, result);
+    /* autograd would make its floating results require grad when the module has parameters */
+    cts_type *rt = NULL;
+    if (result.tag == CV_TENSOR && result.u.t && (result.u.t->dtype == CT_FLOAT32 || result.u.t->dtype == CT_FLOAT64) &&
+        has_grad_params(o->obj, 0) && !(rt = cts_type_tensor_shaped(NULL, true)))
+        return cts_err_oom(x->err, "trace", 0);
+    int rc = record_call(x, tr, "prim::CallMethod", method, callee, key, fn, args, nargs, result, rt);
+    cts_type_release(rt);
+    return rc;
 }
 
 static int call_forward_eagerly(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out) {
@@ -369,8 +388,12 @@ int x_trace_module_call(xstate *x, xo *inst, const cv_value *args, int nargs, cv
     if (trace_forward(x, tr->s, tr, inst, args, nargs, out)) return -1;
     traced *td = traced_of(x, tr->s, inst);
     if (!td) return -1;
-    return record_call(x, tr, "prim::CallMethod", "forward", sub, key, NULL, args, nargs,
-                       td->passthrough ? cv_none() : *out);
+    /* the call's result: Tensor as PyTorch prints it, requiring grad as the traced forward's result does */
+    cts_type *rt = td->passthrough ? NULL : cts_type_unshaped(ir_block_output(td->forward->block, 0)->type, true);
+    int rc = record_call(x, tr, "prim::CallMethod", "forward", sub, key, NULL, args, nargs,
+                         td->passthrough ? cv_none() : *out, rt);
+    cts_type_release(rt);
+    return rc;
 }
 
 /* ---- classes from instances ---- */

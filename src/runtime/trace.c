@@ -128,6 +128,7 @@ static ir_value *lookup(cts_tracer *t, cv_value v, const void *key) {
 }
 
 static void append(cts_tracer *t, ir_node *n);
+static cts_type *shaped_type(cts_tracer *t, const ct_tensor *x, bool requires_grad);
 
 /* as PyTorch's tracer records a Python value: a constant inserted where it is
  * used (a list of numbers: a ListConstruct of one constant per item) */
@@ -143,10 +144,61 @@ static ir_value *inline_constant(cts_tracer *t, cv_value v) {
         append(t, c);
         return c->outputs[0];
     }
-    return v.tag == CV_NONE ? ir_insert_none(t->g) : ir_insert_constant(t->g, v, NULL, 0, 0);
+    ir_value *c = v.tag == CV_NONE ? ir_insert_none(t->g) : ir_insert_constant(t->g, v, NULL, 0, 0);
+    if (v.tag == CV_TENSOR && v.u.t) {
+        cts_type *ty = shaped_type(t, v.u.t, false);
+        ir_set_type(c, ty);
+        cts_type_release(ty);
+    }
+    return c;
 }
 
 void cts_tracer_set_inline_constants(cts_tracer *t, bool on) { t->inline_consts = on; }
+
+/* PyTorch's complete tensor type of a traced value: "Float(3, 4, strides=[4, 1],
+ * requires_grad=0, device=cpu)" */
+static cts_type *shaped_type(cts_tracer *t, const ct_tensor *x, bool requires_grad) {
+    char buf[512];
+    size_t off = (size_t)snprintf(buf, sizeof buf, "%s(", ct_dtype_ir_name(x->dtype));
+    for (int d = 0; d < x->ndim && off < sizeof buf; d++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%lld, ", (long long)x->sizes[d]);
+    if (x->ndim && off < sizeof buf) {
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "strides=[");
+        for (int d = 0; d < x->ndim && off < sizeof buf; d++)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%lld", d ? ", " : "", (long long)x->strides[d]);
+        if (off < sizeof buf) off += (size_t)snprintf(buf + off, sizeof buf - off, "], ");
+    }
+    if (off < sizeof buf) snprintf(buf + off, sizeof buf - off, "requires_grad=%d, device=cpu)", requires_grad ? 1 : 0);
+    cts_type *ty = cts_type_tensor_shaped(buf, requires_grad);
+    if (!ty) oom(t);
+    return ty;
+}
+
+static bool float_dtype(ct_dtype d) {
+    return d == CT_FLOAT32 || d == CT_FLOAT64 || d == CT_FLOAT16 || d == CT_BFLOAT16 || d == CT_COMPLEX64;
+}
+
+/* whether a traced op's output requires grad, as autograd decides it: a
+ * floating output of a differentiable op with an input that requires grad */
+static bool needs_grad(const char *kind, ir_node *node, const cv_value *in, int nin, const ct_tensor *out) {
+    static const char *const nondiff[] = {"aten::zeros_like", "aten::ones_like", "aten::empty_like", "aten::full_like",
+                                          "aten::rand_like", "aten::randn_like", "aten::detach", "aten::new_zeros",
+                                          "aten::new_ones", "aten::new_empty", "aten::new_full", "aten::randint_like"};
+    if (!float_dtype(out->dtype)) return false;
+    for (size_t i = 0; i < sizeof nondiff / sizeof *nondiff; i++)
+        if (!strcmp(kind, nondiff[i])) return false;
+    for (int i = 0; i < nin && i < node->ninputs; i++) {
+        const cts_type *ty = node->inputs[i]->type;
+        if (ty->kind == TY_TENSOR && ty->requires_grad) return true;
+        if (in[i].tag == CV_TENSOR && in[i].u.t && in[i].u.t->requires_grad) return true;
+        if (in[i].tag == CV_LIST)
+            for (size_t k = 0; k < in[i].u.l->len; k++)
+                if (in[i].u.l->items[k].tag == CV_TENSOR && in[i].u.l->items[k].u.t &&
+                    in[i].u.l->items[k].u.t->requires_grad)
+                    return true;
+    }
+    return false;
+}
 
 static ir_value *constant(cts_tracer *t, cv_value v) {
     if (t->inline_consts) return inline_constant(t, v);
@@ -237,7 +289,13 @@ int cts_tracer_input(cts_tracer *t, cv_value v, const char *name, cts_err *err) 
     ir_value *in = ir_block_add_input(t->g->block, name);
     int rc = 0;
     if (v.tag == CV_TENSOR && v.u.t) {
-        ir_set_type(in, T_TENSOR);
+        if (t->inline_consts) {
+            cts_type *ty = shaped_type(t, v.u.t, v.u.t->requires_grad);
+            ir_set_type(in, ty);
+            cts_type_release(ty);
+        } else {
+            ir_set_type(in, T_TENSOR);
+        }
         map_tensor(t, v.u.t, in);
     } else if (v.tag == CV_TUPLE || v.tag == CV_LIST) {
         cts_type *ty = cv_type_of(v);
@@ -304,6 +362,11 @@ ir_node *cts_tracer_node(cts_tracer *t, const char *kind, const cts_schema *s, c
             ty = out_type(s && i < s->nrets ? &s->rets[i] : NULL, out[i]);
         }
         if (!ty) oom(t);
+        if (t->inline_consts && ty->kind == TY_TENSOR && out[i].tag == CV_TENSOR && out[i].u.t &&
+            strcmp(kind, "prim::CallMethod") && strcmp(kind, "prim::CallFunction") && strcmp(kind, "prim::GetAttr")) {
+            cts_type_release(ty); /* PyTorch's tracer records the shape of what an operator made */
+            ty = shaped_type(t, out[i].u.t, needs_grad(kind, node, in, n, out[i].u.t));
+        }
         ir_set_type(o, ty);
         cts_type_release(ty);
     }

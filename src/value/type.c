@@ -62,6 +62,7 @@ void cts_type_release(cts_type *t) {
     free(t->elems);
     free(t->fields);
     free(t->name);
+    free(t->shape);
     class_free(t->cls);
     free(t);
 }
@@ -121,6 +122,55 @@ cts_type *cts_type_namedtuple(const char *qualname, int n, cts_type *const *elem
 oom:
     cts_type_release(t);
     return NULL;
+}
+
+cts_type *cts_type_tensor_shaped(const char *spelling, bool requires_grad) {
+    cts_type *t = mk(TY_TENSOR, 0, NULL);
+    if (!t) return NULL;
+    if (spelling) {
+        size_t n = strlen(spelling) + 1;
+        if (!(t->shape = malloc(n))) {
+            cts_type_release(t);
+            return NULL;
+        }
+        memcpy(t->shape, spelling, n);
+    }
+    t->requires_grad = requires_grad;
+    return t;
+}
+
+cts_type *cts_type_unshaped(cts_type *t, bool keep_grad) {
+    if (t->kind == TY_TENSOR && (t->shape || t->requires_grad)) {
+        if (keep_grad && t->requires_grad) return cts_type_tensor_shaped(NULL, true);
+        return T_TENSOR;
+    }
+    if ((t->kind == TY_TUPLE && !t->name) || t->kind == TY_LIST || t->kind == TY_OPTIONAL) {
+        cts_type *el[64];
+        if (t->n > 64) {
+            cts_type_retain(t);
+            return t;
+        }
+        bool same = true;
+        for (int i = 0; i < t->n; i++) {
+            el[i] = cts_type_unshaped(t->elems[i], keep_grad);
+            same = same && el[i] == t->elems[i];
+        }
+        cts_type *r = NULL;
+        if (same) {
+            cts_type_retain(t);
+            r = t;
+        } else if (t->kind == TY_TUPLE) {
+            r = cts_type_tuple(t->n, el);
+        } else if (t->kind == TY_LIST) {
+            r = cts_type_list(el[0]);
+        } else {
+            r = cts_type_optional(el[0]);
+        }
+        for (int i = 0; i < t->n; i++) cts_type_release(el[i]);
+        return r;
+    }
+    cts_type_retain(t);
+    return t;
 }
 
 cts_type *cts_type_var(const char *name) {
@@ -250,6 +300,7 @@ cts_type *cts_type_union(int n, cts_type *const *elems) {
 bool cts_type_equal(const cts_type *a, const cts_type *b) {
     if (a == b) return true;
     if (!a || !b || a->kind != b->kind || a->n != b->n) return false;
+    if (a->kind == TY_TENSOR) return true; /* shapes recorded by a trace do not make another type here */
     if (a->kind == TY_CLASS) return a->cls == b->cls || strcmp(a->cls->qualname, b->cls->qualname) == 0;
     if (a->kind == TY_VAR) return strcmp(a->name, b->name) == 0;
     if ((a->name == NULL) != (b->name == NULL)) return false;
@@ -319,6 +370,10 @@ bool cts_type_subtype(const cts_type *a, const cts_type *b) {
 /* ---- printing ---- */
 
 void cts_type_str_ir(const cts_type *t, cts_strbuf *sb) {
+    if (t->kind == TY_TENSOR && t->shape) {
+        cts_sb_puts(sb, t->shape);
+        return;
+    }
     switch (t->kind) {
     case TY_OPTIONAL:
         cts_type_str_ir(t->elems[0], sb);

@@ -67,6 +67,12 @@ struct cts_type {
     char *name;            /* type variable name; tuple: NamedTuple qualified name or NULL */
     char **fields;         /* NamedTuple field names (n of them) or NULL */
     cts_class *cls;        /* TY_CLASS */
+    /* TY_TENSOR recorded by a trace (PyTorch's complete TensorType): its IR
+     * spelling ("Float(3, 4, strides=[4, 1], requires_grad=0, device=cpu)")
+     * and whether it requires grad; NULL for plain Tensor.  Every other use
+     * sees a Tensor. */
+    char *shape;
+    bool requires_grad;
 };
 
 /* Attribute slot of a class. */
@@ -134,6 +140,12 @@ cts_type *cts_type_union(int n, cts_type *const *elems); /* flattens, dedups, so
 void cts_type_sort_members(cts_type **ts, int n);
 cts_type *cts_type_var(const char *name);
 cts_type *cts_type_class(const char *qualname, bool is_module); /* new empty class */
+/* A Tensor type carrying a trace's shape spelling (see cts_type.shape; NULL:
+ * printed as Tensor, only the requires_grad flag). */
+cts_type *cts_type_tensor_shaped(const char *spelling, bool requires_grad);
+/* t with every traced shape dropped (new reference, NULL on OOM); with
+ * keep_grad, a tensor that requires grad keeps that flag. */
+cts_type *cts_type_unshaped(cts_type *t, bool keep_grad);
 
 bool cts_type_equal(const cts_type *a, const cts_type *b);
 /* a <: b, PyTorch's isSubtypeOf (int </: float, bool </: int, lists invariant). */

@@ -11,9 +11,7 @@ Their standard outputs must be equal after these rules, applied to both:
 2. The line torch.__version__ prints is replaced by `<version>`.
 3. Graph texts (`graph(` up to the closing `return (...)`) are normalized
    with tests/conformance/normalize_graph.py (source comments, numeric
-   value names), tensor types recorded by a fresh trace
-   (`Float(3, 4, strides=[4, 1], requires_grad=0, device=cpu)`) become
-   `Tensor` (cts does not record shapes in traced graphs).
+   value names).
 Tensor values are compared as printed: cts's generator reproduces
 PyTorch's, so the same seed gives the same numbers.
 
@@ -37,12 +35,10 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
 from normalize_graph import normalize  # noqa: E402
 
-TYPE = re.compile(r"\b(Float|Double|Long|Int|Bool|Half|Byte|Char|Short)\([^()]*(\[[^\]]*\][^()]*)*\)")
 
 
 def graph_block(lines):
-    text = normalize("\n".join(lines) + "\n")
-    return TYPE.sub("Tensor", text).splitlines()
+    return normalize("\n".join(lines) + "\n").splitlines()
 
 
 def normalize_output(text):
