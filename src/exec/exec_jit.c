@@ -38,8 +38,9 @@ int x_add_identity_decorator(xstate *x, xns *ns, const char *name);
 
 typedef struct traced {     /* an eager module instance seen by a trace */
     xo *inst;               /* borrowed (the program holds it during the trace) */
-    ir_graph *forward;      /* its traced forward, or NULL */
-    bool passthrough;       /* forward returned its input: the caller keeps its own value */
+    ir_graph **fwd;         /* a traced forward per call (PyTorch's forward, forward1, ...) */
+    bool *pass;             /* that call returned its input: the caller keeps its own value */
+    int nfwd, capfwd;
     cts_type *type;         /* its class in the result */
     cv_value obj;           /* its object in the result */
 } traced;
@@ -49,11 +50,25 @@ typedef struct xtrace {
     xo *self;               /* the instance whose forward records, or NULL (a function) */
     struct xtrace *parent;
     struct tsession *s;
+    int rec;                /* its record in s->graphs, or -1 */
 } xtrace;
+
+/* A submodule's traced graph and, per input, the caller's value it stands
+ * for: in PyTorch's tracer they are one value, named once (see name_value). */
+typedef struct graph_rec {
+    ir_graph *g;
+    ir_value **src;         /* src[i]: the caller's value for input i + 1, or NULL */
+    int nsrc;
+} graph_rec;
 
 typedef struct tsession {
     traced *insts;
     int n, cap;
+    graph_rec *graphs;      /* the submodules' traced graphs, in call order */
+    int ngraphs, capgraphs;
+    ir_value **fresh;       /* results of eager submodule calls: PyTorch's tracer leaves them unnamed */
+    ir_value **fresh_src;   /* ... and names the submodule's own value instead (or NULL) */
+    int nfresh, capfresh;
     ir_value **fix_vals;    /* values typed by an instance's class once built */
     xo **fix_insts;
     int nfix, capfix;
@@ -94,6 +109,44 @@ static int note_fix(xstate *x, tsession *s, ir_value *v, xo *inst) {
     return 0;
 }
 
+static int fresh_index(const tsession *s, const ir_value *v) {
+    for (int k = 0; k < s->nfresh; k++)
+        if (s->fresh[k] == v) return k;
+    return -1;
+}
+
+static void set_base_name(ir_value *v, const char *name) {
+    char base[256];
+    snprintf(base, sizeof base, "%s", name);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base && dot[1] >= '0' && dot[1] <= '9') *dot = 0;
+    ir_set_name(v, base);
+}
+
+/* Names v as PyTorch's tracer names a value at its first use: a submodule's
+ * input is the caller's value (named in the caller), the result of a
+ * submodule call is the submodule's own value (named there; the caller's
+ * copy stays unnamed). */
+static void name_value(xtrace *tr, ir_value *v, const char *name, int depth) {
+    if (!v || v->name || depth > 64) return;
+    int f = fresh_index(tr->s, v);
+    if (f >= 0) { /* through nested calls to the value that made it */
+        ir_value *src = tr->s->fresh_src[f];
+        for (int hops = 0; src && hops < 64 && (f = fresh_index(tr->s, src)) >= 0; hops++) src = tr->s->fresh_src[f];
+        if (src && !src->name && src->node->k != K_PARAM) ir_set_name(src, name);
+        return;
+    }
+    if (v->node->k == K_PARAM) {
+        if (!tr->parent || tr->rec < 0) return; /* the trace's own inputs keep their names */
+        const graph_rec *r = &tr->s->graphs[tr->rec];
+        int i = v->offset - 1;
+        if (i < 0 || i >= r->nsrc || !r->src[i]) return;
+        name_value(tr->parent, r->src[i], name, depth + 1);
+        return;
+    }
+    ir_set_name(v, name);
+}
+
 void x_trace_name_args(xstate *x, const cv_value *args, int nargs) {
     if (!x->trace || !x->locals) return;
     for (int i = 0; i < nargs; i++) {
@@ -103,13 +156,28 @@ void x_trace_name_args(xstate *x, const cv_value *args, int nargs) {
         }
         if (args[i].tag != CV_TENSOR || !args[i].u.t) continue;
         ir_value *v = cts_tracer_value(x->trace->t, args[i]);
-        if (!v || v->name) continue;
+        if (!v) continue;
         const xns *l = x->locals;
         for (int k = 0; k < l->n; k++)
             if (l->vals[k].tag == CV_TENSOR && l->vals[k].u.t == args[i].u.t) {
-                if (strcmp(l->names[k], "self") != 0) ir_set_name(v, l->names[k]);
+                if (strcmp(l->names[k], "self") != 0) name_value(x->trace, v, l->names[k], 0);
                 break;
             }
+    }
+}
+
+/* at the end of a trace: each submodule input carries the final name of the
+ * caller's value it stands for, or none (printed argument_N) */
+static void finish_input_names(tsession *s) {
+    for (int r = 0; r < s->ngraphs; r++) {
+        graph_rec *gr = &s->graphs[r];
+        if (!gr->g) continue;
+        for (int i = 0; i < gr->nsrc && i + 1 < ir_block_ninputs(gr->g->block); i++) {
+            ir_value *in = ir_block_input(gr->g->block, i + 1);
+            ir_value *src = gr->src[i];
+            if (src && src->name && fresh_index(s, src) < 0) set_base_name(in, src->name);
+            else ir_set_name(in, NULL);
+        }
     }
 }
 
@@ -186,8 +254,7 @@ static void place_getattrs(ir_graph *g) {
 static int smod_of_obj(xstate *x, xmod_rt *mrt, cv_value obj, cv_value *out);
 
 /* As PyTorch's tracer: a submodule whose forward returns one of its inputs
- * returns None (its caller keeps using the value it had), and inputs no
- * operator uses keep no name (printed as argument_N). */
+ * returns None (its caller keeps using the value it had). */
 static void finish_passthrough(ir_graph *g, bool submodule, bool *passthrough) {
     ir_block *b = g->block;
     *passthrough = false;
@@ -198,8 +265,6 @@ static void finish_passthrough(ir_graph *g, bool submodule, bool *passthrough) {
         ir_block_register_output(b, none);
         *passthrough = true;
     }
-    for (int i = 1; i < ir_block_ninputs(b); i++)
-        if (ir_block_input(b, i)->nuses == 0) ir_block_input(b, i)->name = NULL;
 }
 
 /* the value a traced graph reads a submodule as */
@@ -326,26 +391,70 @@ static int add_inputs(xstate *x, cts_tracer *t, const ast *def, int first, const
     return 0;
 }
 
-/* traces inst's forward into its own graph (the first time) */
+/* the name PyTorch's tracer gives the method of call k of a submodule */
+static void method_name(int k, char *buf, size_t n) {
+    if (k == 0) snprintf(buf, n, "forward");
+    else snprintf(buf, n, "forward%d", k);
+}
+
+/* traces inst's forward into a graph of its own: each call of a submodule
+ * is a method of its own, as PyTorch's tracer records them; *index: which */
 static int trace_forward(xstate *x, tsession *s, xtrace *parent, xo *inst, const cv_value *args, int nargs,
-                         cv_value *out) {
+                         cv_value *out, int *index) {
     traced *td = traced_of(x, s, inst);
     if (!td) return -1;
-    if (td->forward) { /* traced before: run it untraced */
-        xtrace *saved = x->trace;
-        x->trace = NULL;
-        int rc = call_forward_eagerly(x, inst, args, nargs, out);
-        x->trace = saved;
-        return rc;
+    if (td->nfwd == td->capfwd) {
+        int nc = td->capfwd ? 2 * td->capfwd : 2;
+        ir_graph **a = realloc(td->fwd, (size_t)nc * sizeof *a);
+        if (a) td->fwd = a;
+        bool *b = a ? realloc(td->pass, (size_t)nc * sizeof *b) : NULL;
+        if (!b) return cts_err_oom(x->err, "trace", 0);
+        td->pass = b;
+        td->capfwd = nc;
     }
-    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), inst, parent, s};
+    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), inst, parent, s, -1};
     if (!tr.t) return -1;
     cts_tracer_set_inline_constants(tr.t, true);
     cts_tracer_map_self(tr.t, inst);
+    if (parent) { /* the caller's values this call's inputs stand for */
+        if (s->ngraphs == s->capgraphs) {
+            int nc = s->capgraphs ? 2 * s->capgraphs : 16;
+            graph_rec *p = realloc(s->graphs, (size_t)nc * sizeof *p);
+            if (!p) {
+                cts_tracer_free(tr.t);
+                return cts_err_oom(x->err, "trace", 0);
+            }
+            s->graphs = p;
+            s->capgraphs = nc;
+        }
+        graph_rec *gr = &s->graphs[s->ngraphs];
+        memset(gr, 0, sizeof *gr);
+        gr->src = calloc((size_t)(nargs ? nargs : 1), sizeof *gr->src);
+        if (!gr->src) {
+            cts_tracer_free(tr.t);
+            return cts_err_oom(x->err, "trace", 0);
+        }
+        gr->nsrc = nargs;
+        for (int i = 0; i < nargs; i++)
+            if (args[i].tag == CV_TENSOR) gr->src[i] = cts_tracer_value(parent->t, args[i]);
+        tr.rec = s->ngraphs++;
+    }
     ir_set_name(ir_block_input(cts_tracer_graph(tr.t)->block, 0), parent ? "self" : "self.1");
     cv_value f = x_class_lookup(inst->klass, "forward");
     const ast *def = xo_is(f, XO_FUNC) ? xo_of(f)->def : NULL;
+    /* an input requires grad as the caller's value does (autograd's view of it) */
+    bool marked[64] = {0};
+    for (int i = 0; parent && tr.rec >= 0 && i < nargs && i < 64; i++) {
+        ir_value *src = s->graphs[tr.rec].src[i];
+        if (src && src->type->kind == TY_TENSOR && src->type->requires_grad && args[i].u.t &&
+            !args[i].u.t->requires_grad)
+            marked[i] = args[i].u.t->requires_grad = true;
+    }
     int rc = add_inputs(x, tr.t, def, 1, args, nargs);
+    for (int i = 0; i < nargs && i < 64; i++)
+        if (marked[i]) args[i].u.t->requires_grad = false;
+    for (int i = 1; !rc && parent && i < ir_block_ninputs(cts_tracer_graph(tr.t)->block); i++)
+        ir_set_name(ir_block_input(cts_tracer_graph(tr.t)->block, i), NULL); /* named where used */
     if (!rc) rc = trace_attrs(x, &tr);
     xtrace *saved = x->trace;
     x->trace = &tr;
@@ -369,10 +478,41 @@ static int trace_forward(xstate *x, tsession *s, xtrace *parent, xo *inst, const
     }
     cts_pass_dce(g);
     place_getattrs(g);
-    td = traced_of(x, s, inst);
-    td->forward = g;
-    finish_passthrough(g, parent != NULL, &td->passthrough);
+    td = traced_of(x, s, inst); /* the table may have moved */
+    *index = td->nfwd;
+    td->fwd[td->nfwd] = g;
+    if (tr.rec >= 0) s->graphs[tr.rec].g = g;
+    finish_passthrough(g, parent != NULL, &td->pass[td->nfwd]);
+    td->nfwd++;
     return note_fix(x, s, ir_block_input(g->block, 0), inst);
+}
+
+/* the values an eager submodule call gave the caller (its result, or the
+ * items unpacked from it) */
+static int note_fresh(xstate *x, xtrace *tr, cv_value result, const ir_graph *callee) {
+    size_t n = result.tag == CV_TUPLE ? result.u.tu->len : 1;
+    const cv_value *it = result.tag == CV_TUPLE ? result.u.tu->items : &result;
+    tsession *s = tr->s;
+    ir_value *out = callee && ir_block_noutputs(callee->block) == 1 ? ir_block_output(callee->block, 0) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        ir_value *v = cts_tracer_value(tr->t, it[i]);
+        if (!v) continue;
+        if (s->nfresh == s->capfresh) {
+            int nc = s->capfresh ? 2 * s->capfresh : 16;
+            ir_value **p = realloc(s->fresh, (size_t)nc * sizeof *p);
+            if (p) s->fresh = p;
+            ir_value **q = p ? realloc(s->fresh_src, (size_t)nc * sizeof *q) : NULL;
+            if (!q) return cts_err_oom(x->err, "trace", 0);
+            s->fresh_src = q;
+            s->capfresh = nc;
+        }
+        ir_value *src = NULL;
+        if (out && result.tag != CV_TUPLE) src = out;
+        else if (out && out->node->k == K_TUPLECONSTRUCT && (int)i < out->node->ninputs) src = out->node->inputs[i];
+        s->fresh_src[s->nfresh] = src;
+        s->fresh[s->nfresh++] = v;
+    }
+    return 0;
 }
 
 int x_trace_module_call(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out, bool *handled) {
@@ -385,14 +525,19 @@ int x_trace_module_call(xstate *x, xo *inst, const cv_value *args, int nargs, cv
         if (!tensor_like(args[i]))
             return x_error(x, "torch.jit.trace: a submodule called with a %s argument: cts traces submodule calls "
                               "with tensor arguments only", cv_tag_name(args[i].tag));
-    if (trace_forward(x, tr->s, tr, inst, args, nargs, out)) return -1;
+    int k = 0;
+    if (trace_forward(x, tr->s, tr, inst, args, nargs, out, &k)) return -1;
     traced *td = traced_of(x, tr->s, inst);
     if (!td) return -1;
+    ir_graph *g = td->fwd[k];
+    bool pass = td->pass[k];
     /* the call's result: Tensor as PyTorch prints it, requiring grad as the traced forward's result does */
-    cts_type *rt = td->passthrough ? NULL : cts_type_unshaped(ir_block_output(td->forward->block, 0)->type, true);
-    int rc = record_call(x, tr, "prim::CallMethod", "forward", sub, key, NULL, args, nargs,
-                         td->passthrough ? cv_none() : *out, rt);
+    cts_type *rt = pass ? NULL : cts_type_unshaped(ir_block_output(g->block, 0)->type, true);
+    char name[32];
+    method_name(k, name, sizeof name);
+    int rc = record_call(x, tr, "prim::CallMethod", name, sub, key, NULL, args, nargs, pass ? cv_none() : *out, rt);
     cts_type_release(rt);
+    if (!rc && !pass) rc = note_fresh(x, tr, *out, g);
     return rc;
 }
 
@@ -1012,17 +1157,23 @@ static int build_traced(xstate *x, tsession *s, xo *inst, int depth, cv_value *o
 
 static void session_free(tsession *s) {
     for (int i = 0; i < s->n; i++) {
-        ir_graph_free(s->insts[i].forward);
+        for (int k = 0; k < s->insts[i].nfwd; k++) ir_graph_free(s->insts[i].fwd[k]);
+        free(s->insts[i].fwd);
+        free(s->insts[i].pass);
         cv_release(s->insts[i].obj);
     }
     free(s->insts);
     free(s->fix_vals);
     free(s->fix_insts);
+    free(s->fresh);
+    free(s->fresh_src);
+    for (int i = 0; i < s->ngraphs; i++) free(s->graphs[i].src);
+    free(s->graphs);
 }
 
 static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, bool keep, cv_value *out) {
     tsession s = {0};
-    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), NULL, NULL, &s};
+    xtrace tr = {cts_tracer_new(x->cu, NULL, x->err), NULL, NULL, &s, -1};
     if (!tr.t) return -1;
     cts_tracer_set_inline_constants(tr.t, true);
     int rc = add_inputs(x, tr.t, fn->def, 0, args, nargs);
@@ -1067,13 +1218,15 @@ static int trace_function(xstate *x, xo *fn, const cv_value *args, int nargs, bo
 static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, bool keep, cv_value *out) {
     tsession s = {0};
     cv_value r = cv_none(), root = cv_none();
-    int rc = trace_forward(x, &s, NULL, inst, args, nargs, &r);
+    int first = 0;
+    int rc = trace_forward(x, &s, NULL, inst, args, nargs, &r, &first);
     cv_release(r);
     if (!keep) { /* check_trace's second recording: only its effects count */
         session_free(&s);
         *out = cv_none();
         return rc;
     }
+    if (!rc) finish_input_names(&s);
     if (!rc) rc = build_traced(x, &s, inst, 0, &root);
     for (int i = 0; !rc && i < s.nfix; i++) {
         traced *td = traced_of(x, &s, s.fix_insts[i]);
@@ -1082,12 +1235,15 @@ static int trace_module(xstate *x, xo *inst, const cv_value *args, int nargs, bo
     }
     for (int i = 0; !rc && i < s.n; i++) {
         traced *td = &s.insts[i];
-        if (!td->forward || !td->type) continue;
-        ir_graph *g = td->forward;
-        td->forward = NULL;
-        if (!cts_cu_define_method(x->cu, td->type, "forward", g, x->err)) {
-            ir_graph_free(g);
-            rc = -1;
+        for (int k = 0; !rc && td->type && k < td->nfwd; k++) {
+            ir_graph *g = td->fwd[k];
+            td->fwd[k] = NULL;
+            char name[32];
+            method_name(k, name, sizeof name);
+            if (!cts_cu_define_method(x->cu, td->type, name, g, x->err)) {
+                ir_graph_free(g);
+                rc = -1;
+            }
         }
     }
     xmod_rt *mrt = rc ? NULL : unit_mrt(x, root);

@@ -261,11 +261,35 @@ static void arg_text(cts_strbuf *body, cv_value v, cv_value *all, int *n) {
     }
 }
 
+/* Python's tensor arithmetic takes a number as a wrapped 0-dim tensor (the
+ * Tensor overload), which PyTorch's tracer records as a tensor constant */
+static bool wraps_numbers(const char *callee, bool method) {
+    static const char *const ops[] = {"add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_"};
+    const char *name = method ? callee : !strncmp(callee, "torch.", 6) ? callee + 6 : NULL;
+    if (!name) return false;
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (!strcmp(name, ops[i])) return true;
+    return false;
+}
+
 int x_eager_call(xstate *x, const char *callee, cv_value self, bool method, const cv_value *args, int nargs,
                  const char *const *kwn, const cv_value *kwv, int nkw, cv_value *out) {
     cv_value all[64];
     int n = 0;
     if (nargs + nkw + 1 > 64) return x_error(x, "too many arguments");
+    int other = method ? 0 : 1; /* the `other` operand */
+    if (x->trace && nargs > other && (args[other].tag == CV_INT || args[other].tag == CV_FLOAT) &&
+        wraps_numbers(callee, method)) {
+        cv_value w[64];
+        for (int i = 0; i < nargs; i++) w[i] = args[i];
+        ct_tensor *t = args[other].tag == CV_FLOAT ? ct_tensor_scalar_f64(CT_FLOAT64, args[other].u.f, x->err)
+                                                   : ct_tensor_scalar_i64(CT_INT64, args[other].u.i, x->err);
+        if (!t) return -1;
+        w[other] = cv_tensor(t);
+        int rc = x_eager_call(x, callee, self, method, w, nargs, kwn, kwv, nkw, out);
+        cv_release(w[other]);
+        return rc;
+    }
     cts_strbuf body;
     cts_sb_init(&body);
     if (method) {
