@@ -97,6 +97,11 @@ bool xns_del(xns *ns, const char *name) {
 
 static void xo_destroy(cv_py *p) {
     xo *o = (xo *)p;
+    if (o->kind == XO_CLASS) /* its methods may outlive it: they no longer name it (super() then fails cleanly) */
+        for (int i = 0; i < o->ns.n; i++) {
+            xo *f = xo_of(o->ns.vals[i]);
+            if (f && f->kind == XO_FUNC && f->defined_in == o) f->defined_in = NULL;
+        }
     xns_free(&o->ns);
     xns_free(&o->params);
     xns_free(&o->buffers);
@@ -164,6 +169,7 @@ static cv_value pyv(xo *o) {
 /* the innermost node being evaluated, for messages */
 typedef struct xframe {
     xns *locals;              /* NULL at module level */
+    const struct xframe *outer; /* a comprehension's enclosing frame (its names are visible), or NULL */
     xo *globals;              /* the module */
     xo *fn;                   /* the running function, or NULL */
     cv_value self;            /* first argument (zero-argument super()) */
@@ -233,8 +239,16 @@ static void list_retype(cv_list *l) {
 
 int x_list_push(xstate *x, cv_value list, cv_value item) {
     cv_retain(item);
-    if (cv_list_push(list.u.l, item, x->err)) return -1;
-    list_retype(list.u.l);
+    cv_list *l = list.u.l;
+    if (cv_list_push(l, item, x->err)) return -1;
+    /* the element type after one more item (a whole rescan would make building a list quadratic) */
+    cts_type *t = elem_type_of(&item, 1);
+    cts_type *want = l->len == 1 ? t : l->elem == t ? t : T_ANY;
+    if (want != l->elem) {
+        cts_type_retain(want);
+        cts_type_release(l->elem);
+        l->elem = want;
+    }
     return 0;
 }
 
@@ -293,6 +307,7 @@ int x_truth(xstate *x, cv_value v, bool *out) {
             cv_release(m);
             if (rc) return -1;
             *out = r.tag == CV_INT && r.u.i != 0;
+            cv_release(r);
             return 0;
         }
         *out = true;
@@ -320,6 +335,19 @@ static void py_quote(const char *s, size_t n, cts_strbuf *sb) {
     cts_sb_putc(sb, q);
 }
 
+static __thread int repr_depth;
+
+static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str);
+
+/* containers and objects nest: a self-referential one is an error, not a crash */
+static int repr_nested(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
+    if (repr_depth >= 200) return x_error(x, "RecursionError: maximum recursion depth exceeded while getting the repr of an object");
+    repr_depth++;
+    int rc = repr_impl(x, v, sb, as_str);
+    repr_depth--;
+    return rc;
+}
+
 static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
     switch (v.tag) {
     case CV_NONE: cts_sb_puts(sb, "None"); return 0;
@@ -345,7 +373,7 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
             cts_sb_puts(sb, "torch.Size([");
             for (size_t i = 0; i < v.u.tu->len; i++) {
                 if (i) cts_sb_puts(sb, ", ");
-                if (repr_impl(x, v.u.tu->items[i], sb, false)) return -1;
+                if (repr_nested(x, v.u.tu->items[i], sb, false)) return -1;
             }
             cts_sb_puts(sb, "])");
             return 0;
@@ -355,7 +383,7 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
         cts_sb_putc(sb, tup ? '(' : '[');
         for (size_t i = 0; i < n; i++) {
             if (i) cts_sb_puts(sb, ", ");
-            if (repr_impl(x, it[i], sb, false)) return -1;
+            if (repr_nested(x, it[i], sb, false)) return -1;
         }
         if (tup && n == 1) cts_sb_putc(sb, ',');
         cts_sb_putc(sb, tup ? ')' : ']');
@@ -365,9 +393,9 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
         cts_sb_putc(sb, '{');
         for (size_t i = 0; i < v.u.d->len; i++) {
             if (i) cts_sb_puts(sb, ", ");
-            if (repr_impl(x, v.u.d->entries[i].key, sb, false)) return -1;
+            if (repr_nested(x, v.u.d->entries[i].key, sb, false)) return -1;
             cts_sb_puts(sb, ": ");
-            if (repr_impl(x, v.u.d->entries[i].val, sb, false)) return -1;
+            if (repr_nested(x, v.u.d->entries[i].val, sb, false)) return -1;
         }
         cts_sb_putc(sb, '}');
         return 0;
@@ -414,8 +442,8 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
     }
 }
 
-int x_str(xstate *x, cv_value v, cts_strbuf *sb) { return repr_impl(x, v, sb, true); }
-int x_repr(xstate *x, cv_value v, cts_strbuf *sb) { return repr_impl(x, v, sb, false); }
+int x_str(xstate *x, cv_value v, cts_strbuf *sb) { return repr_nested(x, v, sb, true); }
+int x_repr(xstate *x, cv_value v, cts_strbuf *sb) { return repr_nested(x, v, sb, false); }
 
 /* ---- evaluation ---- */
 
@@ -424,7 +452,8 @@ static int exec_block(xstate *x, xframe *f, ast **stmts, int n, cv_value *ret);
 
 static int lookup_name(xstate *x, xframe *f, const char *name, cv_value *out) {
     cv_value *v = NULL;
-    if (f->locals) v = xns_get(f->locals, name);
+    for (const xframe *fr = f; fr && !v; fr = fr->outer)
+        if (fr->locals) v = xns_get(fr->locals, name);
     if (!v && f->fn && f->fn->closure) v = xns_get(f->fn->closure, name);
     if (!v) v = xns_get(&f->globals->ns, name);
     if (!v) {
@@ -495,6 +524,38 @@ static int seq_concat(xstate *x, cv_value a, cv_value b, cv_value *out) {
     return 0;
 }
 
+/* seq * n for lists, tuples and strings */
+static int repeat(xstate *x, cv_value a, int64_t n, cv_value *out) {
+    if (n < 0) n = 0;
+    size_t len = a.tag == CV_LIST ? a.u.l->len : a.tag == CV_TUPLE ? a.u.tu->len : a.u.s->len;
+    if (len && (uint64_t)n > 100000000 / len) return x_error(x, "MemoryError: repeated sequence too large for cts exec");
+    size_t total = len * (size_t)n;
+    if (a.tag == CV_STR) {
+        char *buf = malloc(total + 1);
+        if (!buf) return cts_err_oom(x->err, "string", total);
+        for (int64_t k = 0; k < n; k++) memcpy(buf + (size_t)k * len, a.u.s->data, len);
+        int rc = cv_str_new(buf, total, out, x->err);
+        free(buf);
+        return rc;
+    }
+    const cv_value *it = a.tag == CV_LIST ? a.u.l->items : a.u.tu->items;
+    if (a.tag == CV_TUPLE) {
+        cv_value *items = malloc((total + 1) * sizeof *items);
+        if (!items) return cts_err_oom(x->err, "tuple", total);
+        for (size_t i = 0; i < total; i++) cv_retain(items[i] = it[i % len]);
+        int rc = make_tuple(x, items, total, out);
+        free(items);
+        return rc;
+    }
+    if (x_list_new(x, total, out)) return -1;
+    for (size_t i = 0; i < total; i++)
+        if (x_list_push(x, *out, it[i % len])) {
+            cv_release(*out);
+            return -1;
+        }
+    return 0;
+}
+
 /* Python semantics for numbers, strings and sequences; tensors (and what
  * is left) as TorchScript computes them. */
 static int binop(xstate *x, int op, cv_value a, cv_value b, cv_value *out) {
@@ -503,9 +564,20 @@ static int binop(xstate *x, int op, cv_value a, cv_value b, cv_value *out) {
         double fa = num_f(a), fb = num_f(b);
         int64_t ia = fl ? 0 : num_i(a), ib = fl ? 0 : num_i(b);
         switch (op) {
-        case T_PLUS: *out = fl ? cv_float(fa + fb) : cv_int(ia + ib); return 0;
-        case T_MINUS: *out = fl ? cv_float(fa - fb) : cv_int(ia - ib); return 0;
-        case T_STAR: *out = fl ? cv_float(fa * fb) : cv_int(ia * ib); return 0;
+        case T_PLUS:
+        case T_MINUS:
+        case T_STAR: {
+            if (fl) {
+                *out = cv_float(op == T_PLUS ? fa + fb : op == T_MINUS ? fa - fb : fa * fb);
+                return 0;
+            }
+            int64_t r;
+            bool ovf = op == T_PLUS ? __builtin_add_overflow(ia, ib, &r)
+                       : op == T_MINUS ? __builtin_sub_overflow(ia, ib, &r) : __builtin_mul_overflow(ia, ib, &r);
+            if (ovf) return x_error(x, "OverflowError: integer result does not fit in 64 bits (cts exec integers are int64)");
+            *out = cv_int(r);
+            return 0;
+        }
         case T_SLASH:
             if (fb == 0) return x_error(x, "ZeroDivisionError: division by zero");
             *out = cv_float(fa / fb);
@@ -517,6 +589,8 @@ static int binop(xstate *x, int op, cv_value a, cv_value b, cv_value *out) {
                 double q = floor(fa / fb), r = fa - q * fb;
                 *out = cv_float(op == T_DSLASH ? q : r);
             } else {
+                if (ia == INT64_MIN && ib == -1)
+                    return x_error(x, "OverflowError: integer result does not fit in 64 bits (cts exec integers are int64)");
                 int64_t q = ia / ib, r = ia % ib;
                 if (r != 0 && ((r < 0) != (ib < 0))) {
                     q -= 1;
@@ -526,9 +600,15 @@ static int binop(xstate *x, int op, cv_value a, cv_value b, cv_value *out) {
             }
             return 0;
         case T_POW:
-            if (!fl && ib >= 0) {
-                int64_t r = 1;
-                for (int64_t k = 0; k < ib; k++) r *= ia;
+            if (!fl && ib >= 0) { /* by squaring, overflow checked */
+                int64_t r = 1, base = ia, e = ib;
+                while (e > 0) {
+                    if ((e & 1) && __builtin_mul_overflow(r, base, &r))
+                        return x_error(x, "OverflowError: integer result does not fit in 64 bits (cts exec integers are int64)");
+                    e >>= 1;
+                    if (e && __builtin_mul_overflow(base, base, &base))
+                        return x_error(x, "OverflowError: integer result does not fit in 64 bits (cts exec integers are int64)");
+                }
                 *out = cv_int(r);
             } else {
                 *out = cv_float(pow(fa, fb));
@@ -571,23 +651,32 @@ static int binop(xstate *x, int op, cv_value a, cv_value b, cv_value *out) {
         }
     }
     if (op == T_PLUS && a.tag == b.tag && (a.tag == CV_LIST || a.tag == CV_TUPLE)) return seq_concat(x, a, b, out);
-    if (op == T_STAR && (a.tag == CV_LIST || a.tag == CV_TUPLE) && b.tag == CV_INT) {
-        cv_value acc;
-        if (a.tag == CV_LIST ? x_list_new(x, 0, &acc) : make_tuple(x, NULL, 0, &acc)) return -1;
-        for (int64_t k = 0; k < b.u.i; k++) {
-            cv_value n;
-            if (seq_concat(x, acc, a, &n)) {
-                cv_release(acc);
-                return -1;
-            }
-            cv_release(acc);
-            acc = n;
+    if ((op == T_LT || op == T_GT || op == T_LE || op == T_GE) && a.tag == b.tag &&
+        (a.tag == CV_LIST || a.tag == CV_TUPLE)) { /* lexicographic, as Python */
+        size_t na = a.tag == CV_LIST ? a.u.l->len : a.u.tu->len, nb = b.tag == CV_LIST ? b.u.l->len : b.u.tu->len;
+        const cv_value *ia = a.tag == CV_LIST ? a.u.l->items : a.u.tu->items;
+        const cv_value *ib = b.tag == CV_LIST ? b.u.l->items : b.u.tu->items;
+        for (size_t i = 0; i < na && i < nb; i++) {
+            cv_value r;
+            bool eq;
+            if (binop(x, T_EQ, ia[i], ib[i], &r)) return -1;
+            int rc = x_truth(x, r, &eq);
+            cv_release(r);
+            if (rc) return -1;
+            if (!eq) return binop(x, op, ia[i], ib[i], out);
         }
-        *out = acc;
+        *out = cv_bool(op == T_LT ? na < nb : op == T_GT ? na > nb : op == T_LE ? na <= nb : na >= nb);
         return 0;
     }
+    if (op == T_STAR && b.tag == CV_INT && (a.tag == CV_LIST || a.tag == CV_TUPLE || a.tag == CV_STR)) {
+        return repeat(x, a, b.u.i, out);
+    }
+    if (op == T_STAR && a.tag == CV_INT && (b.tag == CV_LIST || b.tag == CV_TUPLE || b.tag == CV_STR)) {
+        return repeat(x, b, a.u.i, out);
+    }
     if ((op == T_EQ || op == T_NE) && a.tag != CV_TENSOR && b.tag != CV_TENSOR) {
-        bool eq = cv_equal(a, b);
+        /* identity first, as Python's containers compare (a list holding itself is equal to itself) */
+        bool eq = (a.tag == b.tag && cv_is_heap(&a) && a.u.rc == b.u.rc) || cv_equal(a, b);
         *out = cv_bool(op == T_EQ ? eq : !eq);
         return 0;
     }
@@ -627,8 +716,10 @@ static int contains(xstate *x, cv_value container, cv_value item, bool *out) {
     if (container.tag == CV_LIST || container.tag == CV_TUPLE) {
         size_t n = container.tag == CV_LIST ? container.u.l->len : container.u.tu->len;
         const cv_value *it = container.tag == CV_LIST ? container.u.l->items : container.u.tu->items;
-        for (size_t i = 0; i < n; i++)
-            if (it[i].tag != CV_TENSOR && cv_equal(it[i], item)) *out = true;
+        for (size_t i = 0; i < n && !*out; i++)
+            if (it[i].tag != CV_TENSOR &&
+                ((it[i].tag == item.tag && cv_is_heap(&item) && it[i].u.rc == item.u.rc) || cv_equal(it[i], item)))
+                *out = true;
         return 0;
     }
     if (container.tag == CV_DICT) {
@@ -880,6 +971,8 @@ static int store(xstate *x, xframe *f, const ast *t, cv_value v) {
                     cv_assign(&obj.u.l->items[i], v);
                     list_retype(obj.u.l);
                 }
+            } else if (obj.tag == CV_DICT && !cv_hashable(idx)) {
+                rc = x_error(x, "TypeError: unhashable dict key (cts exec keys are str, int, float, bool or tensors)");
             } else if (obj.tag == CV_DICT) {
                 cv_retain(idx);
                 cv_retain(v);
@@ -1022,8 +1115,14 @@ static int format_one(xstate *x, cv_value v, const char *spec, cts_strbuf *sb) {
     else if (*p == '<' || *p == '>' || *p == '^') align = *p++;
     if (*p == '+' || *p == '-' || *p == ' ') sign = *p++;
     if (*p == '0' && !align) fill = '0', align = '=', p++;
-    if (*p >= '0' && *p <= '9') width = (int)strtol(p, (char **)&p, 10);
-    if (*p == '.') prec = (int)strtol(p + 1, (char **)&p, 10);
+    if (*p >= '0' && *p <= '9') {
+        long w = strtol(p, (char **)&p, 10);
+        width = w > 100000 ? 100000 : (int)w;
+    }
+    if (*p == '.') {
+        long pr = strtol(p + 1, (char **)&p, 10);
+        prec = pr > 300 ? 300 : pr < 0 ? 0 : (int)pr;
+    }
     if (*p) type = *p++;
     if (*p) return x_error(x, "ValueError: format spec '%s' is not supported by cts exec", spec);
     cts_strbuf body;
@@ -1124,6 +1223,41 @@ static int str_format(xstate *x, cv_value fmt, const cv_value *args, int nargs, 
     return rc;
 }
 
+/* b < a with Python's <, for the sort; -1 on error */
+static int sort_less(xstate *x, cv_value a, cv_value b, bool rev, bool *lt) {
+    cv_value r;
+    if (binop(x, T_LT, rev ? a : b, rev ? b : a, &r)) return -1;
+    int rc = x_truth(x, r, lt);
+    cv_release(r);
+    return rc;
+}
+
+/* list.sort: a stable merge sort with Python's < (reverse keeps stability) */
+static int list_sort(xstate *x, cv_list *l, bool rev) {
+    size_t n = l->len;
+    if (n < 2) return 0;
+    cv_value *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return cts_err_oom(x->err, "sort", n);
+    int rc = 0;
+    for (size_t width = 1; width < n && !rc; width *= 2) {
+        for (size_t lo = 0; lo < n && !rc; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                bool lt;
+                if ((rc = sort_less(x, l->items[i], l->items[j], rev, &lt))) break;
+                tmp[k++] = lt ? l->items[j++] : l->items[i++];
+            }
+            if (rc) break;
+            while (i < mid) tmp[k++] = l->items[i++];
+            while (j < hi) tmp[k++] = l->items[j++];
+            memcpy(l->items + lo, tmp + lo, (hi - lo) * sizeof *tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
 /* a method call on a runtime value: TorchScript's method of that type */
 static int value_method(xstate *x, cv_value obj, const char *name, const cv_value *args, int nargs,
                         const char *const *kwn, const cv_value *kwv, int nkw, cv_value *out) {
@@ -1153,6 +1287,59 @@ static int value_method(xstate *x, cv_value obj, const char *name, const cv_valu
             memmove(l->items + i, l->items + i + 1, (l->len - (size_t)i - 1) * sizeof *l->items);
             l->len--;
             return 0;
+        }
+        if ((!strcmp(name, "reverse") || !strcmp(name, "clear")) && nargs == 0 && !nkw) {
+            cv_list *l = obj.u.l;
+            if (name[0] == 'r') {
+                for (size_t i = 0; i < l->len / 2; i++) {
+                    cv_value t = l->items[i];
+                    l->items[i] = l->items[l->len - 1 - i];
+                    l->items[l->len - 1 - i] = t;
+                }
+            } else {
+                for (size_t i = 0; i < l->len; i++) cv_release(l->items[i]);
+                l->len = 0;
+            }
+            *out = cv_none();
+            return 0;
+        }
+        if ((!strcmp(name, "index") || !strcmp(name, "count") || !strcmp(name, "remove")) && nargs == 1 && !nkw) {
+            cv_list *l = obj.u.l;
+            int64_t found = -1, count = 0;
+            for (size_t i = 0; i < l->len; i++) {
+                cv_value r;
+                if (binop(x, T_EQ, l->items[i], args[0], &r)) return -1;
+                bool eq;
+                int rc = x_truth(x, r, &eq);
+                cv_release(r);
+                if (rc) return -1;
+                if (eq && found < 0) found = (int64_t)i;
+                count += eq;
+            }
+            if (name[0] == 'c') {
+                *out = cv_int(count);
+                return 0;
+            }
+            if (found < 0) return x_error(x, "ValueError: list.%s(x): x not in list", name);
+            if (name[0] == 'i') {
+                *out = cv_int(found);
+                return 0;
+            }
+            cv_release(l->items[found]);
+            memmove(l->items + found, l->items + found + 1, (l->len - (size_t)found - 1) * sizeof *l->items);
+            l->len--;
+            *out = cv_none();
+            return 0;
+        }
+        if (!strcmp(name, "sort") && nargs == 0) {
+            bool rev = false;
+            for (int k = 0; k < nkw; k++) {
+                if (strcmp(kwn[k], "reverse") || kwv[k].tag != CV_BOOL)
+                    return x_error(x, "TypeError: list.sort(): only reverse= is supported by cts exec");
+                rev = kwv[k].u.b;
+            }
+            *out = cv_none();
+            return list_sort(x, obj.u.l, rev);
         }
         if (!strcmp(name, "insert") && nargs == 2 && !nkw) {
             cv_list *l = obj.u.l;
@@ -1331,9 +1518,29 @@ fail:
     return -1;
 }
 
+static int eval_comp_in(xstate *x, xframe *f, const ast *e, cv_value *out);
+
+/* A comprehension has a scope of its own (its loop variable does not leak);
+ * it sees the names around it. */
 static int eval_comp(xstate *x, xframe *f, const ast *e, cv_value *out) {
-    cv_value iterable, items;
-    if (eval(x, f, e->c, &iterable)) return -1;
+    cv_value iterable;
+    if (eval(x, f, e->c, &iterable)) return -1; /* evaluated in the enclosing scope, as Python */
+    xns locals;
+    xns_init(&locals);
+    xframe inner = *f;
+    inner.locals = &locals;
+    inner.outer = f;
+    int rc = eval_comp_in(x, &inner, e, &iterable);
+    xns_free(&locals);
+    if (!rc) *out = iterable;
+    return rc;
+}
+
+/* in: the iterable (taken), out on success: the result (in *in) */
+static int eval_comp_in(xstate *x, xframe *f, const ast *e, cv_value *in) {
+    cv_value iterable = *in, items, res;
+    cv_value *out = &res;
+    *in = cv_none();
     int rc = iter_items(x, iterable, &items);
     cv_release(iterable);
     if (rc) return -1;
@@ -1359,6 +1566,11 @@ static int eval_comp(xstate *x, xframe *f, const ast *e, cv_value *out) {
         if ((rc = eval(x, f, e->a, &v))) break;
         if (dict) {
             cv_value val;
+            if (!cv_hashable(v)) {
+                cv_release(v);
+                rc = x_error(x, "TypeError: unhashable dict key (cts exec keys are str, int, float, bool or tensors)");
+                break;
+            }
             if ((rc = eval(x, f, e->e, &val))) {
                 cv_release(v);
                 break;
@@ -1374,6 +1586,7 @@ static int eval_comp(xstate *x, xframe *f, const ast *e, cv_value *out) {
         cv_release(*out);
         return -1;
     }
+    *in = res;
     return 0;
 }
 
@@ -1423,7 +1636,8 @@ static int eval(xstate *x, xframe *f, const ast *e, cv_value *out) {
             rc = x_truth(x, a, &t);
             *out = cv_bool(!t);
         } else if (e->op == T_MINUS && a.tag == CV_INT) {
-            *out = cv_int(-a.u.i);
+            if (a.u.i == INT64_MIN) rc = x_error(x, "OverflowError: integer result does not fit in 64 bits");
+            else *out = cv_int(-a.u.i);
         } else if (e->op == T_MINUS && a.tag == CV_FLOAT) {
             *out = cv_float(-a.u.f);
         } else if (e->op == T_PLUS && is_num(a)) {
@@ -1533,10 +1747,14 @@ static int make_function(xstate *x, xframe *f, const ast *def, xo *defined_in, c
     fn->defined_in = defined_in;
     fn->defaults = calloc((size_t)(def->nlist ? def->nlist : 1), sizeof *fn->defaults);
     if (!fn->defaults) return cts_err_oom(x->err, "function", 0);
-    for (int i = 0; i < def->nlist; i++) {
-        fn->defaults[i] = cv_uninit();
-        if (def->list[i]->b && eval(x, f, def->list[i]->b, &fn->defaults[i])) return -1;
-    }
+    for (int i = 0; i < def->nlist; i++) fn->defaults[i] = cv_uninit();
+    for (int i = 0; i < def->nlist; i++)
+        if (def->list[i]->b && eval(x, f, def->list[i]->b, &fn->defaults[i])) {
+            fn->defaults[i] = cv_uninit();
+            cv_release(*out);
+            *out = cv_none();
+            return -1;
+        }
     if (f->locals) { /* a nested function sees its enclosing function's names (a snapshot) */
         fn->closure = calloc(1, sizeof *fn->closure);
         if (!fn->closure) return cts_err_oom(x->err, "closure", 0);
@@ -1620,7 +1838,7 @@ static int call_function(xstate *x, xo *fn, const cv_value *args, int nargs, con
         xns_free(&locals);
         return -1;
     }
-    xframe fr = {&locals, fn->globals, fn, nargs ? args[0] : cv_none(), fn->globals->src};
+    xframe fr = {&locals, NULL, fn->globals, fn, nargs ? args[0] : cv_none(), fn->globals->src};
     if (!fn->globals->src) fr.src = cur_src;
     const cts_source *saved_src = cur_src;
     const ast *saved_node = cur_node;
@@ -1657,11 +1875,19 @@ static int instantiate(xstate *x, xo *cls, const cv_value *args, int nargs, cons
     cv_retain(pyv(cls));
     cv_value init = x_class_lookup(cls, "__init__");
     if (init.tag == CV_NONE) {
-        if (nargs || nkw) return x_error(x, "TypeError: %s() takes no arguments", cls->name);
+        if (nargs || nkw) {
+            cv_release(*out);
+            *out = cv_none();
+            return x_error(x, "TypeError: %s() takes no arguments", cls->name);
+        }
         return 0;
     }
     cv_value *all = malloc((size_t)(nargs + 1) * sizeof *all);
-    if (!all) return cts_err_oom(x->err, "arguments", 0);
+    if (!all) {
+        cv_release(*out);
+        *out = cv_none();
+        return cts_err_oom(x->err, "arguments", 0);
+    }
     all[0] = *out;
     for (int i = 0; i < nargs; i++) all[i + 1] = args[i];
     cv_value r;
@@ -1706,10 +1932,12 @@ int x_call(xstate *x, cv_value callee, const cv_value *args, int nargs, const ch
         }
         cv_value m;
         const char *name = o->klass->is_module ? "forward" : "__call__";
-        if (!class_has(o->klass, name))
-            return x_error(x, "%s: '%s' object is not callable",
-                           o->klass->is_module ? "NotImplementedError: Module [%s] is missing the required \"forward\" function" : "TypeError",
-                           o->klass->name);
+        if (!class_has(o->klass, name)) {
+            if (o->klass->is_module)
+                return x_error(x, "NotImplementedError: Module [%s] is missing the required \"forward\" function",
+                               o->klass->name);
+            return x_error(x, "TypeError: '%s' object is not callable", o->klass->name);
+        }
         if (x_getattr(x, callee, name, &m)) return -1;
         int rc = x_call(x, m, args, nargs, kwn, kwv, nkw, out);
         cv_release(m);
@@ -2041,8 +2269,8 @@ static int exec_stmt(xstate *x, xframe *f, const ast *s, cv_value *ret) {
         } else if (cur.tag == CV_LIST && s->op == T_PLUS) {
             cv_value dummy;
             rc = value_method(x, cur, "extend", &v, 1, NULL, NULL, 0, &dummy);
-            cv_retain(cur);
             r = cur;
+            if (!rc) cv_retain(cur);
         } else {
             rc = binop(x, s->op, cur, v, &r);
         }
@@ -2114,7 +2342,11 @@ static int exec_stmt(xstate *x, xframe *f, const ast *s, cv_value *ret) {
     case S_PASS: return EV_OK;
     case S_DEF: {
         cv_value fn;
-        if (make_function(x, f, s, NULL, &fn) || decorate(x, f, s, &fn)) return EV_ERR;
+        if (make_function(x, f, s, NULL, &fn)) return EV_ERR;
+        if (decorate(x, f, s, &fn)) {
+            cv_release(fn);
+            return EV_ERR;
+        }
         int rc = assign_name(x, f, s->str, fn);
         cv_release(fn);
         return rc ? EV_ERR : EV_OK;
@@ -2227,7 +2459,7 @@ int x_run_module_source(xstate *x, xo *m, const char *display, const char *text,
         x->cu->python_frontend = saved;
         if (rc) return -1;
     }
-    xframe fr = {NULL, m, NULL, cv_none(), src};
+    xframe fr = {NULL, NULL, m, NULL, cv_none(), src};
     cv_value ret = cv_none();
     const ast *sn = cur_node;
     const cts_source *ss = cur_src;
@@ -2401,8 +2633,11 @@ NATIVE(b_range) {
         if (n == 3) v[2] = num_i(a[2]);
     }
     if (v[2] == 0) return x_error(x, "ValueError: range() arg 3 must not be zero");
-    int64_t cnt = v[2] > 0 ? (v[1] > v[0] ? (v[1] - v[0] + v[2] - 1) / v[2] : 0)
-                           : (v[0] > v[1] ? (v[0] - v[1] - v[2] - 1) / -v[2] : 0);
+    __int128 span = v[2] > 0 ? (__int128)v[1] - v[0] : (__int128)v[0] - v[1];
+    __int128 step = v[2] > 0 ? (__int128)v[2] : -(__int128)v[2];
+    __int128 c128 = span > 0 ? (span + step - 1) / step : 0;
+    if (c128 > 100000000) return x_error(x, "range too large for cts exec");
+    int64_t cnt = (int64_t)c128;
     if (cnt > 100000000) return x_error(x, "range too large for cts exec");
     if (cv_list_new(T_INT, (size_t)cnt, out, x->err)) return -1;
     for (int64_t i = 0; i < cnt; i++)
@@ -2414,15 +2649,22 @@ static int seq_of(xstate *x, cv_value v, cv_value *out) { return iter_items(x, v
 
 NATIVE(b_list) {
     NO_KW();
-    if (x_list_new(x, 0, out)) return -1;
-    if (n == 0) return 0;
+    if (n == 0) return x_list_new(x, 0, out);
     cv_value items;
     if (seq_of(x, a[0], &items)) return -1;
+    if (x_list_new(x, 0, out)) {
+        cv_release(items);
+        return -1;
+    }
     size_t len = items.tag == CV_LIST ? items.u.l->len : items.u.tu->len;
     const cv_value *it = items.tag == CV_LIST ? items.u.l->items : items.u.tu->items;
     int rc = 0;
     for (size_t i = 0; i < len && !rc; i++) rc = x_list_push(x, *out, it[i]);
     cv_release(items);
+    if (rc) {
+        cv_release(*out);
+        *out = cv_none();
+    }
     return rc;
 }
 
@@ -2445,8 +2687,21 @@ NATIVE(b_tuple) {
     return rc;
 }
 
+static int dict_fill(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw,
+                     cv_value *out);
+
 NATIVE(b_dict) {
     if (cv_dict_new(T_ANY, T_ANY, out, x->err)) return -1;
+    if (dict_fill(x, a, n, kwn, kwv, nkw, out)) {
+        cv_release(*out);
+        *out = cv_none();
+        return -1;
+    }
+    return 0;
+}
+
+static int dict_fill(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw,
+                     cv_value *out) {
     if (n == 1) {
         cv_value items;
         if (a[0].tag == CV_DICT) {
@@ -2590,6 +2845,8 @@ NATIVE(b_int) {
     else if (a[0].tag == CV_BOOL) *out = cv_int(a[0].u.b);
     else if (a[0].tag == CV_FLOAT) {
         if (!isfinite(a[0].u.f)) return x_error(x, "ValueError: cannot convert float to integer");
+        if (!(a[0].u.f > -9223372036854775808.0 && a[0].u.f < 9223372036854775808.0))
+            return x_error(x, "OverflowError: the integer does not fit in 64 bits (cts exec integers are int64)");
         *out = cv_int((int64_t)a[0].u.f);
     } else return conv_eager(x, "int", a[0], out);
     return 0;
@@ -2681,6 +2938,7 @@ NATIVE(b_min) {
 NATIVE(b_abs) {
     NO_KW();
     if (n != 1) return x_error(x, "TypeError: abs() takes one argument");
+    if (a[0].tag == CV_INT && a[0].u.i == INT64_MIN) return x_error(x, "OverflowError: integer result does not fit in 64 bits");
     if (a[0].tag == CV_INT) *out = cv_int(a[0].u.i < 0 ? -a[0].u.i : a[0].u.i);
     else if (a[0].tag == CV_FLOAT) *out = cv_float(fabs(a[0].u.f));
     else return conv_eager(x, "abs", a[0], out);
@@ -2699,12 +2957,19 @@ NATIVE(b_round) {
     double v = a[0].u.f;
     if (n == 1 || a[1].tag == CV_NONE) { /* half to even, an int */
         if (!isfinite(v)) return x_error(x, "ValueError: cannot convert float to integer");
-        *out = cv_int((int64_t)nearbyint(v));
+        double r = nearbyint(v);
+        if (!(r > -9223372036854775808.0 && r < 9223372036854775808.0))
+            return x_error(x, "OverflowError: the integer does not fit in 64 bits (cts exec integers are int64)");
+        *out = cv_int((int64_t)r);
         return 0;
     }
     if (a[1].tag != CV_INT) return x_error(x, "TypeError: round(): ndigits must be an int");
-    char buf[64];
-    int nd = (int)(a[1].u.i < 0 ? 0 : a[1].u.i > 30 ? 30 : a[1].u.i);
+    if (!isfinite(v) || fabs(v) >= 1e17 || a[1].u.i > 30) { /* nothing to round at that precision */
+        *out = cv_float(v);
+        return 0;
+    }
+    char buf[400];
+    int nd = (int)(a[1].u.i < 0 ? 0 : a[1].u.i);
     snprintf(buf, sizeof buf, "%.*f", nd, v); /* correctly rounded decimal, as Python's */
     *out = cv_float(strtod(buf, NULL));
     return 0;
@@ -3075,6 +3340,62 @@ static int native_module(xstate *x, const char *name, cv_value *out) {
 int x_add_identity_decorator(xstate *x, xns *ns, const char *name);
 int x_add_identity_decorator(xstate *x, xns *ns, const char *name) { return add_native(x, ns, name, b_identity_decorator); }
 
+/* At the end of a run, everything reachable from the modules is emptied
+ * before it is released: that breaks the reference cycles a program builds
+ * (a function and its module, a list holding itself, a module holding its
+ * parent), which counting alone never frees. */
+static void steal_ns(xns *ns, int depth);
+
+static void teardown_clear(cv_value v, int depth) {
+    if (depth > 10000) return; /* deeper structures are left to the counts */
+    if (v.tag == CV_LIST) {
+        cv_list *l = v.u.l;
+        size_t n = l->len;
+        cv_value *it = l->items;
+        l->items = NULL;
+        l->len = l->cap = 0;
+        for (size_t i = 0; i < n; i++) teardown_clear(it[i], depth + 1);
+        for (size_t i = 0; i < n; i++) cv_release(it[i]);
+        free(it);
+    } else if (v.tag == CV_DICT) {
+        cv_dict *d = v.u.d;
+        size_t n = d->len;
+        cv_dict_entry *e = d->entries;
+        free(d->index);
+        d->entries = NULL;
+        d->index = NULL;
+        d->len = d->cap = d->index_cap = 0;
+        for (size_t i = 0; i < n; i++) {
+            teardown_clear(e[i].val, depth + 1);
+            cv_release(e[i].key);
+            cv_release(e[i].val);
+        }
+        free(e);
+    } else if (v.tag == CV_TUPLE) {
+        for (size_t i = 0; i < v.u.tu->len; i++) teardown_clear(v.u.tu->items[i], depth + 1);
+    } else if (v.tag == CV_PY) {
+        xo *o = xo_of(v);
+        steal_ns(&o->ns, depth);
+        steal_ns(&o->params, depth);
+        steal_ns(&o->buffers, depth);
+        steal_ns(&o->modules, depth);
+        if (o->closure) steal_ns(o->closure, depth);
+        cv_value held[3] = {o->self, o->fn, o->scripted};
+        o->self = o->fn = o->scripted = cv_none();
+        for (int i = 0; i < 3; i++) {
+            teardown_clear(held[i], depth + 1);
+            cv_release(held[i]);
+        }
+    }
+}
+
+static void steal_ns(xns *ns, int depth) {
+    xns taken = *ns;
+    xns_init(ns);
+    for (int i = 0; i < taken.n; i++) teardown_clear(taken.vals[i], depth + 1);
+    xns_free(&taken);
+}
+
 /* ---- the program ---- */
 
 int cts_exec_run(const char *path, const char *text, size_t len, FILE *out, int nthreads, cts_err *err) {
@@ -3124,13 +3445,8 @@ int cts_exec_run(const char *path, const char *text, size_t len, FILE *out, int 
 done:
     fflush(out);
     cts_generator_set_current(NULL);
-    /* modules hold the program's objects; release them before the units.
-       Functions and classes refer to their module (their globals): emptying
-       every module's namespace first breaks those cycles. */
-    for (int i = 0; i < x.modules.n; i++) {
-        xo *m = xo_of(x.modules.vals[i]);
-        if (m) xns_free(&m->ns);
-    }
+    /* modules hold the program's objects; release them before the units */
+    for (int i = 0; i < x.modules.n; i++) teardown_clear(x.modules.vals[i], 0);
     xns_free(&x.modules);
     cv_release(x.module_class);
     cv_release(x.tensor_class);

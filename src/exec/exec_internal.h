@@ -71,7 +71,8 @@ struct xo {
     /* XO_FUNC */
     const ast *def;
     xo *globals;              /* the defining module (owned reference) */
-    xo *defined_in;           /* the class whose body defined it (borrowed: the class holds it), or NULL */
+    xo *defined_in;           /* the class whose body defined it (borrowed: the class holds it and clears
+                                 this when it goes), or NULL */
     cv_value *defaults;       /* per parameter; CV_UNINIT when none */
     xns *closure;             /* enclosing function's locals, or NULL (owned) */
     cv_value scripted;        /* its XO_SFN once compiled (owned), else None */

@@ -150,8 +150,9 @@ static void name_value(xtrace *tr, ir_value *v, const char *name, int depth) {
 void x_trace_name_args(xstate *x, const cv_value *args, int nargs) {
     if (!x->trace || !x->locals) return;
     for (int i = 0; i < nargs; i++) {
-        if (args[i].tag == CV_LIST) {
-            x_trace_name_args(x, args[i].u.l->items, (int)args[i].u.l->len);
+        if (args[i].tag == CV_LIST) { /* a list of tensors (one level: lists of lists name nothing) */
+            for (size_t k = 0; k < args[i].u.l->len; k++)
+                if (args[i].u.l->items[k].tag == CV_TENSOR) x_trace_name_args(x, &args[i].u.l->items[k], 1);
             continue;
         }
         if (args[i].tag != CV_TENSOR || !args[i].u.t) continue;
@@ -676,9 +677,11 @@ static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cv_value *s
         }
         cts_type_release(at);
     }
-    for (int i = 0; i < inst->modules.n && !rc; i++)
-        rc = cts_class_add_attr(t->cls, inst->modules.names[i], sub_types[i] ? sub_types[i] : cts_type_optional(T_TENSOR),
-                                false, false);
+    for (int i = 0; i < inst->modules.n && !rc; i++) {
+        cts_type *none_t = sub_types[i] ? NULL : cts_type_optional(T_TENSOR); /* a submodule slot set to None */
+        rc = cts_class_add_attr(t->cls, inst->modules.names[i], sub_types[i] ? sub_types[i] : none_t, false, false);
+        cts_type_release(none_t);
+    }
     (void)subs;
     if (rc) {
         cts_sb_free(&key);

@@ -225,11 +225,11 @@ NATIVE(m_named_buffers) {
     return tensors_of(x, a[0], false, true, *out);
 }
 
-static void set_training(cv_value v, bool mode) {
+static void set_training(cv_value v, bool mode, int depth) {
     xo *m = xo_of(v);
-    if (!m || m->kind != XO_INST) return;
+    if (!m || m->kind != XO_INST || depth > 100) return; /* a module holding itself stops here */
     m->training = mode;
-    for (int i = 0; i < m->modules.n; i++) set_training(m->modules.vals[i], mode);
+    for (int i = 0; i < m->modules.n; i++) set_training(m->modules.vals[i], mode, depth + 1);
 }
 
 NATIVE(m_train) {
@@ -238,7 +238,7 @@ NATIVE(m_train) {
     cv_value mode = n > 1 ? a[1] : cv_bool(true);
     kwarg(kwn, kwv, nkw, "mode", &mode);
     if (mode.tag != CV_BOOL) return x_error(x, "ValueError: training mode is expected to be boolean");
-    set_training(a[0], mode.u.b);
+    set_training(a[0], mode.u.b, 0);
     cv_retain(a[0]);
     *out = a[0];
     return 0;
@@ -250,9 +250,20 @@ NATIVE(m_eval) {
     (void)nkw;
     xo *m = NULL;
     if (self_inst(x, a, n, "eval", &m)) return -1;
-    set_training(a[0], false);
+    set_training(a[0], false, 0);
     cv_retain(a[0]);
     *out = a[0];
+    return 0;
+}
+
+static int apply_rec(xstate *x, cv_value mod, cv_value fn, int depth) {
+    xo *m = xo_of(mod);
+    if (depth > 100) return x_error(x, "RecursionError: module tree too deep (a module that contains itself?)");
+    for (int i = 0; i < m->modules.n; i++)
+        if (xo_is(m->modules.vals[i], XO_INST) && apply_rec(x, m->modules.vals[i], fn, depth + 1)) return -1;
+    cv_value r;
+    if (x_call(x, fn, &mod, 1, NULL, NULL, 0, &r)) return -1;
+    cv_release(r);
     return 0;
 }
 
@@ -263,15 +274,7 @@ NATIVE(m_apply) {
     xo *m = NULL;
     if (self_inst(x, a, n, "apply", &m)) return -1;
     if (n != 2) return x_error(x, "TypeError: apply(fn)");
-    for (int i = 0; i < m->modules.n; i++) {
-        if (!xo_is(m->modules.vals[i], XO_INST)) continue;
-        cv_value args[2] = {m->modules.vals[i], a[1]}, r;
-        if (m_apply(x, args, 2, NULL, NULL, 0, &r)) return -1;
-        cv_release(r);
-    }
-    cv_value r;
-    if (x_call(x, a[1], a, 1, NULL, NULL, 0, &r)) return -1;
-    cv_release(r);
+    if (apply_rec(x, a[0], a[1], 0)) return -1;
     cv_retain(a[0]);
     *out = a[0];
     return 0;

@@ -14,6 +14,7 @@
 #include "exec_internal.h"
 
 static int annot(xstate *x, cv_value v, cts_strbuf *sb);
+static int annot_impl(xstate *x, cv_value v, cts_strbuf *sb);
 
 static int list_annot(xstate *x, const cv_list *l, cts_strbuf *sb) {
     cts_type *e = l->elem;
@@ -44,7 +45,17 @@ static int list_annot(xstate *x, const cv_list *l, cts_strbuf *sb) {
     return 0;
 }
 
+static __thread int annot_depth;
+
 static int annot(xstate *x, cv_value v, cts_strbuf *sb) {
+    if (annot_depth > 100) return x_error(x, "RecursionError: a list or tuple nested too deep (or holding itself)");
+    annot_depth++;
+    int rc = annot_impl(x, v, sb);
+    annot_depth--;
+    return rc;
+}
+
+static int annot_impl(xstate *x, cv_value v, cts_strbuf *sb) {
     switch (v.tag) {
     case CV_NONE: cts_sb_puts(sb, "None"); return 0;
     case CV_BOOL: cts_sb_puts(sb, "bool"); return 0;

@@ -184,6 +184,12 @@ TABLE = [
      "an operator given tensors of the wrong shape", "cts: error: mat1 and mat2 shapes cannot be multiplied (3x4 and 5x6)"),
     ("exec_recursion", ["exec", "{dir}/exec_recursion.py"], [r"RecursionError"],
      "unbounded recursion", "cts: error: RecursionError: maximum recursion depth exceeded:"),
+    ("exec_int_overflow", ["exec", "{dir}/exec_overflow.py"], [r"OverflowError"],
+     "integer arithmetic past 64 bits", "cts: error: OverflowError: integer result does not fit in 64 bits ..."),
+    ("exec_self_list", ["exec", "{dir}/exec_self_list.py"], [r"RecursionError"],
+     "printing a list that holds itself", "cts: error: RecursionError: maximum recursion depth exceeded ..."),
+    ("exec_huge_range", ["exec", "{dir}/exec_big_loop.py"], [r"too large|MemoryError"],
+     "a range or repetition too large to build", "cts: error: range too large for cts exec:"),
     ("exec_trace_non_tensor", ["exec", "{dir}/exec_trace_int.py"], [r"trace", r"tensors"],
      "torch.jit.trace with an int example input",
      "cts: error: torch.jit.trace: argument 'x' has type int; traced inputs are tensors and tuples of tensors:"),
@@ -372,6 +378,9 @@ def generate(d):
     write("exec_shape.py", b"import torch\nprint(torch.mm(torch.rand(3, 4), torch.rand(5, 6)))\n")
     write("exec_recursion.py", b"def f(n):\n    return f(n + 1)\nf(0)\n")
     write("exec_trace_int.py", b"import torch\ndef f(x):\n    return x\ntorch.jit.trace(f, (1,))\n")
+    write("exec_overflow.py", b"x = (-9223372036854775807 - 1) // -1\nprint(x)\n")
+    write("exec_self_list.py", b"a = [1]\na.append(a)\nprint(a == a, a in [a])\nprint(a)\n")
+    write("exec_big_loop.py", b"for i in range(-2 ** 62, 2 ** 62, 3):\n    pass\n")
 
     # central directory lies (offsets within a central directory entry:
     # +20 compressed size, +24 uncompressed size, +28 name length, +42 local
