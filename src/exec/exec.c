@@ -363,7 +363,7 @@ static int repr_impl(xstate *x, cv_value v, cts_strbuf *sb, bool as_str) {
             cts_sb_puts(sb, "None");
             return 0;
         }
-        if (v.u.t->requires_grad) cts_sb_puts(sb, "Parameter containing:\n");
+        if (x_is_parameter(x, v)) cts_sb_puts(sb, "Parameter containing:\n");
         ct_tensor_repr_ex(v.u.t, v.u.t->requires_grad, sb);
         return 0;
     case CV_LIST:
@@ -3172,6 +3172,10 @@ static int deepcopy(xstate *x, cv_value v, int depth, cv_value *out) {
     if (v.tag == CV_TENSOR && v.u.t) {
         if (x_eager(x, "return a0.clone()", &v, 1, out)) return -1;
         out->u.t->requires_grad = v.u.t->requires_grad;
+        if (x_is_parameter(x, v) && x_register_parameter(x, out->u.t)) {
+            cv_release(*out);
+            return -1;
+        }
         return 0;
     }
     if (v.tag == CV_LIST || v.tag == CV_TUPLE) {
@@ -3460,6 +3464,8 @@ done:
     cts_cu_free(x.ecu);
     cts_generator_free(x.gen);
     cts_type_release(x.size_type);
+    for (int i = 0; i < x.nparams; i++) ct_tensor_release(x.params[i]);
+    free(x.params);
     cts_pool_free(x.pool);
     cts_arena_free(&x.arena);
     return rc;

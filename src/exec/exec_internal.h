@@ -127,6 +127,8 @@ struct xstate {
     xmod_rt **rts;            /* every module made or loaded, freed at the end */
     int nrts, cap_rts;
     struct cts_generator *gen;
+    ct_tensor **params;       /* tensors made by nn.Parameter (held): what registers as a parameter */
+    int nparams, cap_params;
     const char *file;         /* the program's path */
     int depth;                /* call depth (recursion limit) */
     const xns *locals;        /* the running Python function's locals (NULL at module level) */
@@ -161,6 +163,8 @@ int x_eager_call(xstate *x, const char *callee, cv_value self, bool method, cons
 int x_run(xstate *x, ir_function *fn, const cv_value *args, int nargs, cv_value *out);
 
 /* exec_nn.c */
+bool x_is_parameter(const xstate *x, cv_value v);
+int x_register_parameter(xstate *x, ct_tensor *t); /* t is an nn.Parameter from now on */
 int x_nn_init(xstate *x);
 int x_module_getattr(xstate *x, xo *inst, const char *name, cv_value *out, bool *found);
 int x_module_setattr(xstate *x, xo *inst, const char *name, cv_value v);

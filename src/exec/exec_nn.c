@@ -12,7 +12,26 @@
     static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, \
                     cv_value *out)
 
-static bool is_param(cv_value v) { return v.tag == CV_TENSOR && v.u.t && v.u.t->requires_grad; }
+bool x_is_parameter(const xstate *x, cv_value v) {
+    if (v.tag != CV_TENSOR || !v.u.t) return false;
+    for (int i = 0; i < x->nparams; i++)
+        if (x->params[i] == v.u.t) return true;
+    return false;
+}
+#define is_param(v) x_is_parameter(x, (v))
+
+int x_register_parameter(xstate *x, ct_tensor *t) {
+    if (x->nparams == x->cap_params) {
+        int nc = x->cap_params ? 2 * x->cap_params : 64;
+        ct_tensor **p = realloc(x->params, (size_t)nc * sizeof *p);
+        if (!p) return cts_err_oom(x->err, "parameter", 0);
+        x->params = p;
+        x->cap_params = nc;
+    }
+    ct_tensor_retain(t);
+    x->params[x->nparams++] = t;
+    return 0;
+}
 static bool is_module(cv_value v) {
     return (xo_is(v, XO_INST) && xo_of(v)->klass->is_module) || xo_is(v, XO_SMOD);
 }
@@ -315,7 +334,10 @@ NATIVE(p_parameter) {
         data = cv_tensor(t);
     }
     data.u.t->requires_grad = rg.tag == CV_BOOL ? rg.u.b : true;
-    if (!data.u.t->requires_grad) data.u.t->requires_grad = true; /* registered as a parameter all the same */
+    if (x_register_parameter(x, data.u.t)) {
+        cv_release(data);
+        return -1;
+    }
     *out = data;
     return 0;
 }

@@ -288,6 +288,18 @@ int x_eager_call(xstate *x, const char *callee, cv_value self, bool method, cons
     cv_value all[64];
     int n = 0;
     if (nargs + nkw + 1 > 64) return x_error(x, "too many arguments");
+    /* factories' requires_grad= (Python's API; TorchScript's schemas lack it): set on the result */
+    for (int i = 0; i < nkw; i++) {
+        if (strcmp(kwn[i], "requires_grad") != 0 || method || kwv[i].tag != CV_BOOL) continue;
+        const char *kn[64];
+        cv_value kv[64];
+        int m = 0;
+        for (int k = 0; k < nkw; k++)
+            if (k != i) kn[m] = kwn[k], kv[m++] = kwv[k];
+        if (x_eager_call(x, callee, self, method, args, nargs, kn, kv, m, out)) return -1;
+        if (out->tag == CV_TENSOR && out->u.t) out->u.t->requires_grad = kwv[i].u.b;
+        return 0;
+    }
     int other = method ? 0 : 1; /* the `other` operand */
     if (x->trace && nargs > other && (args[other].tag == CV_INT || args[other].tag == CV_FLOAT) &&
         wraps_numbers(callee, method)) {
