@@ -2566,7 +2566,6 @@ int x_import(xstate *x, const char *name, cv_value *out) {
 
 /* ---- builtins ---- */
 
-#define NATIVE(name) static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, cv_value *out)
 #define NO_KW()                                                                        \
     do {                                                                               \
         (void)kwv;                                                                     \

@@ -100,6 +100,11 @@ struct xo {
 static inline xo *xo_of(cv_value v) { return v.tag == CV_PY ? (xo *)v.u.py : NULL; }
 static inline bool xo_is(cv_value v, xkind k) { return v.tag == CV_PY && ((xo *)v.u.py)->kind == k; }
 
+/* The signature of a C function the program can call (xnative_fn). */
+#define NATIVE(name)                                                                                          \
+    static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, \
+                    cv_value *out)
+
 /* A new object of kind (one reference, as a cv_value); None on OOM with err set. */
 int xo_new(xstate *x, xkind kind, const char *name, cv_value *out);
 int xo_native_new(xstate *x, const char *name, xnative_fn fn, cv_value self, cv_value *out);

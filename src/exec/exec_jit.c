@@ -28,9 +28,6 @@
 #include "../runtime/interp_trace.h"
 #include "exec_internal.h"
 
-#define NATIVE(name)                                                                                          \
-    static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, \
-                    cv_value *out)
 
 int x_add_identity_decorator(xstate *x, xns *ns, const char *name);
 
@@ -968,29 +965,47 @@ static int bind_schema(xstate *x, ir_function *fn, bool method, cv_value self, c
             all[i] = s->args[i].default_val;
         }
     }
+    for (int k = 0; k < nkw; k++) { /* every keyword names a parameter not given by position */
+        int i = first + nargs;
+        while (i < s->nargs && strcmp(kwn[k], s->args[i].name)) i++;
+        if (i == s->nargs) {
+            for (i = 0; i < first + nargs && strcmp(kwn[k], s->args[i].name); i++) {}
+            return x_error(x, i < first + nargs ? "TypeError: %s() got multiple values for argument '%s'"
+                                                : "TypeError: %s() got an unexpected keyword argument '%s'",
+                           fn->name, kwn[k]);
+        }
+    }
     *nall = s->nargs;
     return 0;
+}
+
+/* Runs a scripted method or function (lowered) on Python arguments; while
+ * tracing, the call is recorded as a call and runs untraced. */
+static int run_script(xstate *x, xo *callee, ir_function *fn, const char *method, cv_value self, const cv_value *args,
+                      int nargs, const char *const *kwn, const cv_value *kwv, int nkw, cv_value *out) {
+    cv_value all[64];
+    int nall = 0;
+    if (fn->schema->nargs > 64) return x_error(x, "too many arguments");
+    if (bind_schema(x, fn, method != NULL, self, args, nargs, kwn, kwv, nkw, all, &nall)) return -1;
+    xtrace *tr = x->trace;
+    x->trace = NULL;
+    cts_call_state cs = {false, NULL};
+    cts_kctx k = {x->err, x->pool, &cs};
+    int rc = cts_run_function(fn, all, nall, out, &k);
+    x->trace = tr;
+    if (!rc && tr) {
+        cv_value me = {CV_PY, {.py = &callee->head}};
+        rc = method ? x_trace_script_call(x, me, method, args, nargs, *out)
+                    : x_trace_script_call(x, me, NULL, all, nall, *out);
+    }
+    return rc;
 }
 
 int x_smod_call(xstate *x, xo *m, const char *method, const cv_value *args, int nargs, const char *const *kwn,
                 const cv_value *kwv, int nkw, cv_value *out) {
     ir_function *fn = obj_method(x, m, method);
     if (!fn) return -1;
-    cv_value all[64];
-    int nall;
-    if (fn->schema->nargs > 64) return x_error(x, "too many arguments");
-    if (bind_schema(x, fn, true, m->obj, args, nargs, kwn, kwv, nkw, all, &nall)) return -1;
-    xtrace *tr = x->trace;
-    x->trace = NULL; /* script code runs untraced */
-    cts_call_state cs = {false, NULL};
-    cts_kctx k = {x->err, x->pool, &cs};
-    int rc = cts_run_function(fn, all, nall, out, &k);
-    x->trace = tr;
-    if (!rc && tr) {
-        cv_value me = {CV_PY, {.py = &m->head}};
-        rc = x_trace_script_call(x, me, method, args, nargs, *out);
-    }
-    return rc;
+    return run_script(x, m, fn, method, m->obj, args, nargs, kwn, kwv, nkw, out);
 }
 
 int x_sfn_getattr(xstate *x, xo *f, const char *name, cv_value *out) {
@@ -1004,21 +1019,7 @@ int x_sfn_getattr(xstate *x, xo *f, const char *name, cv_value *out) {
 int x_sfn_call(xstate *x, xo *f, const cv_value *args, int nargs, const char *const *kwn, const cv_value *kwv, int nkw,
                cv_value *out) {
     if (cts_lower_function(f->scu, f->sfn, x->err)) return -1;
-    cv_value all[64];
-    int nall;
-    if (f->sfn->schema->nargs > 64) return x_error(x, "too many arguments");
-    if (bind_schema(x, f->sfn, false, cv_none(), args, nargs, kwn, kwv, nkw, all, &nall)) return -1;
-    xtrace *tr = x->trace;
-    x->trace = NULL;
-    cts_call_state cs = {false, NULL};
-    cts_kctx k = {x->err, x->pool, &cs};
-    int rc = cts_run_function(f->sfn, all, nall, out, &k);
-    x->trace = tr;
-    if (!rc && tr) {
-        cv_value me = {CV_PY, {.py = &f->head}};
-        rc = x_trace_script_call(x, me, NULL, all, nall, *out);
-    }
-    return rc;
+    return run_script(x, f, f->sfn, NULL, cv_none(), args, nargs, kwn, kwv, nkw, out);
 }
 
 static int sfn_new(xstate *x, ir_function *fn, cts_cu *cu, cv_value *out) {

@@ -8,9 +8,6 @@
 
 #include "exec_internal.h"
 
-#define NATIVE(name)                                                                                          \
-    static int name(xstate *x, const cv_value *a, int n, const char *const *kwn, const cv_value *kwv, int nkw, \
-                    cv_value *out)
 
 bool x_is_parameter(const xstate *x, cv_value v) {
     if (v.tag != CV_TENSOR || !v.u.t) return false;
