@@ -1372,10 +1372,22 @@ static void emit_unrolled_loop(emitter *e, uint32_t start, uint32_t end, loop_bo
     if (!iter->has_static_len) em_error(e, start, end, "Unrolled loop iter should have static length");
     loop_status prev = e->loop;
     e->loop = IN_UNROLLED_LOOP;
+    validate_assign_lhs(e, targets, ntargets, start, end);
+    ast **lhs = targets;
+    if (ntargets > 1) { /* `for a, b in ...`: each item unpacks into the targets, as in emit_loop_common */
+        ast *tl = em_alloc(e, sizeof *tl);
+        tl->kind = A_TUPLE;
+        tl->list = targets;
+        tl->nlist = ntargets;
+        tl->start = start;
+        tl->end = end;
+        lhs = em_alloc(e, sizeof *lhs);
+        lhs[0] = tl;
+    }
     for (int64_t i = 0; i < iter->static_len; i++) {
         ir_value *idx = em_int_const(e, i, start, end);
         sv *item = sv_getitem(e, iter, idx, start, end);
-        emit_exprs_assign(e, targets, ntargets, &item, 1, start, end, 1);
+        emit_exprs_assign(e, lhs, 1, &item, 1, start, end, 1);
         emit_loop_body(e, lb);
     }
     e->loop = prev;
@@ -2416,6 +2428,10 @@ static sv *emit_special_form(emitter *e, const char *form, const ast *n, cts_typ
 static sv *emit_apply(emitter *e, const ast *n, int n_binders, cts_type *hint) {
     sv *callee = em_sugared_expr(e, n->a, 1, NULL);
     if (callee->kind == SV_SPECIAL && strcmp(callee->name, "tensor_cast") == 0) return emit_tensor_cast(e, callee, n);
+    if (callee->kind == SV_SPECIAL && strncmp(callee->name, "cts::mdict_", 11) == 0) {
+        if (n->nlist || n->nlist2) em_error_at(e, n, "ModuleDict.%s() takes no arguments", callee->name + 11);
+        return sv_module_dict_view(e, callee, n->start, n->end);
+    }
     if (callee->kind == SV_SPECIAL) return emit_special_form(e, callee->name, n, hint);
     int na;
     nval *args = emit_args(e, n->list, n->nlist, &na);

@@ -134,6 +134,9 @@ ir_value *nval_value(emitter *e, nval *nv);
 /* ---- sugared values (sugar.c) ---- */
 ir_value *sv_as_value(emitter *e, sv *s, uint32_t start, uint32_t end);
 sv *sv_attr(emitter *e, sv *s, const char *field, uint32_t start, uint32_t end);
+/* ModuleDict.items()/keys()/values() (a "cts::mdict_*" special form): the
+ * unrolled keys, submodules or (key, submodule) pairs */
+sv *sv_module_dict_view(emitter *e, sv *view, uint32_t start, uint32_t end);
 sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs, int n_binders, uint32_t start,
             uint32_t end);
 sv *sv_iter(emitter *e, sv *s, uint32_t start, uint32_t end);

@@ -416,6 +416,14 @@ static sv *simple_attr(emitter *e, sv *s, const char *field, uint32_t start, uin
     if (t->kind == TY_CLASS && t->cls->is_enum) return em_enum_value_attr(e, v, field, start, end);
     if (t->kind == TY_CLASS && t->cls->module_container && strcmp(field, "_modules") == 0)
         return container_tuple(e, s, 1, start, end); /* ModuleList.__len__'s len(self._modules) */
+    if (t->kind == TY_CLASS && t->cls->module_container == 2 &&
+        (strcmp(field, "items") == 0 || strcmp(field, "keys") == 0 || strcmp(field, "values") == 0)) {
+        /* ModuleDict.items() / keys() / values(): unrolled when called (emit_apply) */
+        sv *view = special(e, strcmp(field, "items") == 0 ? "cts::mdict_items"
+                              : strcmp(field, "keys") == 0 ? "cts::mdict_keys" : "cts::mdict_values");
+        view->inner = s;
+        return view;
+    }
     if (t->kind == TY_CLASS) {
         cts_class *c = t->cls;
         if (cts_cu_get_method(e->cu, t, field, e->err)) {
@@ -861,6 +869,11 @@ sv *sv_call(emitter *e, sv *s, nval *args, int nargs, nval *kwargs, int nkwargs,
 }
 
 /* ---- iteration ---- */
+
+sv *sv_module_dict_view(emitter *e, sv *view, uint32_t start, uint32_t end) {
+    const char *w = view->name + 11; /* after "cts::mdict_" */
+    return container_tuple(e, view->inner, strcmp(w, "keys") == 0 ? 0 : strcmp(w, "values") == 0 ? 1 : 2, start, end);
+}
 
 bool sv_should_unroll(const sv *s) {
     if (s->kind == SV_TUPLE_SV) return true;

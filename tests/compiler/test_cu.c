@@ -1,6 +1,7 @@
 /* test_cu.c - compilation units: declaring classes and finding them again.
  *
  * Sources are TorchScript code as archives hold it (code/__torch__/m.py). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,9 +150,28 @@ TEST(test_cu_keyword_expansion_is_a_compile_error) {
     cts_cu_free(cu);
 }
 
+/* An unrolled loop (over a tuple of tuples) with several targets unpacks
+ * each item into them (it read past its one item before). */
+TEST(test_cu_unrolled_loop_with_tuple_targets) {
+    static const char src[] = "def f(x: int) -> int:\n  s = 0\n  for a, b in ((1, 2), (3, 4)):\n    s += a * b + x\n  return s\n";
+    cts_err err = {0};
+    cts_cu *cu = cts_cu_new(NULL, NULL);
+    CHECK(cu != NULL);
+    if (!cu) return;
+    CHECK_EQ_INT(cts_cu_add_source(cu, "__torch__", "m.py", src, sizeof src - 1, &err), 0);
+    ir_function *f = cts_cu_get_function(cu, "__torch__.f", &err);
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_EQ_INT(cts_cu_ensure_compiled(cu, f, &err), 0);
+        if (err.set) fprintf(stderr, "%s\n", err.msg);
+    }
+    cts_cu_free(cu);
+}
+
 int main(void) {
     RUN(test_cu_imaginary_literals_are_complex_constants);
     RUN(test_cu_keyword_expansion_is_a_compile_error);
+    RUN(test_cu_unrolled_loop_with_tuple_targets);
     RUN(test_cu_declares_enum_classes);
     RUN(test_cu_class_outlives_callers_name);
     RUN(test_cu_unknown_class_is_an_error);
