@@ -122,7 +122,6 @@ static void xo_destroy(cv_py *p) {
     cv_release(o->self);
     cv_release(o->fn);
     cv_release(o->obj);
-    if (o->mrt) o->mrt->refs--;
     free(o);
 }
 
@@ -3411,7 +3410,7 @@ int cts_exec_run(const char *path, const char *text, size_t len, FILE *out, int 
     xns_init(&x.modules);
     cts_map_init(&x.eager_cache);
     cts_map_init(&x.type_cache);
-    x.module_class = x.tensor_class = x.exc_classes = cv_none();
+    x.module_class = x.tensor_class = cv_none();
     int rc = -1;
     x.size_type = cts_type_namedtuple("torch.Size", 0, NULL, NULL);
     x.cu = cts_cu_new(NULL, NULL);
@@ -3453,7 +3452,6 @@ done:
     xns_free(&x.modules);
     cv_release(x.module_class);
     cv_release(x.tensor_class);
-    cv_release(x.exc_classes);
     x_jit_free(&x);
     for (size_t i = 0; i < x.eager_cache.cap; i++) free((void *)x.eager_cache.slots[i].key);
     cts_map_free(&x.eager_cache);

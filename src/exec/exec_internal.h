@@ -55,7 +55,6 @@ typedef int (*xnative_fn)(xstate *x, const cv_value *args, int nargs, const char
 
 typedef struct xmod_rt {      /* a cts module sharing the program's unit (or a loaded archive) */
     cts_rt_module *rt;
-    int refs;
 } xmod_rt;
 
 struct xo {
@@ -90,7 +89,7 @@ struct xo {
     cv_value fn;              /* XO_BOUND: the function */
     xnative_fn native;
     /* XO_SMOD */
-    xmod_rt *mrt;             /* shared by the module and its submodule handles */
+    xmod_rt *mrt;             /* shared by the module and its submodule handles (freed at the end of the run) */
     cv_value obj;             /* the cv_object */
     /* XO_SFN */
     ir_function *sfn;
@@ -123,7 +122,6 @@ struct xstate {
     int mangle;               /* next ___torch_mangle_N */
     cv_value module_class;    /* torch.nn.Module */
     cv_value tensor_class;    /* torch.Tensor */
-    cv_value exc_classes;     /* tuple of builtin exception classes */
     cts_type *size_type;      /* the tuple type of torch.Size values (x.size(), x.shape) */
     cts_pool *pool;
     struct xtrace *trace;     /* the eager trace being recorded (exec_jit.c), or NULL */

@@ -364,10 +364,9 @@ int x_trace_script_call(xstate *x, cv_value callee, const char *method, const cv
 }
 
 static int call_forward_eagerly(xstate *x, xo *inst, const cv_value *args, int nargs, cv_value *out) {
-    cv_value self = {CV_PY, {.py = &inst->head}}, fwd;
+    cv_value self = {CV_PY, {.py = &inst->head}};
     cv_value f = x_class_lookup(inst->klass, "forward");
     if (!xo_is(f, XO_FUNC)) return x_error(x, "NotImplementedError: Module [%s] is missing the required \"forward\" function", inst->klass->name);
-    (void)fwd;
     cv_value *all = malloc((size_t)(nargs + 1) * sizeof *all);
     if (!all) return cts_err_oom(x->err, "arguments", 0);
     all[0] = self;
@@ -604,7 +603,7 @@ static int script_instance(xstate *x, xo *inst, int depth, cv_value *out);
 
 /* the class of a module instance: script (methods compiled) or traced
  * (forward given by the trace, no other methods) */
-static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cv_value *subs, cts_type **sub_types) {
+static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cts_type **sub_types) {
     cts_strbuf key;
     cts_sb_init(&key);
     cts_sb_printf(&key, "%p|", (void *)inst->klass);
@@ -679,7 +678,6 @@ static cts_type *instance_class(xstate *x, xo *inst, bool for_trace, cv_value *s
         rc = cts_class_add_attr(t->cls, inst->modules.names[i], sub_types[i] ? sub_types[i] : none_t, false, false);
         cts_type_release(none_t);
     }
-    (void)subs;
     if (rc) {
         cts_sb_free(&key);
         if (!x->err->set) cts_err_oom(x->err, "class", 0);
@@ -753,7 +751,7 @@ static int script_instance(xstate *x, xo *inst, int depth, cv_value *out) {
         }
         if (!rc && subs[i].tag == CV_OBJECT) types[i] = subs[i].u.o->type;
     }
-    cts_type *t = rc ? NULL : instance_class(x, inst, false, subs, types);
+    cts_type *t = rc ? NULL : instance_class(x, inst, false, types);
     if (!t) rc = -1;
     if (!rc) rc = fill_object(x, inst, t, subs, false, out);
     for (int i = 0; subs && i < n; i++) cv_release(subs[i]);
@@ -821,7 +819,6 @@ static int smod_of_obj(xstate *x, xmod_rt *mrt, cv_value obj, cv_value *out) {
     if (xo_new(x, XO_SMOD, obj.u.o->type->cls->qualname, out)) return -1;
     xo *m = xo_of(*out);
     m->mrt = mrt;
-    mrt->refs++;
     cv_retain(obj);
     m->obj = obj;
     return 0;
@@ -1134,7 +1131,7 @@ static int build_traced(xstate *x, tsession *s, xo *inst, int depth, cv_value *o
         else subs[i] = cv_none();
         if (!rc && subs[i].tag == CV_OBJECT) types[i] = subs[i].u.o->type;
     }
-    cts_type *t = rc ? NULL : instance_class(x, inst, true, subs, types);
+    cts_type *t = rc ? NULL : instance_class(x, inst, true, types);
     if (!t) rc = -1;
     td = traced_of(x, s, inst);
     if (!rc) rc = fill_object(x, inst, t, subs, true, out);
