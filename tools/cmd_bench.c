@@ -61,10 +61,13 @@ int cmd_bench(int argc, char **argv) {
     const char *model = NULL, *method = "forward", *args_path = NULL;
     long threads = 0, runs = 10, warmup = 1;
     int json = 0;
+    cts_load_mode mode = CTS_LOAD_RUN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0) {
             json = 1;
+        } else if (strcmp(a, "--no-optimize") == 0) {
+            mode = CTS_LOAD_RUN_UNOPTIMIZED;
         } else if (strcmp(a, "--method") == 0 || strcmp(a, "--args") == 0 || strcmp(a, "--threads") == 0 ||
                    strcmp(a, "--runs") == 0 || strcmp(a, "--warmup") == 0) {
             if (i + 1 >= argc) return cli_usage_error("option %s needs a value", a);
@@ -103,7 +106,7 @@ int cmd_bench(int argc, char **argv) {
     }
 
     double t0 = now_ms();
-    cts_rt_module *m = cts_rt_load(model, CTS_LOAD_RUN, &err);
+    cts_rt_module *m = cts_rt_load(model, mode, &err);
     double load_ms = now_ms() - t0;
     if (!m) {
         cv_release(args);

@@ -8,9 +8,12 @@
 #include "../src/compiler/printer.h"
 #include "cli.h"
 
-static int parse_model_args(int argc, char **argv, const char **model, const char **method) {
+/* optimized: where the command takes --optimized, else NULL */
+static int parse_model_args(int argc, char **argv, const char **model, const char **method, bool *optimized) {
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--method") == 0) {
+        if (optimized && strcmp(argv[i], "--optimized") == 0) {
+            *optimized = true;
+        } else if (strcmp(argv[i], "--method") == 0) {
             if (i + 1 >= argc) return cli_usage_error("option --method needs a value");
             *method = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -25,21 +28,40 @@ static int parse_model_args(int argc, char **argv, const char **model, const cha
     return 0;
 }
 
+/* `cts graph M.pt [--optimized]`: the method's graph as loaded, or the
+ * execution copy the passes make of it (runtime/optimize.c). */
 int cmd_graph(int argc, char **argv) {
     const char *model = NULL, *method = "forward";
-    int u = parse_model_args(argc, argv, &model, &method);
+    bool optimized = false;
+    int u = parse_model_args(argc, argv, &model, &method, &optimized);
     if (u) return u;
     cts_err err = {0};
-    cts_rt_module *m = cts_rt_load(model, CTS_LOAD_INSPECT, &err);
+    cts_rt_module *m = cts_rt_load(model, optimized ? CTS_LOAD_RUN_UNOPTIMIZED : CTS_LOAD_INSPECT, &err);
     if (!m) return cli_fail(&err);
     ir_function *f = cts_rt_method(m, method, &err);
     if (!f || cts_cu_ensure_compiled(m->cu, f, &err)) {
         cts_rt_free(m);
         return cli_fail(&err);
     }
+    ir_graph *g = f->graph, *copy = NULL;
+    if (optimized) {
+        copy = ir_graph_new();
+        if (!copy) {
+            cts_rt_free(m);
+            return cli_fail(&err);
+        }
+        ir_block_clone_from(copy->block, f->graph->block);
+        if (cts_rt_optimize_graph(copy, m->cu, f, m->root, &err)) {
+            ir_graph_free(copy);
+            cts_rt_free(m);
+            return cli_fail(&err);
+        }
+        g = copy;
+    }
     cts_strbuf sb;
     cts_sb_init(&sb);
-    ir_print_graph(f->graph, &sb, false);
+    ir_print_graph(g, &sb, false);
+    ir_graph_free(copy);
     fputs(cts_sb_str(&sb), stdout);
     cts_sb_free(&sb);
     cts_rt_free(m);
@@ -48,7 +70,7 @@ int cmd_graph(int argc, char **argv) {
 
 int cmd_code(int argc, char **argv) {
     const char *model = NULL, *method = "forward";
-    int u = parse_model_args(argc, argv, &model, &method);
+    int u = parse_model_args(argc, argv, &model, &method, NULL);
     if (u) return u;
     cts_err err = {0};
     cts_rt_module *m = cts_rt_load(model, CTS_LOAD_INSPECT, &err);
@@ -135,7 +157,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *c
 
 int cmd_info(int argc, char **argv) {
     const char *model = NULL, *method = "forward";
-    int u = parse_model_args(argc, argv, &model, &method);
+    int u = parse_model_args(argc, argv, &model, &method, NULL);
     if (u) return u;
     cts_err err = {0};
     cts_rt_module *m = cts_rt_load(model, CTS_LOAD_INSPECT, &err);

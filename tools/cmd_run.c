@@ -10,9 +10,12 @@
 int cmd_run(int argc, char **argv) {
     const char *model = NULL, *method = "forward", *args_path = NULL, *out_path = NULL;
     int threads = 0;
+    cts_load_mode mode = CTS_LOAD_RUN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--method") == 0 || strcmp(a, "--args") == 0 || strcmp(a, "--output") == 0 ||
+        if (strcmp(a, "--no-optimize") == 0) {
+            mode = CTS_LOAD_RUN_UNOPTIMIZED;
+        } else if (strcmp(a, "--method") == 0 || strcmp(a, "--args") == 0 || strcmp(a, "--output") == 0 ||
             strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc) return cli_usage_error("option %s needs a value", a);
             const char *v = argv[++i];
@@ -51,7 +54,7 @@ int cmd_run(int argc, char **argv) {
         argv_vals = &args;
         nargs = 1;
     }
-    cts_rt_module *m = cts_rt_load(model, CTS_LOAD_RUN, &err);
+    cts_rt_module *m = cts_rt_load(model, mode, &err);
     if (!m) {
         cv_release(args);
         return cli_fail(&err);

@@ -38,7 +38,7 @@ int cmd_trace(int argc, char **argv) {
         vals = args.u.tu->items;
         nargs = (int)args.u.tu->len;
     }
-    cts_rt_module *m = cts_rt_load(model, CTS_LOAD_RUN, &err);
+    cts_rt_module *m = cts_rt_load(model, CTS_LOAD_RUN_UNOPTIMIZED, &err);
     cts_rt_module *t = m ? cts_rt_trace(m, method, vals, nargs, NULL, &err) : NULL;
     int rc = 0;
     if (!t) {

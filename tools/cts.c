@@ -10,9 +10,10 @@ static const char USAGE[] =
     "usage: cts <command> [arguments]\n"
     "\n"
     "commands:\n"
-    "  run MODEL.pt [--method NAME] [--args ARGS.pt] [--output OUT.pt] [--threads N]\n"
+    "  run MODEL.pt [--method NAME] [--args ARGS.pt] [--output OUT.pt] [--threads N] [--no-optimize]\n"
     "                      call a method (default forward) and print the result\n"
-    "  graph MODEL.pt [--method NAME]   print the method's graph (PyTorch's .graph format)\n"
+    "  graph MODEL.pt [--method NAME] [--optimized]\n"
+    "                      print the method's graph (PyTorch's .graph format); --optimized: the copy cts runs\n"
     "  code MODEL.pt [--method NAME]    print the method's code (PyTorch's .code format)\n"
     "  info MODEL.pt                    module tree, parameters, version, operators used\n"
     "  script FILE.py [--graph NAME] [--run NAME [--args ARGS.pt] [--output OUT.pt] [--no-print-result]]\n"
@@ -22,8 +23,9 @@ static const char USAGE[] =
     "                      run the method on the inputs, record what runs (as torch.jit.trace), print the graph\n"
     "  exec FILE.py [--threads N]       run a Python program of the TorchScript tutorial (torch.jit.trace/script/save/load)\n"
     "  ops                              list the operators cts implements\n"
-    "  bench MODEL.pt [--args ARGS.pt] [--threads N] [--runs N] [--warmup N] [--json]\n"
+    "  bench MODEL.pt [--args ARGS.pt] [--threads N] [--runs N] [--warmup N] [--json] [--no-optimize]\n"
     "                      load time, first-call and median/min/max latency, peak RSS\n"
+    "                      (--no-optimize: run the methods as loaded, without cts's passes)\n"
     "  help                             this text\n";
 
 int cli_fail(const cts_err *err) {

@@ -1372,7 +1372,7 @@ NATIVE(j_load) {
     (void)kwv;
     if (n < 1 || a[0].tag != CV_STR) return x_error(x, "TypeError: torch.jit.load(f) expects a file name");
     (void)nkw;
-    cts_rt_module *rt = cts_rt_load(a[0].u.s->data, CTS_LOAD_RUN, x->err);
+    cts_rt_module *rt = cts_rt_load(a[0].u.s->data, CTS_LOAD_RUN_UNOPTIMIZED, x->err);
     if (!rt) return -1;
     xmod_rt *mrt = new_mrt(x, rt);
     if (!mrt) {

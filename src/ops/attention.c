@@ -159,7 +159,11 @@ static int gemm_wt(cts_kctx *k, cts_pool *pool, cts_err *err, int64_t M, int64_t
     g.C = C;
     g.ldc = ldc > 0 ? ldc : 1;
     g.bias_n = bias;
-    g.relu = relu;
+    if (relu) {
+        g.clamp = true;
+        g.clamp_lo = 0.0f;
+        g.clamp_hi = INFINITY;
+    }
     return cts_sgemm(&g, pool, err);
 }
 

@@ -19,6 +19,7 @@
  *   - transposed: GEMM into columns + col2im.
  * Other dtypes (float64, integers, bfloat16) use a direct reference loop
  * accumulating in double or wrapping int64. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,18 @@ typedef struct conv_params {
     int64_t groups;
     bool transposed;
     bool bias_any_dtype;            /* 1-D convolutions convert the bias (PyTorch 1.13 quirk) */
+    struct conv_fuse *fuse;         /* cts::conv_act's epilogue, or NULL */
 } conv_params;
+
+/* cts::conv_act's epilogue as the call asks for it: conv_run applies it in
+ * the kernels when it can (float32, not transposed, a residual of the
+ * output's shape, contiguous, float32) and says so in `applied`; the
+ * caller does it with separate ops otherwise. */
+typedef struct conv_fuse {
+    const ct_tensor *res; /* NULL: none */
+    float lo, hi;
+    bool applied;
+} conv_fuse;
 
 /* expand_param_if_needed */
 static int expand_param(cts_kctx *k, const ilist *l, const char *name, int dim, int64_t *out) {
@@ -371,6 +383,7 @@ typedef struct dw_job {
     const float *x, *w, *bias;
     float *y;
     dw_row_fn row;
+    const conv_epi *epi; /* NULL: none */
 } dw_job;
 
 #define DW_MAX_KH 64
@@ -383,6 +396,7 @@ static void dw_plane(void *ctx, int64_t task, int thread) {
     int64_t c = task % p->C;
     const float *x = j->x + task * p->H * p->W;
     float *y = j->y + task * p->OH * p->OW;
+    const float *res = j->epi && j->epi->res ? j->epi->res + task * p->OH * p->OW : NULL;
     /* columns where every tap is inside the row */
     int64_t lo = 0, hi = p->OW;
     for (int64_t kj = 0; kj < p->kw; kj++) {
@@ -400,13 +414,17 @@ static void dw_plane(void *ctx, int64_t task, int thread) {
             int64_t ih = oh * p->sh - p->ph + ki * p->dh;
             rows[ki] = ih >= 0 && ih < p->H ? x + ih * p->W : NULL;
         }
-        j->row(&r, y + oh * p->OW, p->OW, lo, hi);
+        float *yr = y + oh * p->OW;
+        j->row(&r, yr, p->OW, lo, hi);
+        if (j->epi)
+            for (int64_t ow = 0; ow < p->OW; ow++)
+                yr[ow] = conv_epi_apply(j->epi, yr[ow], res ? res + oh * p->OW + ow : NULL);
     }
 }
 
 static void conv_depthwise(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
-                           float *y) {
-    dw_job j = {p, x, w, bias, y, pick_dw_row()};
+                           const conv_epi *epi, float *y) {
+    dw_job j = {p, x, w, bias, y, pick_dw_row(), epi};
     double flops = 2.0 * (double)(p->N * p->C) * (double)(p->OH * p->OW) * (double)(p->kh * p->kw);
     cts_pool *pool = flops < CTS_POOL_MIN_FLOPS ? NULL : k->pool;
     cts_pool_parallel_for(pool, p->N * p->C, dw_plane, &j);
@@ -452,11 +470,21 @@ static void im2col_row(void *ctx, int64_t r, int thread) {
 #define COLS_BUDGET (4 << 20) /* floats in the im2col buffer (16 MB) */
 
 static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
-                            float *y) {
+                            const conv_epi *epi, float *y) {
     int64_t Cg = p->C / p->G, Kg = p->K / p->G;
     int64_t Kd = Cg * p->kh * p->kw, OHW = p->OH * p->OW, HW = p->H * p->W;
     bool pointwise = p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->ph == 0 && p->pw == 0;
     cts_sgemm_args g = CTS_SGEMM_ARGS_INIT;
+    if (epi) {
+        /* the residual is C's starting value; the clamp is the GEMM's */
+        if (epi->res) {
+            memcpy(y, epi->res, sizeof(float) * (size_t)(p->N * p->K * OHW));
+            g.beta = 1.0f;
+        }
+        g.clamp = true;
+        g.clamp_lo = epi->lo;
+        g.clamp_hi = epi->hi;
+    }
     g.M = Kg;
     g.K = Kd;
     g.lda = Kd;
@@ -637,7 +665,7 @@ static void conv_reference(const conv_prob *p, bool transposed, ct_dtype dt, con
  * weights, or now for one), or a packing made for this call alone (a
  * weight computed at run time). */
 static int conv_direct(cts_kctx *k, const conv_prob *p, const ct_tensor *w, const float *x, const float *bias,
-                       float *y) {
+                       const conv_epi *epi, float *y) {
     const cts_conv_packed *pk = cts_conv_cached_weight(w, p->G, w->storage->weight);
     cts_conv_packed *own = NULL;
     if (!pk) {
@@ -645,9 +673,18 @@ static int conv_direct(cts_kctx *k, const conv_prob *p, const ct_tensor *w, cons
         if (!own) return -1;
         pk = own;
     }
-    int rc = cts_conv_direct(p, pk, x, bias, y, k->pool, k->err);
+    int rc = cts_conv_direct(p, pk, x, bias, epi, y, k->pool, k->err);
     cts_conv_packed_free(own);
     return rc;
+}
+
+/* Whether a residual (NULL: none) can be read in the kernels for an
+ * output ys (the 2-D view of a dim-D convolution's output). */
+static bool fuse_fits(const ct_tensor *r, const int64_t ys[4], int dim) {
+    if (!r) return true;
+    if (r->dtype != CT_FLOAT32 || !ct_is_contiguous(r)) return false;
+    if (dim == 1) return r->ndim == 3 && ys[2] == 1 && r->sizes[0] == ys[0] && r->sizes[1] == ys[1] && r->sizes[2] == ys[3];
+    return r->ndim == 4 && !memcmp(r->sizes, ys, 4 * sizeof *ys);
 }
 
 /* Runs a checked 2-D problem: x [N,C,H,W], w [K,C/G,kh,kw] (transposed:
@@ -697,10 +734,18 @@ static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *b
     if (dt == CT_FLOAT32) {
         const float *xf = ct_data(x), *wf = ct_data(w), *bf = (const float *)bp;
         float *yf = ct_data(y);
+        conv_epi e, *epi = NULL;
+        if (cp->fuse && !cp->transposed && fuse_fits(cp->fuse->res, ys, cp->dim)) {
+            e.res = cp->fuse->res ? ct_data(cp->fuse->res) : NULL;
+            e.lo = cp->fuse->lo;
+            e.hi = cp->fuse->hi;
+            epi = &e;
+            cp->fuse->applied = true;
+        }
         if (cp->transposed) rc = conv_transposed_f32(k, &p, xf, wf, bf, yf);
-        else if (p.G == p.C && p.K == p.C && p.G > 1 && p.kh <= DW_MAX_KH) conv_depthwise(k, &p, xf, wf, bf, yf);
-        else if (cts_conv_direct_suits(p.K, p.C / p.G, p.kh, p.kw, p.G)) rc = conv_direct(k, &p, w, xf, bf, yf);
-        else rc = conv_im2col_gemm(k, &p, xf, wf, bf, yf);
+        else if (p.G == p.C && p.K == p.C && p.G > 1 && p.kh <= DW_MAX_KH) conv_depthwise(k, &p, xf, wf, bf, epi, yf);
+        else if (cts_conv_direct_suits(p.K, p.C / p.G, p.kh, p.kw, p.G)) rc = conv_direct(k, &p, w, xf, bf, epi, yf);
+        else rc = conv_im2col_gemm(k, &p, xf, wf, bf, epi, yf);
     } else {
         void *acc = calloc((size_t)ny, 8);
         if (!acc) {
@@ -722,7 +767,7 @@ static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *b
 static ct_tensor *convolution_impl(cts_kctx *k, ct_tensor *input, ct_tensor *weight, ct_tensor *bias,
                                    const ilist *stride, const ilist *padding, const ilist *dilation, bool transposed,
                                    const ilist *output_padding, int64_t groups, bool bias_any_dtype,
-                                   const int64_t *pad_end /* NULL: symmetric */) {
+                                   const int64_t *pad_end /* NULL: symmetric */, conv_fuse *fuse) {
     int kdim = weight->ndim;
     int dim = kdim - 2;
     if (dim <= 0) {
@@ -743,6 +788,7 @@ static ct_tensor *convolution_impl(cts_kctx *k, ct_tensor *input, ct_tensor *wei
     cp.groups = groups;
     cp.transposed = transposed;
     cp.bias_any_dtype = bias_any_dtype;
+    cp.fuse = fuse;
     if (expand_param(k, stride, "stride", dim, cp.stride) || expand_param(k, padding, "padding", dim, cp.pad) ||
         expand_param(k, dilation, "dilation", dim, cp.dil) ||
         expand_param(k, output_padding, "output_padding", dim, cp.out_pad))
@@ -911,7 +957,7 @@ static ct_tensor *conv_same(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *
         pl.v[i] = total / 2;
         pr[i] = total - pl.v[i];
     }
-    return convolution_impl(k, x, w, bias, stride, &pl, dilation, false, &op, groups, bias_any, pr);
+    return convolution_impl(k, x, w, bias, stride, &pl, dilation, false, &op, groups, bias_any, pr, NULL);
 }
 
 /* aten::_convolution_mode(input, weight, bias, stride, str padding, dilation, groups) */
@@ -921,7 +967,7 @@ static ct_tensor *conv_mode(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *
     if (!strcmp(padding, "same")) return conv_same(k, x, w, bias, stride, dilation, groups, bias_any);
     if (!strcmp(padding, "valid")) {
         ilist z = {1, {0}};
-        return convolution_impl(k, x, w, bias, stride, &z, dilation, false, &z, groups, bias_any, NULL);
+        return convolution_impl(k, x, w, bias, stride, &z, dilation, false, &z, groups, bias_any, NULL, NULL);
     }
     cts_err_set(k->err, "Invalid padding string: '%s'", padding);
     return NULL;
@@ -945,7 +991,7 @@ static int k_convolution(cts_kctx *k, const cv_value *args, int nargs, cv_value 
         arg_bool(k, args, 6, op, "transposed", &tr) || arg_ilist(k, args, 7, op, "output_padding", &o) ||
         arg_int(k, args, 8, op, "groups", &g))
         return -1;
-    ct_tensor *y = convolution_impl(k, x, w, b, &s, &p, &d, tr, &o, g, w->ndim == 3, NULL);
+    ct_tensor *y = convolution_impl(k, x, w, b, &s, &p, &d, tr, &o, g, w->ndim == 3, NULL, NULL);
     return finish(k, y, true, outs);
 }
 
@@ -966,7 +1012,7 @@ static int conv_nd(cts_kctx *k, const cv_value *args, int nsp, const char *fname
         ilist p, o = {1, {0}};
         if (arg_ilistn(k, args, 4, fname, "padding", nsp, &p) || batchify(k, x, nsp, fname, &xb, &batched))
             return -1;
-        y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL);
+        y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL, NULL);
     }
     ct_tensor_release(xb);
     return finish(k, y, batched, outs);
@@ -996,6 +1042,59 @@ static int k_convolution_mode(cts_kctx *k, const cv_value *args, int nargs, cv_v
     return finish(k, conv_mode(k, x, w, b, &s, args[4].u.s->data, &d, g), true, outs);
 }
 
+/* An op of the table run on y in place (the epilogue's fallback). */
+static int run_inplace(cts_kctx *k, const char *key, const cv_value *args, int nargs) {
+    cts_kernel_fn fn = cts_op_find_kernel(key, NULL);
+    if (!fn) return cts_err_set(k->err, "conv_act: %s has no kernel", key);
+    cv_value out;
+    if (fn(k, args, nargs, &out)) return -1;
+    cv_release(out);
+    return 0;
+}
+
+/* cts::conv_act(input, weight, bias, stride, padding, dilation, groups,
+ * unbatched, residual, min, max) (passes/fuse_conv.c): a convolution (as
+ * conv1d/conv2d when `unbatched` inputs are allowed, as _convolution
+ * otherwise), then residual added in place (add_) and the result clamped to
+ * [min, max]: in the kernels' epilogue when conv_run can, with add_ and
+ * clamp_ themselves otherwise. */
+static int k_conv_act(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
+    (void)nargs;
+    const char *op = "conv_act";
+    ct_tensor *x = NULL, *w = NULL, *b = NULL, *r = NULL, *xb = NULL;
+    ilist s, p, d, o = {1, {0}};
+    int64_t g = 1;
+    bool unbatched = false, batched = true;
+    if (arg_tensor(k, args, 0, op, "input", &x) || arg_tensor(k, args, 1, op, "weight", &w) ||
+        arg_opt_tensor(k, args, 2, op, "bias", &b) || arg_ilist(k, args, 3, op, "stride", &s) ||
+        arg_ilist(k, args, 4, op, "padding", &p) || arg_ilist(k, args, 5, op, "dilation", &d) ||
+        arg_int(k, args, 6, op, "groups", &g) || arg_bool(k, args, 7, op, "unbatched", &unbatched) ||
+        arg_opt_tensor(k, args, 8, op, "residual", &r))
+        return -1;
+    if (args[9].tag != CV_FLOAT || args[10].tag != CV_FLOAT) return cts_err_set(k->err, "conv_act: min and max must be floats");
+    static const char *const names[] = {"conv1d", "conv2d", "conv3d"};
+    int nsp = w->ndim - 2;
+    if (unbatched && nsp >= 1 && nsp <= 3) {
+        if (batchify(k, x, nsp, names[nsp - 1], &xb, &batched)) return -1;
+    } else {
+        ct_tensor_retain(x);
+        xb = x;
+    }
+    conv_fuse f = {r, (float)args[9].u.f, (float)args[10].u.f, false};
+    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL, &f);
+    ct_tensor_release(xb);
+    if (finish(k, y, batched, outs)) return -1;
+    if (f.applied) return 0;
+    cv_value add[3] = {outs[0], r ? cv_tensor(r) : cv_none(), cv_int(1)};
+    cv_value clamp[3] = {outs[0], isinf(args[9].u.f) ? cv_none() : args[9], isinf(args[10].u.f) ? cv_none() : args[10]};
+    if ((r && run_inplace(k, "aten::add_.Tensor", add, 3)) ||
+        ((clamp[1].tag != CV_NONE || clamp[2].tag != CV_NONE) && run_inplace(k, "aten::clamp_", clamp, 3))) {
+        cv_release(outs[0]);
+        return -1;
+    }
+    return 0;
+}
+
 /* conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation) */
 static int conv_transpose_nd(cts_kctx *k, const cv_value *args, int nsp, const char *fname, cv_value *outs) {
     ct_tensor *x = NULL, *w = NULL, *b = NULL, *xb = NULL;
@@ -1009,7 +1108,7 @@ static int conv_transpose_nd(cts_kctx *k, const cv_value *args, int nsp, const c
         arg_ilistn(k, args, 7, fname, "dilation", nsp, &d))
         return -1;
     if (batchify(k, x, nsp, fname, &xb, &batched)) return -1;
-    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, true, &o, g, false, NULL);
+    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, true, &o, g, false, NULL, NULL);
     ct_tensor_release(xb);
     return finish(k, y, batched, outs);
 }
@@ -1064,10 +1163,17 @@ const cts_op_def cts_ops_conv[] = {
 /* clang-format on */
 const int cts_ops_conv_count = (int)(sizeof cts_ops_conv / sizeof *cts_ops_conv);
 
+/* cts's own fused ops (not PyTorch's: made by passes/, never by the compiler). */
+const cts_op_def cts_ops_conv_fused[] = {
+    {"cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups, bool unbatched, Tensor? residual, float min, float max) -> Tensor", k_conv_act},
+};
+const int cts_ops_conv_fused_count = (int)(sizeof cts_ops_conv_fused / sizeof *cts_ops_conv_fused);
+
 const cts_prepack_def cts_prepack_conv[] = {
     {k_convolution, prepack_convolution},
     {k_convolution_mode, prepack_conv_nd},
     {k_conv1d, prepack_conv_nd},
     {k_conv2d, prepack_conv_nd},
+    {k_conv_act, prepack_conv_nd},
 };
 const int cts_prepack_conv_count = (int)(sizeof cts_prepack_conv / sizeof *cts_prepack_conv);

@@ -268,6 +268,8 @@ typedef struct dconv_job {
     const int64_t *toff;
     int64_t taps, run; /* tap offsets, channels (floats) read at each tap */
     const float *bias;
+    const conv_epi *epi; /* NULL: none */
+    const float *res;    /* this image's residual, or NULL */
     float *y;        /* this image, NCHW */
 } dconv_job;
 
@@ -355,16 +357,21 @@ static void dconv_chunk(void *ctx, int64_t task, int thread) {
     for (int64_t jj = 0; jj < nj; jj++) {
         float b = j->bias ? j->bias[oc0 + jj] : 0.0f;
         float *yo = j->y + (oc0 + jj) * OHW + qa;
+        const float *ro = j->res ? j->res + (oc0 + jj) * OHW + qa : NULL;
         for (int ti = 0; ti < ntile; ti++, yo += MR) {
             int mr = (int)min64(MR, q1 - qa - ti * MR);
             const float *a = acc[ti] + jj;
-            for (int r = 0; r < mr; r++) yo[r] = a[r * NR] + b;
+            if (!j->epi) {
+                for (int r = 0; r < mr; r++) yo[r] = a[r * NR] + b;
+                continue;
+            }
+            for (int r = 0; r < mr; r++) yo[r] = conv_epi_apply(j->epi, a[r * NR] + b, ro ? ro + ti * MR + r : NULL);
         }
     }
 }
 
-int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *x, const float *bias, float *y,
-                    cts_pool *pool, cts_err *err) {
+int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *x, const float *bias,
+                    const conv_epi *epi, float *y, cts_pool *pool, cts_err *err) {
     if (!pk || pk->K != p->K || pk->G != p->G || pk->Cg * p->G != p->C || pk->kh != p->kh || pk->kw != p->kw)
         return cts_err_set(err, "direct convolution: the packed weight does not match the problem");
     cts_gemm_kernel kind = pk->kind;
@@ -395,8 +402,9 @@ int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *
     double flops = 2.0 * (double)(p->K * p->OH * p->OW) * (double)(pk->Cg * taps);
     cts_pool *tp = flops < CTS_POOL_MIN_FLOPS ? NULL : pool;
     for (int64_t n = 0; n < p->N; n++) {
+        int64_t ny = n * p->K * p->OH * p->OW;
         dconv_job j = {p,    pk,   tile, x + n * p->C * p->H * p->W, xp, Hp, Wp, toff, ntoff,
-                       run,  bias, y + n * p->K * p->OH * p->OW};
+                       run,  bias, epi,  epi && epi->res ? epi->res + ny : NULL,   y + ny};
         cts_pool_parallel_for(nxp < 65536 ? NULL : tp, Hp, pad_row, &j);
         int64_t nchunk = (p->OH * p->OW + pk->mr * DC_CHUNK - 1) / (pk->mr * DC_CHUNK);
         cts_pool_parallel_for(tp, p->G * pk->KB * nchunk, dconv_chunk, &j);

@@ -59,10 +59,26 @@ const cts_conv_packed *cts_conv_cached_weight(const ct_tensor *w, int64_t G, boo
 /* Packings made by cts_conv_cached_weight in this process (for tests). */
 int64_t cts_conv_cache_packings(void);
 
-/* y [N, K, OH, OW] = conv(x [N, C, H, W], packed weight) + bias (NULL: none),
- * all contiguous.  p must match the packing (K, C/G, kh, kw, G).  Returns
+/* What is done to each output as it is written (cts::conv_act): the
+ * residual (NULL: none; y's shape, contiguous) is added after the bias,
+ * then the value is clamped to [lo, hi] (NaN stays NaN). */
+typedef struct conv_epi {
+    const float *res;
+    float lo, hi;
+} conv_epi;
+
+/* One output value through the epilogue (res: its residual, or NULL). */
+static inline float conv_epi_apply(const conv_epi *e, float v, const float *res) {
+    if (res) v += *res;
+    if (v < e->lo) v = e->lo;
+    if (v > e->hi) v = e->hi;
+    return v;
+}
+
+/* y [N, K, OH, OW] = epilogue(conv(x [N, C, H, W], packed weight) + bias),
+ * bias and epi NULL for none, all contiguous.  p must match the packing (K, C/G, kh, kw, G).  Returns
  * -1 with err on out of memory or a mismatched packing. */
-int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *x, const float *bias, float *y,
-                    cts_pool *pool, cts_err *err);
+int cts_conv_direct(const conv_prob *p, const cts_conv_packed *pk, const float *x, const float *bias,
+                    const conv_epi *epi, float *y, cts_pool *pool, cts_err *err);
 
 #endif

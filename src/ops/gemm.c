@@ -57,7 +57,8 @@ typedef struct gemm_epi {
     float alpha, beta;
     const float *bias_n; /* at the tile's first column, or NULL */
     const float *bias_m; /* at the tile's first row, or NULL */
-    bool first, last, relu;
+    bool first, last, clamp;
+    float lo, hi;
 } gemm_epi;
 
 /* a: a packed A panel (ars == 0: a[k*MR + r]) or A read in place
@@ -104,7 +105,10 @@ static void epi_store_scalar(int mr, int nr, const float *t, int64_t ldt, float 
             if (e->last) {
                 if (e->bias_n) x += e->bias_n[j];
                 if (e->bias_m) x += e->bias_m[r];
-                if (e->relu && x < 0.0f) x = 0.0f; /* NaN stays NaN, as torch.relu */
+                if (e->clamp) { /* NaN stays NaN, as torch.clamp */
+                    if (x < e->lo) x = e->lo;
+                    if (x > e->hi) x = e->hi;
+                }
             }
             cr[j] = x;
         }
@@ -153,7 +157,7 @@ static void scalar_kernel(int mr, int nr, int64_t kc, const float *a, int64_t ar
         if (e->last) {                                                                    \
             if (e->bias_n) x = V_ADD(x, V_LOAD(e->bias_n + (v) * V_W));                   \
             if (e->bias_m) x = V_ADD(x, V_SET1(e->bias_m[r]));                            \
-            if (e->relu) x = V_MAX(V_ZERO(), x); /* max(0, NaN) = NaN */                  \
+            if (e->clamp) x = V_MIN(V_SET1(e->hi), V_MAX(V_SET1(e->lo), x)); /* NaN stays */ \
         }                                                                                 \
         V_STORE(cp, x);                                                                   \
     }
@@ -435,7 +439,9 @@ static void gemm_block(const gemm_cfg *cf, const cts_sgemm_args *g, const float 
     gemm_epi e;
     e.alpha = g->alpha;
     e.beta = g->beta;
-    e.relu = g->relu;
+    e.clamp = g->clamp;
+    e.lo = g->clamp_lo;
+    e.hi = g->clamp_hi;
     for (int64_t jc = n0; jc < n1; jc += cf->nc) {
         int64_t nc = min64(cf->nc, n1 - jc);
         for (int64_t pc = 0; pc < K; pc += KC) {
@@ -586,7 +592,9 @@ static void gemvt_task(void *ctx, int64_t task, int thread) {
     gemm_epi e;
     e.alpha = g->alpha;
     e.beta = g->beta;
-    e.relu = g->relu;
+    e.clamp = g->clamp;
+    e.lo = g->clamp_lo;
+    e.hi = g->clamp_hi;
     e.first = e.last = true;
     e.bias_m = g->bias_m;
     for (int64_t jn = j0; jn < j1; jn += GV_J) {
@@ -684,7 +692,9 @@ static void gemvn_task(void *ctx, int64_t task, int thread) {
     gemm_epi e;
     e.alpha = g->alpha;
     e.beta = g->beta;
-    e.relu = g->relu;
+    e.clamp = g->clamp;
+    e.lo = g->clamp_lo;
+    e.hi = g->clamp_hi;
     e.first = e.last = true;
     e.bias_m = g->bias_m;
     for (int64_t jb = j0; jb < j1; jb += GN_CHUNK) {
@@ -721,7 +731,7 @@ static void gemvn_run(const gemm_cfg *cf, const cts_sgemm_args *g, int64_t batch
         for (int64_t t = 0; t < batch * j.ntask; t++) gemvn_task(&j, t, 0);
 }
 
-/* K == 0: C = beta*C + biases, relu. */
+/* K == 0: C = beta*C + biases, clamped. */
 static void epilogue_only(const cts_sgemm_args *g, float *C) {
     for (int64_t i = 0; i < g->M; i++) {
         float *cr = C + i * g->ldc;
@@ -729,7 +739,10 @@ static void epilogue_only(const cts_sgemm_args *g, float *C) {
             float x = g->beta != 0.0f ? g->beta * cr[j] : 0.0f;
             if (g->bias_n) x += g->bias_n[j];
             if (g->bias_m) x += g->bias_m[i];
-            if (g->relu && x < 0.0f) x = 0.0f;
+            if (g->clamp) {
+                if (x < g->clamp_lo) x = g->clamp_lo;
+                if (x > g->clamp_hi) x = g->clamp_hi;
+            }
             cr[j] = x;
         }
     }

@@ -1,6 +1,6 @@
 /* gemm.h - matrix multiply kernels: a fast SGEMM and simple f64/i64 loops.
  *
- *   C[M,N] = alpha * op(A)[M,K] . op(B)[K,N] + beta * C  (+ bias_n[j] + bias_m[i], relu)
+ *   C[M,N] = alpha * op(A)[M,K] . op(B)[K,N] + beta * C  (+ bias_n[j] + bias_m[i], clamped)
  *
  * SGEMM is a GotoBLAS/BLIS loop nest: B is packed into KC x NR panels, A into
  * MR x KC panels, and a register-tiled microkernel computes MR x NR tiles of
@@ -18,7 +18,8 @@
  *
  * The epilogue is fused into the microkernel's store: scaling by alpha and
  * beta, a per-column bias (linear's bias), a per-row bias (a convolution's
- * bias in the NCHW formulation) and relu.  beta == 0 means C is not read.
+ * bias in the NCHW formulation) and a clamp (relu, relu6, hardtanh).  beta
+ * == 0 means C is not read.
  *
  * Threading: with a pool, the C matrix is cut into whole MR/NR tiles along N
  * or M (whichever duplicates less packing); work under CTS_POOL_MIN_FLOPS
@@ -61,7 +62,8 @@ typedef struct cts_sgemm_args {
     float beta;             /* 0: C is write-only */
     const float *bias_n;    /* [N] or NULL: added to every row */
     const float *bias_m;    /* [M] or NULL: added to every column */
-    bool relu;              /* max(x, 0) after everything else */
+    bool clamp;             /* min(max(x, clamp_lo), clamp_hi) after everything else (NaN stays) */
+    float clamp_lo, clamp_hi;
     cts_gemm_kernel kernel; /* CTS_GEMM_AUTO unless testing */
 } cts_sgemm_args;
 
@@ -109,7 +111,7 @@ cts_gemm_kernel cts_gemm_kernel_auto(void);
 const char *cts_gemm_kernel_name(cts_gemm_kernel k);
 void cts_gemm_tile(cts_gemm_kernel k, int *mr, int *nr);
 
-/* Double precision, same conventions (no packing, no bias_m/relu). */
+/* Double precision, same conventions (no packing, no bias_m/clamp). */
 typedef struct cts_dgemm_args {
     int64_t M, N, K;
     const double *A; int64_t lda; bool trans_a;

@@ -24,7 +24,8 @@
     X(enum)                \
     X(complex)             \
     X(complex_tensor)      \
-    X(random)
+    X(random)              \
+    X(conv_fused)
 
 #define X(f)                                  \
     extern const cts_op_def cts_ops_##f[];    \

@@ -51,6 +51,10 @@ static inline __attribute__((always_inline, target(SIMD_V_WTGT))) v16 w_max(v16 
     v16 r = {_mm256_max_ps(a.lo, b.lo), _mm256_max_ps(a.hi, b.hi)};
     return r;
 }
+static inline __attribute__((always_inline, target(SIMD_V_WTGT))) v16 w_min(v16 a, v16 b) {
+    v16 r = {_mm256_min_ps(a.lo, b.lo), _mm256_min_ps(a.hi, b.hi)};
+    return r;
+}
 #endif
 
 #if SIMD_V == SIMD_V_AVX2
@@ -66,6 +70,7 @@ static inline __attribute__((always_inline, target(SIMD_V_WTGT))) v16 w_max(v16 
 #define V_MUL(a, b) _mm256_mul_ps((a), (b))
 #define V_SET1(x) _mm256_set1_ps(x)
 #define V_MAX(a, b) _mm256_max_ps((a), (b))
+#define V_MIN(a, b) _mm256_min_ps((a), (b))
 #elif SIMD_V == SIMD_V_AVX512
 #define SIMD_V_TGT "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"
 #define V_T __m512
@@ -79,6 +84,7 @@ static inline __attribute__((always_inline, target(SIMD_V_WTGT))) v16 w_max(v16 
 #define V_MUL(a, b) _mm512_mul_ps((a), (b))
 #define V_SET1(x) _mm512_set1_ps(x)
 #define V_MAX(a, b) _mm512_max_ps((a), (b))
+#define V_MIN(a, b) _mm512_min_ps((a), (b))
 #elif SIMD_V == SIMD_V_WIDE
 #define SIMD_V_TGT SIMD_V_WTGT
 #define V_T v16
@@ -92,6 +98,7 @@ static inline __attribute__((always_inline, target(SIMD_V_WTGT))) v16 w_max(v16 
 #define V_MUL(a, b) w_mul((a), (b))
 #define V_SET1(x) w_set1(x)
 #define V_MAX(a, b) w_max((a), (b))
+#define V_MIN(a, b) w_min((a), (b))
 #else
 #error "simd_v.h: define SIMD_V first"
 #endif

@@ -12,3 +12,4 @@
 #undef V_MUL
 #undef V_SET1
 #undef V_MAX
+#undef V_MIN

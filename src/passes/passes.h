@@ -31,4 +31,46 @@ void cts_pass_dce(ir_graph *g);
 /* Whether a node must be kept even when its outputs are unused. */
 bool cts_node_has_side_effects(const ir_node *n);
 
+/* ---- optimization passes (runtime/optimize.c runs them on an execution
+ * copy of a loaded module's methods; each returns how many changes it made,
+ * or -1 with err) ---- */
+
+typedef struct cts_cu cts_cu;
+typedef struct ir_function ir_function;
+typedef struct ct_tensor ct_tensor;
+
+/* Calls of known functions and class-typed methods replaced by the callee's
+ * (inlined) body; calls back into self_fn (the graph's own function, may
+ * be NULL) or into a function being inlined stay calls. */
+int cts_pass_inline(ir_graph *g, cts_cu *cu, ir_function *self_fn, cts_err *err);
+/* The function a CallFunction/CallMethod node calls, when known statically. */
+ir_function *cts_pass_callee(const ir_node *n);
+/* Attribute reads on self (the value of the graph's first input) and on
+ * objects reached from it become constants, unless some SetAttr in g or in
+ * cu's functions writes that attribute. */
+int cts_pass_freeze(ir_graph *g, cv_value self, cts_cu *cu);
+/* dropout (all variants) with train=False: replaced by its input. */
+int cts_pass_remove_eval_noops(ir_graph *g);
+/* Evaluation-mode batch_norm folded into the preceding convolution. */
+int cts_pass_fold_batch_norm(ir_graph *g);
+/* Convolution + in-place residual add + clamp-like activation -> cts::conv_act. */
+int cts_pass_fuse_conv(ir_graph *g, cts_cu *cu);
+/* Common subexpression elimination over pure nodes. */
+int cts_pass_cse(ir_graph *g);
+
+/* May-alias analysis: which values may be changed in place (mutation.c). */
+typedef struct cts_mutation cts_mutation;
+cts_mutation *cts_mutation_analyze(const ir_graph *g); /* NULL: out of memory */
+/* True when v may be written in place (or is unknown to the analysis). */
+bool cts_mutation_may_change(cts_mutation *m, const ir_value *v);
+void cts_mutation_free(cts_mutation *m);
+
+/* Constant helpers shared by the passes (fold_bn.c). */
+ct_tensor *cts_pass_const_tensor(const ir_value *v);
+bool cts_pass_const_none(const ir_value *v);
+bool cts_pass_const_bool(const ir_value *v, bool *out);
+bool cts_pass_const_number(const ir_value *v, double *out);
+/* A non-transposed convolution node (aten::_convolution, convolution, conv1d/2d/3d). */
+bool cts_pass_is_conv(const ir_node *n);
+
 #endif

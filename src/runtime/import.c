@@ -180,6 +180,7 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
 
 int cts_rt_prepare(cts_rt_module *m, cts_err *err) {
     if (lower_all(m, err)) return -1;
+    if (!m->no_optimize) cts_rt_optimize(m);
     cts_rt_prepack(m);
     return 0;
 }
@@ -232,7 +233,8 @@ static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, con
         cts_err_set(err, "data.pkl: the root object is not a TorchScript module");
         goto fail;
     }
-    if (mode == CTS_LOAD_RUN && cts_rt_prepare(m, err)) goto fail;
+    m->no_optimize = mode == CTS_LOAD_RUN_UNOPTIMIZED;
+    if (mode != CTS_LOAD_INSPECT && cts_rt_prepare(m, err)) goto fail;
     return m;
 fail:
     cts_err_prefix(err, "%s: ", name);
@@ -301,6 +303,7 @@ cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err) {
 
 void cts_rt_free(cts_rt_module *m) {
     if (!m) return;
+    cts_rt_optimize_free(m);
     cv_release(m->root);
     cts_cu_free(m->cu);
     cts_zip_close(m->zip);
@@ -408,5 +411,5 @@ int cts_rt_call(cts_rt_module *m, const char *method, const cv_value *args, int 
         full[i] = v;
     }
     cts_kctx k = {err, m->pool, NULL};
-    return cts_run_function(f, full, s->nargs, out, &k);
+    return cts_run_function(cts_rt_runnable(m, f), full, s->nargs, out, &k);
 }

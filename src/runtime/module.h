@@ -25,10 +25,14 @@ typedef struct cts_rt_module {
     int ntexts, cap_texts;
     int nthreads;
     cts_pool *pool;
+    bool no_optimize;       /* run methods as loaded (CTS_LOAD_RUN_UNOPTIMIZED) */
+    ir_function **opt;      /* per root method: its optimized copy (optimize.c), or NULL */
+    int nopt;
 } cts_rt_module;
 
 typedef enum cts_load_mode {
     CTS_LOAD_RUN,     /* compile and lower every method: unknown ops are load errors */
+    CTS_LOAD_RUN_UNOPTIMIZED, /* the same, without the execution copies of optimize.c */
     CTS_LOAD_INSPECT, /* parse and declare only (for info/graph/code on partial support) */
 } cts_load_mode;
 
@@ -42,9 +46,20 @@ void cts_rt_free(cts_rt_module *m);
 cts_rt_module *cts_rt_trace(cts_rt_module *src, const char *method, const cv_value *args, int nargs, cts_pool *pool,
                             cts_err *err);
 
-/* Lowers every method of the root module (unknown ops are errors) and
- * packs its weights: what CTS_LOAD_RUN does after reading an archive. */
+/* Lowers every method of the root module (unknown ops are errors), makes
+ * their optimized copies (unless m->no_optimize) and packs the weights:
+ * what CTS_LOAD_RUN does after reading an archive. */
 int cts_rt_prepare(cts_rt_module *m, cts_err *err);
+
+/* optimize.c: the passes on a graph of fn bound to the object self (the
+ * pipeline cts_rt_optimize runs; for tests and `cts graph --optimized`);
+ * the optimized copies of every root method (failures leave a method
+ * unoptimized); the function to run for root method fn (its copy, or fn);
+ * and their release (cts_rt_free calls it). */
+int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, cts_err *err);
+void cts_rt_optimize(cts_rt_module *m);
+ir_function *cts_rt_runnable(const cts_rt_module *m, ir_function *fn);
+void cts_rt_optimize_free(cts_rt_module *m);
 /* Packs, now, the weights the module's code passes to ops with a prepack
  * hook (prepack.c); cts_rt_load does it for CTS_LOAD_RUN.  Never fails. */
 void cts_rt_prepack(cts_rt_module *m);

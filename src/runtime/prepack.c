@@ -1,6 +1,7 @@
 /* prepack.c - weights prepared at load, not on the first call.
  *
- * After a module is lowered, cts_rt_prepack walks the code its methods run,
+ * After a module is lowered, cts_rt_prepack walks the code its methods run
+ * (their optimized copies where there are, whose weights are constants),
  * starting at every method of the root object, with what is known before
  * any call: the objects (self and, through attribute reads, its submodules,
  * parameters and buffers) and the constants.  Every kernel call whose op has
@@ -100,6 +101,6 @@ void cts_rt_prepack(cts_rt_module *m) {
     cts_type *t = m->root.u.o->type;
     walker w = {0};
     cts_ptrmap_init(&w.seen);
-    for (int i = 0; i < t->cls->nmethods; i++) walk(&w, t->cls->methods[i].fn, &m->root, 1, 0);
+    for (int i = 0; i < t->cls->nmethods; i++) walk(&w, cts_rt_runnable(m, t->cls->methods[i].fn), &m->root, 1, 0);
     cts_ptrmap_free(&w.seen);
 }

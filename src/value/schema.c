@@ -11,6 +11,7 @@ typedef struct sp {
     size_t pos, len;
     cts_err *err;
     const char *text;
+    bool annotated; /* an alias annotation was read (reset per argument) */
 } sp;
 
 static void skip_ws(sp *p) {
@@ -73,6 +74,7 @@ static int alias_annot(sp *p, bool *write) {
     if (p->pos < p->len && p->s[p->pos] == '!') {
         p->pos++;
         *write = true;
+        p->annotated = true;
         return 0;
     }
     if (!peek(p, "(")) return 0;
@@ -93,6 +95,7 @@ static int alias_annot(sp *p, bool *write) {
     }
     for (size_t i = st; i < p->pos - 1; i++)
         if (p->s[i] == '!') *write = true;
+    p->annotated = true;
     return 0;
 }
 
@@ -445,11 +448,13 @@ static int parse_arg(sp *p, cts_arg *a, bool is_return, bool kwonly) {
     memset(a, 0, sizeof *a);
     a->kwarg_only = kwonly;
     bool w = false;
+    p->annotated = false;
     a->type = parse_type(p, &w);
     if (!a->type) return -1;
     a->type = sized_suffix(p, a->type, &a->N, &w);
     if (!a->type) return -1;
     a->is_write = w;
+    a->is_alias = p->annotated;
     skip_ws(p);
     if (p->pos < p->len && (isalpha((unsigned char)p->s[p->pos]) || p->s[p->pos] == '_')) {
         a->name = ident(p, false);
@@ -468,7 +473,7 @@ static int parse_arg(sp *p, cts_arg *a, bool is_return, bool kwonly) {
 }
 
 cts_schema *cts_schema_parse(const char *text, cts_err *err) {
-    sp p = {text, 0, strlen(text), err, text};
+    sp p = {text, 0, strlen(text), err, text, false};
     cts_schema *s = calloc(1, sizeof *s);
     if (!s) {
         cts_err_oom(err, "schema", sizeof *s);
@@ -568,7 +573,7 @@ fail:
 }
 
 cts_type *cts_schema_parse_type(const char *text, cts_err *err) {
-    sp p = {text, 0, strlen(text), err, text};
+    sp p = {text, 0, strlen(text), err, text, false};
     bool w = false;
     cts_type *t = parse_type(&p, &w);
     if (!t) return NULL;

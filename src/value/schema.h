@@ -24,6 +24,7 @@ typedef struct cts_arg {
     bool has_default;
     cv_value default_val;
     bool is_write;       /* alias annotation with `!` */
+    bool is_alias;       /* any alias annotation (`Tensor(a)`, `Tensor(a!)`, `t(a -> *)`): may share memory */
     bool is_out;         /* a kwarg-only written Tensor (out= argument) */
 } cts_arg;
 

@@ -105,7 +105,7 @@ static void check_kernel(cts_gemm_kernel kind, cts_pool *pool) {
             if (!pk) continue;
             for (size_t i = 0; i < ny; i++) y[i] = NAN;
             const float *b = with_bias ? bias : NULL;
-            CHECK_EQ_INT(cts_conv_direct(&p, pk, x, b, y, pool, &err), 0);
+            CHECK_EQ_INT(cts_conv_direct(&p, pk, x, b, NULL, y, pool, &err), 0);
             reference(&p, x, w, b, ref);
             double e = max_rel_err(y, ref, ny);
             if (!(e <= 1e-5))
@@ -196,7 +196,7 @@ TEST(mismatched_packing_is_an_error) {
     float w[16 * 4 * 9] = {0}, x[4 * 5 * 5] = {0}, y[16 * 25];
     cts_conv_packed *pk = cts_conv_pack(CTS_GEMM_AUTO, w, 16, 4, 3, 3, 1, &err);
     conv_prob p = {1, 5, 5, 5, 16, 3, 3, 5, 5, 1, 1, 1, 1, 1, 1, 1}; /* 5 input channels: not the packing's 4 */
-    CHECK_EQ_INT(cts_conv_direct(&p, pk, x, NULL, y, NULL, &err), -1);
+    CHECK_EQ_INT(cts_conv_direct(&p, pk, x, NULL, NULL, y, NULL, &err), -1);
     CHECK_CONTAINS(err.msg, "does not match");
     cts_conv_packed_free(pk);
 }

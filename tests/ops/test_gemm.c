@@ -23,7 +23,9 @@ typedef struct gcase {
     bool ta, tb;
     int pad;          /* extra elements per row of A, B and C */
     float alpha, beta;
-    bool bias_n, bias_m, relu, packed;
+    bool bias_n, bias_m;
+    int act; /* 0: none, 1: relu (clamp to [0, inf]), 2: clamp to [-0.25, 0.5] */
+    bool packed;
 } gcase;
 
 /* Runs one case with kernel k and pool; returns the number of mismatches. */
@@ -71,7 +73,9 @@ static int run_case(const gcase *c, cts_gemm_kernel k, cts_pool *pool) {
     g.beta = c->beta;
     g.bias_n = c->bias_n ? bn_v : NULL;
     g.bias_m = c->bias_m ? bm_v : NULL;
-    g.relu = c->relu;
+    g.clamp = c->act != 0;
+    g.clamp_lo = c->act == 1 ? 0.0f : -0.25f;
+    g.clamp_hi = c->act == 1 ? INFINITY : 0.5f;
     g.kernel = k;
     int rc = cts_sgemm(&g, pool, &err);
     CHECK_EQ_INT(rc, 0);
@@ -93,16 +97,17 @@ static int run_case(const gcase *c, cts_gemm_kernel k, cts_pool *pool) {
             }
             if (c->bias_n) ref += bn_v[j], mag += fabs(bn_v[j]);
             if (c->bias_m) ref += bm_v[i], mag += fabs(bm_v[i]);
-            if (c->relu && ref < 0) ref = 0;
+            if (c->act && ref < g.clamp_lo) ref = g.clamp_lo;
+            if (c->act && ref > g.clamp_hi) ref = g.clamp_hi;
             double got = C[i * ldc + j];
             double tol = (double)(K + 4) * 1.2e-7 * mag + 1e-6;
             if (!(fabs(got - ref) <= tol)) {
                 if (bad < 5)
                     fprintf(stderr,
-                            "  kernel %s M=%lld N=%lld K=%lld ta=%d tb=%d pad=%d a=%g b=%g bn=%d bm=%d relu=%d "
+                            "  kernel %s M=%lld N=%lld K=%lld ta=%d tb=%d pad=%d a=%g b=%g bn=%d bm=%d act=%d "
                             "packed=%d: C[%lld,%lld] = %.9g, want %.9g\n",
                             cts_gemm_kernel_name(k), (long long)M, (long long)N, (long long)K, c->ta, c->tb, c->pad,
-                            c->alpha, c->beta, c->bias_n, c->bias_m, c->relu, c->packed, (long long)i, (long long)j,
+                            c->alpha, c->beta, c->bias_n, c->bias_m, c->act, c->packed, (long long)i, (long long)j,
                             got, ref);
                 bad++;
             }
@@ -160,9 +165,11 @@ TEST(test_sgemm_epilogues) {
         for (int k = 0; k < NKERNELS; k++)
             for (int f = 0; f < 8; f++) {
                 gcase c = {sh[s][0], sh[s][1], sh[s][2], false, true, 1, 1.0f, (f & 4) ? 1.0f : 0.0f,
-                           (f & 1) != 0, (f & 2) != 0, true, false};
+                           (f & 1) != 0, (f & 2) != 0, 1, false};
                 CHECK_EQ_INT(run_case(&c, KERNELS[k], NULL), 0);
-                c.relu = false;
+                c.act = 2;
+                CHECK_EQ_INT(run_case(&c, KERNELS[k], NULL), 0);
+                c.act = 0;
                 c.bias_n = c.bias_m = true;
                 CHECK_EQ_INT(run_case(&c, KERNELS[k], NULL), 0);
             }

@@ -1,0 +1,117 @@
+/* cse.c - common subexpression elimination.
+ *
+ * A node that computes what an earlier node visible from it already
+ * computed (same kind and schema, same inputs, same attribute) is replaced
+ * by that node's outputs.  Only pure nodes take part: operators that write
+ * nothing, draw no random numbers and return nothing mutable (no lists or
+ * dicts, which a later write could change under one of the two users),
+ * attribute reads, tuple construction and indexing.  Inputs that may be
+ * changed in place (mutation.c) keep their nodes apart: the two reads could
+ * see different contents.  Nodes in a nested block see the enclosing
+ * blocks' earlier nodes, never the reverse. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes.h"
+
+typedef struct seen {
+    ir_node **nodes;
+    int n, cap;
+} seen;
+
+static bool mutable_type(const cts_type *t) {
+    switch (t->kind) {
+    case TY_LIST:
+    case TY_DICT:
+    case TY_CLASS:
+    case TY_ANY: return true;
+    case TY_TUPLE:
+    case TY_OPTIONAL:
+    case TY_UNION:
+        for (int i = 0; i < t->n; i++)
+            if (mutable_type(t->elems[i])) return true;
+        return false;
+    default: return false;
+    }
+}
+
+static bool random_op(const char *kind) {
+    static const char *const words[] = {"rand", "bernoulli", "normal", "uniform", "multinomial", "dropout",
+                                        "exponential", "poisson", "random", "cauchy", "geometric", "log_normal"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strstr(kind, words[i])) return true;
+    return false;
+}
+
+static bool pure(const ir_node *n, cts_mutation *mut) {
+    if (n->nblocks || !n->noutputs || cts_node_has_side_effects(n)) return false;
+    for (int i = 0; i < n->noutputs; i++)
+        if (mutable_type(n->outputs[i]->type)) return false;
+    switch (n->k) {
+    case K_OP:
+        if (!n->schema || random_op(n->kind)) return false;
+        for (int i = 0; i < n->schema->nargs; i++)
+            if (n->schema->args[i].is_write) return false;
+        break;
+    case K_GETATTR:
+    case K_TUPLECONSTRUCT:
+    case K_TUPLEINDEX:
+    case K_TUPLESLICE:
+    case K_TUPLEUNPACK:
+    case K_NUMTOTENSOR: break;
+    default: return false;
+    }
+    for (int i = 0; i < n->ninputs; i++)
+        if (cts_mutation_may_change(mut, n->inputs[i])) return false;
+    return true;
+}
+
+static bool same(const ir_node *a, const ir_node *b) {
+    if (a->kind != b->kind || a->schema != b->schema || a->attr_name != b->attr_name || a->ninputs != b->ninputs ||
+        a->noutputs != b->noutputs)
+        return false;
+    for (int i = 0; i < a->ninputs; i++)
+        if (a->inputs[i] != b->inputs[i]) return false;
+    for (int i = 0; i < a->noutputs; i++)
+        if (!cts_type_equal(a->outputs[i]->type, b->outputs[i]->type)) return false;
+    return true;
+}
+
+static int cse_block(ir_block *b, seen *s, cts_mutation *mut) {
+    int removed = 0, mark = s->n;
+    ir_node *next;
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
+        next = n->next;
+        for (int i = 0; i < n->nblocks; i++) removed += cse_block(n->blocks[i], s, mut);
+        if (!pure(n, mut)) continue;
+        ir_node *hit = NULL;
+        for (int i = s->n - 1; i >= 0 && !hit; i--)
+            if (same(s->nodes[i], n)) hit = s->nodes[i];
+        if (hit) {
+            for (int i = 0; i < n->noutputs; i++) ir_replace_all_uses(n->outputs[i], hit->outputs[i]);
+            ir_destroy(n);
+            removed++;
+            continue;
+        }
+        if (s->n == s->cap) {
+            int nc = s->cap ? s->cap * 2 : 64;
+            ir_node **p = realloc(s->nodes, (size_t)nc * sizeof *p);
+            if (!p) ir_oom(b->graph);
+            s->nodes = p;
+            s->cap = nc;
+        }
+        s->nodes[s->n++] = n;
+    }
+    s->n = mark;
+    return removed;
+}
+
+int cts_pass_cse(ir_graph *g) {
+    cts_mutation *mut = cts_mutation_analyze(g);
+    if (!mut) return 0;
+    seen s = {0};
+    int n = cse_block(g->block, &s, mut);
+    free(s.nodes);
+    cts_mutation_free(mut);
+    return n;
+}

@@ -1,0 +1,147 @@
+/* fold_bn.c - evaluation-mode batch norm folded into the convolution before it.
+ *
+ * aten::batch_norm(conv(x, W, b), gamma, beta, mean, var, training=False,
+ * momentum, eps, cudnn) with every parameter a constant float32 tensor that
+ * nothing changes in place, and the convolution's result used only there,
+ * becomes conv(x, W', b') with, per output channel o,
+ *     s = gamma[o] / sqrt(var[o] + eps)
+ *     W'[o] = W[o] * s,   b'[o] = (b[o] - mean[o]) * s + beta[o]
+ * (torch.nn.utils.fuse_conv_bn_weights; missing gamma/beta/b count as
+ * 1/0/0).  Results change by float rounding only.  The new weights are
+ * marked as module weights, so load-time packing packs them. */
+#include <math.h>
+#include <string.h>
+
+#include "../tensor/tensor.h"
+#include "passes.h"
+
+static const char *const CONV_KINDS[] = {"aten::_convolution", "aten::convolution", "aten::conv1d", "aten::conv2d",
+                                         "aten::conv3d"};
+
+static bool is_kind(const ir_node *n, const char *const *kinds, size_t nk) {
+    if (n->k != K_OP || !n->schema) return false;
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(n->kind, kinds[i])) return true;
+    return false;
+}
+
+ct_tensor *cts_pass_const_tensor(const ir_value *v) {
+    const ir_node *n = v->node;
+    return n->k == K_CONSTANT && n->has_value && n->value.tag == CV_TENSOR ? n->value.u.t : NULL;
+}
+
+bool cts_pass_const_none(const ir_value *v) { return v->node->k == K_CONSTANT && !v->node->has_value; }
+
+bool cts_pass_const_bool(const ir_value *v, bool *out) {
+    const ir_node *n = v->node;
+    if (n->k != K_CONSTANT || !n->has_value || n->value.tag != CV_BOOL) return false;
+    *out = n->value.u.b;
+    return true;
+}
+
+bool cts_pass_const_number(const ir_value *v, double *out) {
+    const ir_node *n = v->node;
+    if (n->k != K_CONSTANT || !n->has_value) return false;
+    if (n->value.tag == CV_FLOAT) *out = n->value.u.f;
+    else if (n->value.tag == CV_INT) *out = (double)n->value.u.i;
+    else return false;
+    return true;
+}
+
+bool cts_pass_is_conv(const ir_node *n) {
+    if (!is_kind(n, CONV_KINDS, sizeof CONV_KINDS / sizeof *CONV_KINDS) || n->ninputs < 7) return false;
+    if (n->kind[6] == '_' || !strcmp(n->kind, "aten::convolution")) {
+        bool transposed = true;
+        return n->ninputs >= 9 && cts_pass_const_bool(n->inputs[6], &transposed) && !transposed;
+    }
+    return true;
+}
+
+/* A 1-D float32 constant of k elements, or NULL (for optional ones: *ok
+ * stays true when the value is None). */
+static const float *channel_vec(const ir_value *v, int64_t k, bool optional, bool *ok) {
+    if (optional && cts_pass_const_none(v)) return NULL;
+    ct_tensor *t = cts_pass_const_tensor(v);
+    if (!t || t->dtype != CT_FLOAT32 || t->ndim != 1 || t->sizes[0] != k || (k > 1 && t->strides[0] != 1)) {
+        *ok = false;
+        return NULL;
+    }
+    return ct_data(t);
+}
+
+static ir_value *weight_constant(ir_graph *g, ct_tensor *t, ir_node *before) {
+    t->storage->weight = true;
+    ir_node *saved = g->insert_before;
+    ir_set_insert_before(g, before);
+    ir_value *v = ir_insert_constant(g, cv_tensor(t), NULL, 0, 0);
+    g->insert_before = saved;
+    return v;
+}
+
+static bool fold_one(ir_node *bn, cts_mutation *mut) {
+    bool training = true;
+    double eps;
+    if (bn->ninputs != 9 || !cts_pass_const_bool(bn->inputs[5], &training) || training ||
+        !cts_pass_const_number(bn->inputs[7], &eps))
+        return false;
+    ir_value *y = bn->inputs[0];
+    ir_node *c = y->node;
+    if (!cts_pass_is_conv(c) || y->nuses != 1) return false;
+    ct_tensor *w = cts_pass_const_tensor(c->inputs[1]);
+    if (!w || w->dtype != CT_FLOAT32 || w->ndim < 3 || !ct_is_contiguous(w)) return false;
+    int64_t k = w->sizes[0];
+    bool ok = true;
+    const float *cb = channel_vec(c->inputs[2], k, true, &ok);
+    const float *gw = channel_vec(bn->inputs[1], k, true, &ok);
+    const float *gb = channel_vec(bn->inputs[2], k, true, &ok);
+    const float *mean = channel_vec(bn->inputs[3], k, false, &ok);
+    const float *var = channel_vec(bn->inputs[4], k, false, &ok);
+    if (!ok) return false;
+    const ir_value *params[] = {c->inputs[1], c->inputs[2], bn->inputs[1], bn->inputs[2], bn->inputs[3], bn->inputs[4]};
+    for (size_t i = 0; i < sizeof params / sizeof *params; i++)
+        if (cts_mutation_may_change(mut, params[i])) return false;
+    cts_err err = {0};
+    ct_tensor *nw = ct_tensor_empty(CT_FLOAT32, w->ndim, w->sizes, &err);
+    ct_tensor *nb = ct_tensor_empty(CT_FLOAT32, 1, &k, &err);
+    if (!nw || !nb) {
+        ct_tensor_release(nw);
+        ct_tensor_release(nb);
+        return false;
+    }
+    int64_t per = ct_numel(w) / (k ? k : 1);
+    const float *src = ct_data(w);
+    float *dw = ct_data(nw), *db = ct_data(nb);
+    for (int64_t o = 0; o < k; o++) {
+        float inv = 1.0f / sqrtf(var[o] + (float)eps);
+        float s = (gw ? gw[o] : 1.0f) * inv;
+        for (int64_t i = 0; i < per; i++) dw[o * per + i] = src[o * per + i] * s;
+        db[o] = ((cb ? cb[o] : 0.0f) - mean[o]) * s + (gb ? gb[o] : 0.0f);
+    }
+    ir_graph *g = bn->graph;
+    ir_replace_input(c, 1, weight_constant(g, nw, c));
+    ir_replace_input(c, 2, weight_constant(g, nb, c));
+    ct_tensor_release(nw);
+    ct_tensor_release(nb);
+    ir_replace_all_uses(bn->outputs[0], y);
+    ir_destroy(bn);
+    return true;
+}
+
+static int fold_block(ir_block *b, cts_mutation *mut) {
+    int folded = 0;
+    ir_node *next;
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
+        next = n->next;
+        for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut);
+        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut)) folded++;
+    }
+    return folded;
+}
+
+int cts_pass_fold_batch_norm(ir_graph *g) {
+    cts_mutation *mut = cts_mutation_analyze(g);
+    if (!mut) return 0;
+    int n = fold_block(g->block, mut);
+    cts_mutation_free(mut);
+    return n;
+}

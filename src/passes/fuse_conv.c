@@ -1,0 +1,132 @@
+/* fuse_conv.c - a convolution's residual add and activation fused into its epilogue.
+ *
+ *     y = conv(x, W, b)            (non-transposed, numeric padding)
+ *     y = aten::add_(y, r, 1)      optional: the residual, in place
+ *     y = relu / relu_ / relu6 / hardtanh(_)(y, lo, hi) / clamp(_)(y, lo, hi)
+ *
+ * becomes one cts::conv_act(x, W, b, stride, padding, dilation, groups,
+ * unbatched, r, lo, hi), which adds r and clamps to [lo, hi] as each output
+ * tile is written (ops/conv.c).  Each intermediate must be used only by the
+ * next step; nothing between the convolution and the last fused node may
+ * write anything (the fused node runs where the last one was).  The add is
+ * fused only in place: it writes into the convolution's fresh float32
+ * result, which is exactly what the epilogue computes. */
+#include <math.h>
+#include <string.h>
+
+#include "../compiler/cu.h"
+#include "passes.h"
+
+#define CONV_ACT_SCHEMA                                                                                            \
+    "cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int " \
+    "groups, bool unbatched, Tensor? residual, float min, float max) -> Tensor"
+
+static bool kind_is(const ir_node *n, const char *k) { return n->k == K_OP && n->schema && !strcmp(n->kind, k); }
+
+/* The clamp range of an activation node on y, or false. */
+static bool activation_range(const ir_node *n, float *lo, float *hi) {
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (kind_is(n, "aten::relu") || kind_is(n, "aten::relu_")) {
+        *lo = 0.0f;
+        return n->ninputs == 1;
+    }
+    if (kind_is(n, "aten::relu6") || kind_is(n, "aten::relu6_")) {
+        *lo = 0.0f;
+        *hi = 6.0f;
+        return n->ninputs == 1;
+    }
+    bool ht = kind_is(n, "aten::hardtanh") || kind_is(n, "aten::hardtanh_");
+    bool cl = kind_is(n, "aten::clamp") || kind_is(n, "aten::clamp_");
+    if (!(ht || cl) || n->ninputs != 3) return false;
+    if (cl && (n->inputs[1]->type->kind == TY_TENSOR || n->inputs[2]->type->kind == TY_TENSOR)) return false;
+    double v;
+    if (cts_pass_const_number(n->inputs[1], &v)) *lo = (float)v;
+    else if (!(cl && cts_pass_const_none(n->inputs[1]))) return false;
+    if (cts_pass_const_number(n->inputs[2], &v)) *hi = (float)v;
+    else if (!(cl && cts_pass_const_none(n->inputs[2]))) return false;
+    return *lo <= *hi;
+}
+
+static bool single_use_by(const ir_value *v, ir_node **user) {
+    if (v->nuses != 1) return false;
+    *user = v->uses[0].user;
+    return v->uses[0].offset == 0;
+}
+
+/* Whether any node strictly between a and b (same block), other than
+ * `skip`, may write. */
+static bool writes_between(const ir_node *a, const ir_node *b, const ir_node *skip) {
+    for (const ir_node *n = a->next; n && n != b; n = n->next) {
+        if (n == skip) continue;
+        if (n->nblocks || n->k == K_CALLMETHOD || n->k == K_CALLFUNCTION || n->k == K_SETATTR) return true;
+        if (n->k == K_OP) {
+            if (!n->schema) return true;
+            for (int i = 0; i < n->schema->nargs; i++)
+                if (n->schema->args[i].is_write) return true;
+        }
+    }
+    return false;
+}
+
+/* The fused node, or NULL when c does not fuse. */
+static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
+    if (!cts_pass_is_conv(c) || c->inputs[4]->type->kind != TY_LIST) return NULL;
+    ir_node *last = c, *add = NULL, *act = NULL, *u;
+    ir_value *residual = NULL;
+    float lo = -INFINITY, hi = INFINITY;
+    if (single_use_by(c->outputs[0], &u) && kind_is(u, "aten::add_") && u->ninputs == 3 && u->owner == c->owner) {
+        double alpha;
+        if (u->inputs[1]->type->kind == TY_TENSOR && u->inputs[1] != c->outputs[0] &&
+            cts_pass_const_number(u->inputs[2], &alpha) && alpha == 1.0) {
+            add = last = u;
+            residual = u->inputs[1];
+        }
+    }
+    if (single_use_by(last->outputs[0], &u) && u->owner == c->owner && activation_range(u, &lo, &hi)) act = last = u;
+    if (last == c || writes_between(c, last, add)) return NULL;
+    cts_err err = {0};
+    const cts_schema *s = cts_cu_schema(cu, CONV_ACT_SCHEMA, &err);
+    if (!s) return NULL;
+    ir_graph *g = c->graph;
+    ir_node *saved = g->insert_before;
+    ir_set_insert_before(g, last);
+    bool nd = c->kind[6] != '_' && strcmp(c->kind, "aten::convolution");
+    ir_value *groups = c->inputs[nd ? 6 : 8];
+    ir_value *unbatched = ir_insert_constant(g, cv_bool(nd), NULL, 0, 0);
+    ir_value *res = residual ? residual : ir_insert_none(g);
+    ir_value *vlo = ir_insert_constant(g, cv_float(lo), NULL, 0, 0);
+    ir_value *vhi = ir_insert_constant(g, cv_float(hi), NULL, 0, 0);
+    ir_node *f = ir_create(g, "cts::conv_act", 1);
+    f->schema = s;
+    f->src = c->src;
+    f->src_start = c->src_start;
+    f->src_end = c->src_end;
+    ir_value *ins[] = {c->inputs[0], c->inputs[1], c->inputs[2], c->inputs[3], c->inputs[4], c->inputs[5],
+                       groups,       unbatched,    res,          vlo,          vhi};
+    for (size_t i = 0; i < sizeof ins / sizeof *ins; i++) ir_add_input(f, ins[i]);
+    ir_insert(g, f);
+    g->insert_before = saved;
+    ir_replace_all_uses(last->outputs[0], f->outputs[0]);
+    if (act) ir_destroy(act);
+    if (add) ir_destroy(add);
+    ir_destroy(c);
+    return f;
+}
+
+static int fuse_block(ir_block *b, cts_cu *cu) {
+    int fused = 0;
+    ir_node *next;
+    for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
+        next = n->next;
+        for (int i = 0; i < n->nblocks; i++) fused += fuse_block(n->blocks[i], cu);
+        ir_node *f = fuse_one(n, cu);
+        if (f) {
+            fused++;
+            next = f->next; /* n and the nodes fused with it are gone */
+        }
+    }
+    return fused;
+}
+
+int cts_pass_fuse_conv(ir_graph *g, cts_cu *cu) { return fuse_block(g->block, cu); }

@@ -1,0 +1,148 @@
+/* mutation.c - which values of a graph may change in place.
+ *
+ * A conservative may-alias analysis in the spirit of PyTorch's AliasDb, with
+ * alias classes instead of points-to sets: two values share a class when
+ * one may be (a view of, an element of, a branch's result of) the other.
+ * Edges come from schema alias annotations (an annotated argument and an
+ * annotated return of one op, `Tensor(a) self -> Tensor(a)`), from
+ * containers and their unpacking, attribute reads, control-flow joins,
+ * constants holding the same storage, and calls left in the graph (which
+ * may do anything with their arguments).  A class is mutated when one of
+ * its values is written: a `(a!)` argument, an object given to SetAttr, an
+ * argument of a call, an op without a schema. */
+#include <stdlib.h>
+
+#include "../serialize/ptrmap.h"
+#include "passes.h"
+
+struct cts_mutation {
+    int *parent; /* union-find over value ids */
+    bool *mut;   /* per root: the class is written */
+    int n;
+};
+
+static int find(cts_mutation *m, int x) {
+    while (m->parent[x] != x) {
+        m->parent[x] = m->parent[m->parent[x]];
+        x = m->parent[x];
+    }
+    return x;
+}
+
+static void unite_ids(cts_mutation *m, int a, int b) {
+    int x = find(m, a), y = find(m, b);
+    if (x == y) return;
+    m->parent[x] = y;
+    m->mut[y] |= m->mut[x];
+}
+
+static void unite(cts_mutation *m, const ir_value *a, const ir_value *b) { unite_ids(m, a->id, b->id); }
+
+static void mark(cts_mutation *m, const ir_value *v) { m->mut[find(m, v->id)] = true; }
+
+static void unite_all(cts_mutation *m, const ir_node *n, bool mutate) {
+    const ir_value *first = n->ninputs ? n->inputs[0] : n->noutputs ? n->outputs[0] : NULL;
+    for (int i = 0; i < n->ninputs; i++) {
+        unite(m, first, n->inputs[i]);
+        if (mutate) mark(m, n->inputs[i]);
+    }
+    for (int i = 0; i < n->noutputs; i++) unite(m, first, n->outputs[i]);
+}
+
+static void visit_op(cts_mutation *m, const ir_node *n) {
+    const cts_schema *s = n->schema;
+    if (!s) {
+        unite_all(m, n, true);
+        return;
+    }
+    bool ret_alias = false;
+    for (int r = 0; r < s->nrets; r++) ret_alias |= s->rets[r].is_alias;
+    for (int i = 0; i < n->ninputs; i++) {
+        bool annotated = i < s->nargs ? s->args[i].is_alias : true; /* vararg tail: assume it may alias */
+        bool written = i < s->nargs && s->args[i].is_write;
+        if (written) mark(m, n->inputs[i]);
+        if (annotated && ret_alias)
+            for (int o = 0; o < n->noutputs; o++) unite(m, n->inputs[i], n->outputs[o]);
+    }
+}
+
+static void visit_block(cts_mutation *m, const ir_block *b, cts_ptrmap *storages) {
+    for (const ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        for (int i = 0; i < n->nblocks; i++) visit_block(m, n->blocks[i], storages);
+        switch (n->k) {
+        case K_OP: visit_op(m, n); break;
+        case K_CONSTANT:
+            if (n->has_value && n->value.tag == CV_TENSOR) {
+                uint64_t key = cts_ptrkey(n->value.u.t->storage);
+                uint64_t *seen = cts_ptrmap_get(storages, key);
+                if (seen) unite_ids(m, n->outputs[0]->id, (int)*seen);
+                else cts_ptrmap_put(storages, key, (uint64_t)n->outputs[0]->id);
+            }
+            break;
+        case K_IF:
+            for (int i = 0; i < n->nblocks; i++)
+                for (int o = 0; o < n->noutputs && o < ir_block_noutputs(n->blocks[i]); o++)
+                    unite(m, n->outputs[o], ir_block_output(n->blocks[i], o));
+            break;
+        case K_LOOP: {
+            /* carried values: node input 2+i, block input 1+i, block output 1+i, node output i */
+            const ir_block *body = n->nblocks ? n->blocks[0] : NULL;
+            for (int o = 0; o < n->noutputs; o++) {
+                if (o + 2 < n->ninputs) unite(m, n->outputs[o], n->inputs[o + 2]);
+                if (body && o + 1 < ir_block_ninputs(body)) unite(m, n->outputs[o], ir_block_input(body, o + 1));
+                if (body && o + 1 < ir_block_noutputs(body)) unite(m, n->outputs[o], ir_block_output(body, o + 1));
+            }
+            break;
+        }
+        case K_SETATTR:
+            unite_all(m, n, false);
+            mark(m, n->inputs[0]);
+            break;
+        case K_CALLMETHOD:
+        case K_CALLFUNCTION:
+        case K_ENTER:
+        case K_EXIT: unite_all(m, n, true); break;
+        case K_LISTCONSTRUCT:
+        case K_LISTUNPACK:
+        case K_TUPLECONSTRUCT:
+        case K_TUPLEUNPACK:
+        case K_TUPLEINDEX:
+        case K_TUPLESLICE:
+        case K_DICTCONSTRUCT:
+        case K_UNCHECKEDCAST:
+        case K_GETATTR:
+        case K_CLOSURE: unite_all(m, n, false); break;
+        default: break;
+        }
+    }
+}
+
+cts_mutation *cts_mutation_analyze(const ir_graph *g) {
+    cts_mutation *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->n = g->next_value_id + 1;
+    m->parent = malloc((size_t)m->n * sizeof *m->parent);
+    m->mut = calloc((size_t)m->n, sizeof *m->mut);
+    if (!m->parent || !m->mut) {
+        cts_mutation_free(m);
+        return NULL;
+    }
+    for (int i = 0; i < m->n; i++) m->parent[i] = i;
+    cts_ptrmap storages;
+    cts_ptrmap_init(&storages);
+    visit_block(m, g->block, &storages);
+    cts_ptrmap_free(&storages);
+    return m;
+}
+
+bool cts_mutation_may_change(cts_mutation *m, const ir_value *v) {
+    if (!m || v->id < 0 || v->id >= m->n) return true;
+    return m->mut[find(m, v->id)];
+}
+
+void cts_mutation_free(cts_mutation *m) {
+    if (!m) return;
+    free(m->parent);
+    free(m->mut);
+    free(m);
+}
