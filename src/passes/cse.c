@@ -5,10 +5,11 @@
  * by that node's outputs.  Only pure nodes take part: operators that write
  * nothing, draw no random numbers and return nothing mutable (no lists or
  * dicts, which a later write could change under one of the two users),
- * attribute reads, tuple construction and indexing.  Inputs that may be
- * changed in place (mutation.c) keep their nodes apart: the two reads could
- * see different contents.  Nodes in a nested block see the enclosing
- * blocks' earlier nodes, never the reverse. */
+ * attribute reads, tuple construction and indexing.  When an input may be
+ * changed in place (mutation.c), the two nodes merge only if nothing that
+ * may write runs between them (the two reads see the same contents).  Nodes
+ * in a nested block see the enclosing blocks' earlier nodes, never the
+ * reverse. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,9 @@
 
 typedef struct seen {
     ir_node **nodes;
+    long *epoch; /* writes counted when the node was seen */
     int n, cap;
+    long writes; /* nodes that may write, so far in program order */
 } seen;
 
 static bool mutable_type(const cts_type *t) {
@@ -43,7 +46,7 @@ static bool random_op(const char *kind) {
     return false;
 }
 
-static bool pure(const ir_node *n, cts_mutation *mut) {
+static bool pure(const ir_node *n) {
     if (n->nblocks || !n->noutputs || cts_node_has_side_effects(n)) return false;
     for (int i = 0; i < n->noutputs; i++)
         if (mutable_type(n->outputs[i]->type)) return false;
@@ -61,9 +64,13 @@ static bool pure(const ir_node *n, cts_mutation *mut) {
     case K_NUMTOTENSOR: break;
     default: return false;
     }
-    for (int i = 0; i < n->ninputs; i++)
-        if (cts_mutation_may_change(mut, n->inputs[i])) return false;
     return true;
+}
+
+static bool inputs_may_change(const ir_node *n, cts_mutation *mut) {
+    for (int i = 0; i < n->ninputs; i++)
+        if (cts_mutation_may_change(mut, n->inputs[i])) return true;
+    return false;
 }
 
 static bool same(const ir_node *a, const ir_node *b) {
@@ -82,11 +89,17 @@ static int cse_block(ir_block *b, seen *s, cts_mutation *mut) {
     ir_node *next;
     for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
         next = n->next;
+        /* a loop's writes happen before its body's next iteration too */
+        if (n->k == K_LOOP && cts_pass_may_write(n)) s->writes++;
         for (int i = 0; i < n->nblocks; i++) removed += cse_block(n->blocks[i], s, mut);
-        if (!pure(n, mut)) continue;
+        if (!pure(n)) {
+            if (!n->nblocks && cts_pass_may_write(n)) s->writes++; /* blocks counted their own */
+            continue;
+        }
+        bool changing = inputs_may_change(n, mut);
         ir_node *hit = NULL;
         for (int i = s->n - 1; i >= 0 && !hit; i--)
-            if (same(s->nodes[i], n)) hit = s->nodes[i];
+            if (same(s->nodes[i], n) && (!changing || s->epoch[i] == s->writes)) hit = s->nodes[i];
         if (hit) {
             for (int i = 0; i < n->noutputs; i++) ir_replace_all_uses(n->outputs[i], hit->outputs[i]);
             ir_destroy(n);
@@ -98,8 +111,12 @@ static int cse_block(ir_block *b, seen *s, cts_mutation *mut) {
             ir_node **p = realloc(s->nodes, (size_t)nc * sizeof *p);
             if (!p) ir_oom(b->graph);
             s->nodes = p;
+            long *e = realloc(s->epoch, (size_t)nc * sizeof *e);
+            if (!e) ir_oom(b->graph);
+            s->epoch = e;
             s->cap = nc;
         }
+        s->epoch[s->n] = s->writes;
         s->nodes[s->n++] = n;
     }
     s->n = mark;
@@ -112,6 +129,7 @@ int cts_pass_cse(ir_graph *g) {
     seen s = {0};
     int n = cse_block(g->block, &s, mut);
     free(s.nodes);
+    free(s.epoch);
     cts_mutation_free(mut);
     return n;
 }

@@ -2,8 +2,9 @@
  *
  * aten::batch_norm(conv(x, W, b), gamma, beta, mean, var, training=False,
  * momentum, eps, cudnn) with every parameter a constant float32 tensor that
- * nothing changes in place, and the convolution's result used only there,
- * becomes conv(x, W', b') with, per output channel o,
+ * nothing changes in place, and the convolution's values used only there
+ * (other uses of it may read its shape: aten::dim, size...) becomes
+ * conv(x, W', b') with, per output channel o,
  *     s = gamma[o] / sqrt(var[o] + eps)
  *     W'[o] = W[o] * s,   b'[o] = (b[o] - mean[o]) * s + beta[o]
  * (torch.nn.utils.fuse_conv_bn_weights; missing gamma/beta/b count as
@@ -14,48 +15,6 @@
 
 #include "../tensor/tensor.h"
 #include "passes.h"
-
-static const char *const CONV_KINDS[] = {"aten::_convolution", "aten::convolution", "aten::conv1d", "aten::conv2d",
-                                         "aten::conv3d"};
-
-static bool is_kind(const ir_node *n, const char *const *kinds, size_t nk) {
-    if (n->k != K_OP || !n->schema) return false;
-    for (size_t i = 0; i < nk; i++)
-        if (!strcmp(n->kind, kinds[i])) return true;
-    return false;
-}
-
-ct_tensor *cts_pass_const_tensor(const ir_value *v) {
-    const ir_node *n = v->node;
-    return n->k == K_CONSTANT && n->has_value && n->value.tag == CV_TENSOR ? n->value.u.t : NULL;
-}
-
-bool cts_pass_const_none(const ir_value *v) { return v->node->k == K_CONSTANT && !v->node->has_value; }
-
-bool cts_pass_const_bool(const ir_value *v, bool *out) {
-    const ir_node *n = v->node;
-    if (n->k != K_CONSTANT || !n->has_value || n->value.tag != CV_BOOL) return false;
-    *out = n->value.u.b;
-    return true;
-}
-
-bool cts_pass_const_number(const ir_value *v, double *out) {
-    const ir_node *n = v->node;
-    if (n->k != K_CONSTANT || !n->has_value) return false;
-    if (n->value.tag == CV_FLOAT) *out = n->value.u.f;
-    else if (n->value.tag == CV_INT) *out = (double)n->value.u.i;
-    else return false;
-    return true;
-}
-
-bool cts_pass_is_conv(const ir_node *n) {
-    if (!is_kind(n, CONV_KINDS, sizeof CONV_KINDS / sizeof *CONV_KINDS) || n->ninputs < 7) return false;
-    if (n->kind[6] == '_' || !strcmp(n->kind, "aten::convolution")) {
-        bool transposed = true;
-        return n->ninputs >= 9 && cts_pass_const_bool(n->inputs[6], &transposed) && !transposed;
-    }
-    return true;
-}
 
 /* A 1-D float32 constant of k elements, or NULL (for optional ones: *ok
  * stays true when the value is None). */
@@ -86,7 +45,7 @@ static bool fold_one(ir_node *bn, cts_mutation *mut) {
         return false;
     ir_value *y = bn->inputs[0];
     ir_node *c = y->node;
-    if (!cts_pass_is_conv(c) || y->nuses != 1) return false;
+    if (!cts_pass_is_conv(c) || cts_pass_sole_value_use(y) != bn) return false;
     ct_tensor *w = cts_pass_const_tensor(c->inputs[1]);
     if (!w || w->dtype != CT_FLOAT32 || w->ndim < 3 || !ct_is_contiguous(w)) return false;
     int64_t k = w->sizes[0];

@@ -48,34 +48,29 @@ static bool activation_range(const ir_node *n, float *lo, float *hi) {
     return *lo <= *hi;
 }
 
-static bool single_use_by(const ir_value *v, ir_node **user) {
-    if (v->nuses != 1) return false;
-    *user = v->uses[0].user;
-    return v->uses[0].offset == 0;
-}
-
 /* Whether any node strictly between a and b (same block), other than
  * `skip`, may write. */
 static bool writes_between(const ir_node *a, const ir_node *b, const ir_node *skip) {
-    for (const ir_node *n = a->next; n && n != b; n = n->next) {
-        if (n == skip) continue;
-        if (n->nblocks || n->k == K_CALLMETHOD || n->k == K_CALLFUNCTION || n->k == K_SETATTR) return true;
-        if (n->k == K_OP) {
-            if (!n->schema) return true;
-            for (int i = 0; i < n->schema->nargs; i++)
-                if (n->schema->args[i].is_write) return true;
-        }
-    }
+    for (const ir_node *n = a->next; n && n != b; n = n->next)
+        if (n != skip && cts_pass_may_write(n)) return true;
     return false;
 }
 
-/* The fused node, or NULL when c does not fuse. */
+static void redirect(ir_value *from, ir_value *to) {
+    if (from) ir_replace_all_uses(from, to);
+}
+
+/* The fused node, or NULL when c does not fuse.  It goes where c was when
+ * the residual (if any) is defined before c, and then other uses of the
+ * intermediates that read only shapes follow it; otherwise it goes where
+ * the last fused node was, and the intermediates must have no other use. */
 static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     if (!cts_pass_is_conv(c) || c->inputs[4]->type->kind != TY_LIST) return NULL;
     ir_node *last = c, *add = NULL, *act = NULL, *u;
     ir_value *residual = NULL;
     float lo = -INFINITY, hi = INFINITY;
-    if (single_use_by(c->outputs[0], &u) && kind_is(u, "aten::add_") && u->ninputs == 3 && u->owner == c->owner) {
+    if ((u = cts_pass_sole_value_use(c->outputs[0])) && kind_is(u, "aten::add_") && u->ninputs == 3 &&
+        u->owner == c->owner) {
         double alpha;
         if (u->inputs[1]->type->kind == TY_TENSOR && u->inputs[1] != c->outputs[0] &&
             cts_pass_const_number(u->inputs[2], &alpha) && alpha == 1.0) {
@@ -83,14 +78,17 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
             residual = u->inputs[1];
         }
     }
-    if (single_use_by(last->outputs[0], &u) && u->owner == c->owner && activation_range(u, &lo, &hi)) act = last = u;
+    if ((u = cts_pass_sole_value_use(last->outputs[0])) && u->owner == c->owner && activation_range(u, &lo, &hi))
+        act = last = u;
     if (last == c || writes_between(c, last, add)) return NULL;
+    bool early = !residual || residual->node->k == K_PARAM || ir_is_before(residual->node, c);
+    if (!early && (c->outputs[0]->nuses != 1 || (add && act && add->outputs[0]->nuses != 1))) return NULL;
     cts_err err = {0};
     const cts_schema *s = cts_cu_schema(cu, CONV_ACT_SCHEMA, &err);
     if (!s) return NULL;
     ir_graph *g = c->graph;
     ir_node *saved = g->insert_before;
-    ir_set_insert_before(g, last);
+    ir_set_insert_before(g, early ? c : last);
     bool nd = c->kind[6] != '_' && strcmp(c->kind, "aten::convolution");
     ir_value *groups = c->inputs[nd ? 6 : 8];
     ir_value *unbatched = ir_insert_constant(g, cv_bool(nd), NULL, 0, 0);
@@ -107,7 +105,11 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     for (size_t i = 0; i < sizeof ins / sizeof *ins; i++) ir_add_input(f, ins[i]);
     ir_insert(g, f);
     g->insert_before = saved;
-    ir_replace_all_uses(last->outputs[0], f->outputs[0]);
+    /* the in-place steps return the convolution's own result: every name
+     * of it is now f's */
+    redirect(act ? act->outputs[0] : NULL, f->outputs[0]);
+    redirect(add ? add->outputs[0] : NULL, f->outputs[0]);
+    redirect(c->outputs[0], f->outputs[0]);
     if (act) ir_destroy(act);
     if (add) ir_destroy(add);
     ir_destroy(c);

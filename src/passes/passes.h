@@ -65,12 +65,18 @@ cts_mutation *cts_mutation_analyze(const ir_graph *g); /* NULL: out of memory */
 bool cts_mutation_may_change(cts_mutation *m, const ir_value *v);
 void cts_mutation_free(cts_mutation *m);
 
-/* Constant helpers shared by the passes (fold_bn.c). */
+/* Helpers shared by the passes (pass_util.c). */
 ct_tensor *cts_pass_const_tensor(const ir_value *v);
 bool cts_pass_const_none(const ir_value *v);
 bool cts_pass_const_bool(const ir_value *v, bool *out);
 bool cts_pass_const_number(const ir_value *v, double *out);
 /* A non-transposed convolution node (aten::_convolution, convolution, conv1d/2d/3d). */
 bool cts_pass_is_conv(const ir_node *n);
+/* The one node that reads v's values (v as its first input), other uses
+ * reading only its shape (aten::dim, size, numel, ...); NULL otherwise. */
+ir_node *cts_pass_sole_value_use(const ir_value *v);
+/* Whether n may write anything: an op with a `(a!)` argument or without a
+ * schema, a call, SetAttr, or such a node in its blocks. */
+bool cts_pass_may_write(const ir_node *n);
 
 #endif

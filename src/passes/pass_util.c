@@ -1,0 +1,79 @@
+/* pass_util.c - small queries the optimization passes share. */
+#include <string.h>
+
+#include "passes.h"
+
+static const char *const CONV_KINDS[] = {"aten::_convolution", "aten::convolution", "aten::conv1d", "aten::conv2d",
+                                         "aten::conv3d"};
+
+static bool is_kind(const ir_node *n, const char *const *kinds, size_t nk) {
+    if (n->k != K_OP || !n->schema) return false;
+    for (size_t i = 0; i < nk; i++)
+        if (!strcmp(n->kind, kinds[i])) return true;
+    return false;
+}
+
+ct_tensor *cts_pass_const_tensor(const ir_value *v) {
+    const ir_node *n = v->node;
+    return n->k == K_CONSTANT && n->has_value && n->value.tag == CV_TENSOR ? n->value.u.t : NULL;
+}
+
+bool cts_pass_const_none(const ir_value *v) { return v->node->k == K_CONSTANT && !v->node->has_value; }
+
+bool cts_pass_const_bool(const ir_value *v, bool *out) {
+    const ir_node *n = v->node;
+    if (n->k != K_CONSTANT || !n->has_value || n->value.tag != CV_BOOL) return false;
+    *out = n->value.u.b;
+    return true;
+}
+
+bool cts_pass_const_number(const ir_value *v, double *out) {
+    const ir_node *n = v->node;
+    if (n->k != K_CONSTANT || !n->has_value) return false;
+    if (n->value.tag == CV_FLOAT) *out = n->value.u.f;
+    else if (n->value.tag == CV_INT) *out = (double)n->value.u.i;
+    else return false;
+    return true;
+}
+
+bool cts_pass_is_conv(const ir_node *n) {
+    if (!is_kind(n, CONV_KINDS, sizeof CONV_KINDS / sizeof *CONV_KINDS) || n->ninputs < 7) return false;
+    if (n->kind[6] == '_' || !strcmp(n->kind, "aten::convolution")) {
+        bool transposed = true;
+        return n->ninputs >= 9 && cts_pass_const_bool(n->inputs[6], &transposed) && !transposed;
+    }
+    return true;
+}
+
+/* Uses that read only a tensor's shape or kind, not its values. */
+static bool shape_only(const ir_node *u) {
+    static const char *const kinds[] = {"aten::dim", "aten::size", "aten::numel", "aten::len", "prim::dtype",
+                                        "prim::device"};
+    return u->k == K_OP && is_kind(u, kinds, sizeof kinds / sizeof *kinds);
+}
+
+ir_node *cts_pass_sole_value_use(const ir_value *v) {
+    ir_node *user = NULL;
+    for (int i = 0; i < v->nuses; i++) {
+        ir_node *u = v->uses[i].user;
+        if (shape_only(u)) continue;
+        if (user || v->uses[i].offset != 0) return NULL;
+        user = u;
+    }
+    return user;
+}
+
+/* Whether n may write anything (its nested blocks included). */
+bool cts_pass_may_write(const ir_node *n) {
+    if (n->k == K_CALLMETHOD || n->k == K_CALLFUNCTION || n->k == K_SETATTR) return true;
+    if (n->k == K_OP) {
+        if (!n->schema) return true;
+        for (int i = 0; i < n->schema->nargs; i++)
+            if (n->schema->args[i].is_write) return true;
+    }
+    for (int b = 0; b < n->nblocks; b++)
+        for (const ir_node *m = ir_block_first(n->blocks[b]); m != n->blocks[b]->ret; m = m->next)
+            if (cts_pass_may_write(m)) return true;
+    return false;
+}
+
