@@ -12,30 +12,6 @@
 #include "../ops/op.h"
 #include "passes.h"
 
-static bool mutable_type(const cts_type *t) {
-    switch (t->kind) {
-    case TY_CLASS:
-        return !t->cls || !t->cls->is_enum; /* enum members are immutable */
-    case TY_TENSOR:
-    case TY_LIST:
-    case TY_DICT:
-    case TY_FUTURE:
-    case TY_ANY:
-    case TY_ANY_CLASS:
-    case TY_CAPSULE:
-    case TY_STORAGE:
-    case TY_GENERATOR:
-        return true;
-    case TY_OPTIONAL:
-    case TY_TUPLE:
-    case TY_UNION:
-        for (int i = 0; i < t->n; i++)
-            if (mutable_type(t->elems[i])) return true;
-        return false;
-    default: return false;
-    }
-}
-
 static bool is_constant(const ir_value *v) { return v->node->k == K_CONSTANT && !v->node->fn; }
 
 static cv_value constant_of(const ir_value *v) { return v->node->has_value ? v->node->value : cv_none(); }
@@ -53,9 +29,9 @@ static bool supported(const ir_node *n) {
         return false;
     }
     for (int i = 0; i < n->ninputs; i++)
-        if (mutable_type(n->inputs[i]->type)) return false;
+        if (cts_pass_mutable_type(n->inputs[i]->type, true)) return false;
     for (int i = 0; i < n->noutputs; i++)
-        if (mutable_type(n->outputs[i]->type)) return false;
+        if (cts_pass_mutable_type(n->outputs[i]->type, true)) return false;
     return true;
 }
 

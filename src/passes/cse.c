@@ -4,7 +4,8 @@
  * computed (same kind and schema, same inputs, same attribute) is replaced
  * by that node's outputs.  Only pure nodes take part: operators that write
  * nothing, draw no random numbers and return nothing mutable (no lists or
- * dicts, which a later write could change under one of the two users),
+ * dicts, which a later write could change under one of the two users, and
+ * no tensor that something writes in place),
  * attribute reads, tuple construction and indexing.  When an input may be
  * changed in place (mutation.c), the two nodes merge only if nothing that
  * may write runs between them (the two reads see the same contents).  Nodes
@@ -22,22 +23,6 @@ typedef struct seen {
     long writes; /* nodes that may write, so far in program order */
 } seen;
 
-static bool mutable_type(const cts_type *t) {
-    switch (t->kind) {
-    case TY_LIST:
-    case TY_DICT:
-    case TY_CLASS:
-    case TY_ANY: return true;
-    case TY_TUPLE:
-    case TY_OPTIONAL:
-    case TY_UNION:
-        for (int i = 0; i < t->n; i++)
-            if (mutable_type(t->elems[i])) return true;
-        return false;
-    default: return false;
-    }
-}
-
 static bool random_op(const char *kind) {
     static const char *const words[] = {"rand", "bernoulli", "normal", "uniform", "multinomial", "dropout",
                                         "exponential", "poisson", "random", "cauchy", "geometric", "log_normal"};
@@ -49,7 +34,7 @@ static bool random_op(const char *kind) {
 static bool pure(const ir_node *n) {
     if (n->nblocks || !n->noutputs || cts_node_has_side_effects(n)) return false;
     for (int i = 0; i < n->noutputs; i++)
-        if (mutable_type(n->outputs[i]->type)) return false;
+        if (cts_pass_mutable_type(n->outputs[i]->type, false)) return false;
     switch (n->k) {
     case K_OP:
         if (!n->schema || random_op(n->kind)) return false;
@@ -67,9 +52,9 @@ static bool pure(const ir_node *n) {
     return true;
 }
 
-static bool inputs_may_change(const ir_node *n, cts_mutation *mut) {
-    for (int i = 0; i < n->ninputs; i++)
-        if (cts_mutation_may_change(mut, n->inputs[i])) return true;
+static bool any_may_change(ir_value *const *v, int n, cts_mutation *mut) {
+    for (int i = 0; i < n; i++)
+        if (cts_mutation_may_change(mut, v[i])) return true;
     return false;
 }
 
@@ -92,11 +77,13 @@ static int cse_block(ir_block *b, seen *s, cts_mutation *mut) {
         /* a loop's writes happen before its body's next iteration too */
         if (n->k == K_LOOP && cts_pass_may_write(n)) s->writes++;
         for (int i = 0; i < n->nblocks; i++) removed += cse_block(n->blocks[i], s, mut);
-        if (!pure(n)) {
+        /* a result written in place later is not interchangeable with
+         * another one (two torch.zeros(3), one of them add_-ed to) */
+        if (!pure(n) || any_may_change(n->outputs, n->noutputs, mut)) {
             if (!n->nblocks && cts_pass_may_write(n)) s->writes++; /* blocks counted their own */
             continue;
         }
-        bool changing = inputs_may_change(n, mut);
+        bool changing = any_may_change(n->inputs, n->ninputs, mut);
         ir_node *hit = NULL;
         for (int i = s->n - 1; i >= 0 && !hit; i--)
             if (same(s->nodes[i], n) && (!changing || s->epoch[i] == s->writes)) hit = s->nodes[i];

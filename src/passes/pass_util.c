@@ -45,6 +45,30 @@ bool cts_pass_is_conv(const ir_node *n) {
     return true;
 }
 
+bool cts_pass_mutable_type(const cts_type *t, bool tensors) {
+    switch (t->kind) {
+    case TY_CLASS:
+        return !t->cls || !t->cls->is_enum; /* enum members are immutable */
+    case TY_TENSOR: return tensors;
+    case TY_LIST:
+    case TY_DICT:
+    case TY_FUTURE:
+    case TY_ANY:
+    case TY_ANY_CLASS:
+    case TY_CAPSULE:
+    case TY_STORAGE:
+    case TY_GENERATOR:
+        return true;
+    case TY_OPTIONAL:
+    case TY_TUPLE:
+    case TY_UNION:
+        for (int i = 0; i < t->n; i++)
+            if (cts_pass_mutable_type(t->elems[i], tensors)) return true;
+        return false;
+    default: return false;
+    }
+}
+
 /* Uses that read only a tensor's shape or kind, not its values. */
 static bool shape_only(const ir_node *u) {
     static const char *const kinds[] = {"aten::dim", "aten::size", "aten::numel", "aten::len", "prim::dtype",

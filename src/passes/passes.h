@@ -75,6 +75,9 @@ bool cts_pass_is_conv(const ir_node *n);
 /* The one node that reads v's values (v as its first input), other uses
  * reading only its shape (aten::dim, size, numel, ...); NULL otherwise. */
 ir_node *cts_pass_sole_value_use(const ir_value *v);
+/* Whether values of type t can change in place (lists, dicts, objects but
+ * enums, Any...; tensors when `tensors`). */
+bool cts_pass_mutable_type(const cts_type *t, bool tensors);
 /* Whether n may write anything: an op with a `(a!)` argument or without a
  * schema, a call, SetAttr, or such a node in its blocks. */
 bool cts_pass_may_write(const ir_node *n);

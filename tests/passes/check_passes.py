@@ -158,6 +158,16 @@ class Repeated(nn.Module):
         return a + s + t
 
 
+class FreshTensors(nn.Module):
+    """Two equal factory calls, one result written in place: not merged."""
+
+    def forward(self, x):
+        a = torch.zeros(3)
+        b = torch.zeros(3)
+        a.add_(x)
+        return a + b
+
+
 class LoopWrite(nn.Module):
     """A write inside a loop: the loop's relu(x) is not the one before it."""
 
@@ -235,6 +245,9 @@ CASES = [
     ("repeated", Repeated(), (torch.randn(5),), False, [
         ("relu computed once", lambda g: g.count("aten::relu(") == 1),
         ("tanh before and after the write both kept", lambda g: g.count("aten::tanh(") == 2),
+    ]),
+    ("fresh_tensors", FreshTensors(), (torch.randn(3),), False, [
+        ("both zeros kept", lambda g: g.count("aten::zeros(") == 2),
     ]),
     ("loop_write", LoopWrite(), (torch.randn(5),), False, [
         ("both relu kept", lambda g: g.count("aten::relu(") == 2),
