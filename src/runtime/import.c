@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "../compiler/enum.h"
+#include "../core/prefault.h"
 #include "../serialize/pickle.h"
 #include "../serialize/torch_save.h"
 #include "module.h"
@@ -178,15 +180,25 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
     return 0;
 }
 
+/* Gives back the pages of a mapped archive (see cts_rt_load): called while
+ * nothing has written to it, so they come back from the file as they were
+ * when next read. */
+static void release_file_pages(cts_rt_module *m) {
+    if (m->file_mapped) madvise(m->file_storage->data, m->file_storage->nbytes, MADV_DONTNEED);
+}
+
 int cts_rt_prepare(cts_rt_module *m, cts_err *err) {
     if (lower_all(m, err)) return -1;
     if (!m->no_optimize) cts_rt_optimize(m);
+    release_file_pages(m); /* folding read the original weights: they go before packing makes more */
     cts_rt_prepack(m);
+    release_file_pages(m);
+    cts_prefault_code();
     return 0;
 }
 
 static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, const char *name, cts_load_mode mode,
-                                cts_err *err) {
+                                bool mapped, cts_err *err) {
     cts_rt_module *m = calloc(1, sizeof *m);
     if (!m) {
         cts_err_oom(err, "module", 0);
@@ -198,6 +210,7 @@ static cts_rt_module *load_impl(const void *buf, size_t len, ct_storage *fs, con
     if (fs) {
         ct_storage_retain(fs);
         m->file_storage = fs;
+        m->file_mapped = mapped;
     }
     if (len >= 8 && memcmp((const char *)buf + 4, "PTMF", 4) == 0) {
         cts_err_set(err, "flatbuffer mobile modules (_save_for_lite_interpreter with flatbuffers) are not supported");
@@ -244,11 +257,16 @@ fail:
 }
 
 cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err) {
-    return load_impl(buf, len, NULL, name, mode, err);
+    return load_impl(buf, len, NULL, name, mode, false, err);
 }
 
-/* the whole file in one 64-byte aligned storage */
-static ct_storage *read_file_storage(const char *path, size_t *len, cts_err *err) {
+static void unmap_file(void *ctx, void *data) { munmap(data, (size_t)(uintptr_t)ctx); }
+
+/* The whole file in one storage: mapped (copy-on-write, so in-place writes
+ * to parameters stay private) when `map`, read into a 64-byte aligned buffer
+ * otherwise or when mapping fails.  *mapped says which. */
+static ct_storage *read_file_storage(const char *path, size_t *len, bool map, bool *mapped, cts_err *err) {
+    *mapped = false;
     FILE *f = fopen(path, "rb");
     if (!f) {
         cts_err_set(err, "cannot open '%s': %s", path, strerror(errno));
@@ -265,6 +283,20 @@ static ct_storage *read_file_storage(const char *path, size_t *len, cts_err *err
         return NULL;
     }
     size_t n = (size_t)st.st_size;
+    if (map && n) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fileno(f), 0);
+        if (p != MAP_FAILED) {
+            fclose(f);
+            ct_storage *s = ct_storage_wrap(p, n, unmap_file, (void *)(uintptr_t)n, err);
+            if (!s) {
+                munmap(p, n);
+                return NULL;
+            }
+            *len = n;
+            *mapped = true;
+            return s;
+        }
+    }
     ct_storage *s = ct_storage_new(n ? n : 1, false, err);
     if (!s) {
         fclose(f);
@@ -284,9 +316,15 @@ static ct_storage *read_file_storage(const char *path, size_t *len, cts_err *err
 
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err) {
     size_t len = 0;
-    ct_storage *fs = read_file_storage(path, &len, err);
+    bool mapped;
+    /* A module loaded to run keeps only what its optimized code reads: the
+     * archive is mapped, and while loading (nothing has written to it yet)
+     * its pages are given back (cts_rt_prepare); those still needed
+     * (weights read in place) come back from the file on first use, while
+     * the originals of folded and packed weights stay out of memory. */
+    ct_storage *fs = read_file_storage(path, &len, mode == CTS_LOAD_RUN, &mapped, err);
     if (fs) {
-        cts_rt_module *m = load_impl(fs->data, len, fs, path, mode, err);
+        cts_rt_module *m = load_impl(fs->data, len, fs, path, mode, mapped, err);
         ct_storage_release(fs); /* the module and the tensors viewing it hold it */
         return m;
     }

@@ -20,6 +20,7 @@ typedef struct cts_rt_module {
     size_t file_len;
     ct_storage *file_storage; /* when the bytes are a storage (cts_rt_load): stored tensor
                                  records are views into it, not copies (file is then NULL) */
+    bool file_mapped;       /* file_storage is a private mapping of the archive (CTS_LOAD_RUN) */
     cts_zip *zip;
     char **texts;           /* decoded code/ records, owned */
     int ntexts, cap_texts;

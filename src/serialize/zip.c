@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define SIG_LOCAL 0x04034b50u
@@ -98,14 +99,38 @@ int cts_read_file(const char *path, size_t max_bytes, void **out, size_t *len, c
     return 0;
 }
 
-int cts_write_file(const char *path, const void *data, size_t len, cts_err *err) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return cts_err_set(err, "cannot create '%s': %s", path, strerror(errno));
+static int write_to(const char *path, const char *shown, const void *data, size_t len, const char *mode,
+                    cts_err *err) {
+    FILE *f = fopen(path, mode);
+    if (!f) return cts_err_set(err, "cannot create '%s': %s", shown, strerror(errno));
     size_t put = len ? fwrite(data, 1, len, f) : 0;
     int bad = put != len || ferror(f);
     if (fclose(f) != 0) bad = 1;
-    if (bad) return cts_err_set(err, "error writing '%s' (%zu bytes)", path, len);
+    if (bad) return cts_err_set(err, "error writing '%s' (%zu bytes)", shown, len);
     return 0;
+}
+
+int cts_write_file(const char *path, const void *data, size_t len, cts_err *err) {
+    /* A regular file (or a new one) is replaced whole: written next to it
+     * and renamed over it, so a module still reading the old file (a loaded
+     * archive is mapped, runtime/import.c) keeps its bytes.  Anything else
+     * (a device, a pipe) is written in place. */
+    struct stat st;
+    char real[PATH_MAX];
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) return write_to(path, path, data, len, "wb", err);
+    const char *target = realpath(path, real) ? real : path; /* through a symbolic link, to its file */
+    static _Atomic unsigned long serial;
+    size_t n = strlen(target) + 64;
+    char *tmp = malloc(n);
+    if (!tmp) return cts_err_oom(err, "file name", n);
+    snprintf(tmp, n, "%s.cts-tmp-%ld-%lu", target, (long)getpid(), (unsigned long)serial++);
+    int rc = write_to(tmp, path, data, len, "wbx", err);
+    if (!rc && exists) chmod(tmp, st.st_mode & 07777); /* the file keeps its permissions */
+    if (!rc && rename(tmp, target) != 0) rc = cts_err_set(err, "cannot create '%s': %s", path, strerror(errno));
+    if (rc) remove(tmp);
+    free(tmp);
+    return rc;
 }
 
 /* ---- reader ---- */

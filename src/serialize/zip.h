@@ -45,7 +45,8 @@
 /* Reads a whole file into a malloc'd buffer.  Fails (with the path in the
  * message) if it cannot be opened or read, or is larger than max_bytes. */
 int cts_read_file(const char *path, size_t max_bytes, void **out, size_t *len, cts_err *err);
-/* Writes (creates or truncates) a file. */
+/* Writes a file: a regular one is replaced whole (written beside it, then
+ * renamed over it), anything else written in place. */
 int cts_write_file(const char *path, const void *data, size_t len, cts_err *err);
 
 /* ---- reader ---- */

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CT_BLOCK_CACHE_OFF 1
@@ -57,6 +58,20 @@ size_t ct_block_cache_limit(void) {
     return l;
 }
 
+/* A fresh block, its pages mapped now in one system call rather than by
+ * one page fault per 4 KiB page at first touch (a model's first call was
+ * mostly such faults: 1181 of them, 4 ms, in mobilenet_v3_small's 9). */
+static void *new_block(size_t size) {
+    void *p = aligned_alloc(ALIGN, size);
+#ifdef MADV_POPULATE_WRITE
+    if (p) {
+        uintptr_t page = 4096, lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + size) & ~(page - 1);
+        if (hi > lo) madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* best effort */
+    }
+#endif
+    return p;
+}
+
 void *ct_block_get(size_t nbytes, int *cls) {
     int c = class_of(nbytes);
     *cls = -1;
@@ -74,7 +89,7 @@ void *ct_block_get(size_t nbytes, int *cls) {
             return b;
         }
     }
-    void *p = aligned_alloc(ALIGN, class_size(c));
+    void *p = new_block(class_size(c));
     if (p) *cls = c;
     return p;
 }

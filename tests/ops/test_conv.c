@@ -452,6 +452,29 @@ TEST(test_depthwise_vector_paths) {
                 }
 }
 
+TEST(test_depthwise_channels_last) {
+    /* channels in whole vectors and narrow, strided or large kernels: the
+     * channels-last kernel (conv.c's dw_channels_last), two images */
+    static const int64_t kk[][2] = {{3, 3}, {5, 5}, {1, 7}};
+    static const int64_t chans[] = {8, 24};
+    for (int w = 3; w <= 20; w += 5)
+        for (int k = 0; k < 3; k++)
+            for (int s = 1; s <= 2; s++)
+                for (int d = 1; d <= 2; d++)
+                    for (int ci = 0; ci < 2; ci++) {
+                        int64_t C = chans[ci], p = kk[k][1] / 2;
+                        int64_t xs[4] = {2, C, 9, w}, ws[4] = {C, 1, kk[k][0], kk[k][1]};
+                        if (9 + 2 * p < d * (kk[k][0] - 1) + 1 || w + 2 * p < d * (kk[k][1] - 1) + 1) continue;
+                        ct_tensor *x = trand(CT_FLOAT32, 4, xs), *wt = trand(CT_FLOAT32, 4, ws);
+                        ct_tensor *b = (w + k) % 2 ? tn(CT_FLOAT32, 1, C) : NULL;
+                        cparams cp = {2, {s, s}, {p, p}, {p, p}, {d, d}, {0, 0}, C, false};
+                        CHECK(run_conv(x, wt, b, &cp, 1e-5));
+                        ct_tensor_release(x);
+                        ct_tensor_release(wt);
+                        ct_tensor_release(b);
+                    }
+}
+
 TEST(test_conv_empty) {
     ct_tensor *r = call("aten::conv2d", 7,
                         (cv_value[]){cv_tensor(tn(CT_FLOAT32, 4, 0, 3, 5, 5)), cv_tensor(tn(CT_FLOAT32, 4, 4, 3, 3, 3)),
@@ -625,6 +648,7 @@ int main(void) {
     RUN(test_conv_front_ends);
     RUN(test_conv_threads_and_big_shapes);
     RUN(test_depthwise_vector_paths);
+    RUN(test_depthwise_channels_last);
     RUN(test_conv_empty);
     RUN(test_conv_error_messages);
     return test_summary();
