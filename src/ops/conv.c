@@ -153,6 +153,7 @@ typedef struct conv_params {
 typedef struct conv_fuse {
     const ct_tensor *res; /* NULL: none */
     float lo, hi;
+    int act;              /* act.h's code */
     bool applied;
 } conv_fuse;
 
@@ -416,9 +417,11 @@ static void dw_plane(void *ctx, int64_t task, int thread) {
         }
         float *yr = y + oh * p->OW;
         j->row(&r, yr, p->OW, lo, hi);
-        if (j->epi)
+        if (j->epi) {
             for (int64_t ow = 0; ow < p->OW; ow++)
                 yr[ow] = conv_epi_apply(j->epi, yr[ow], res ? res + oh * p->OW + ow : NULL);
+            if (j->epi->act) conv_epi_act(j->epi, yr, p->OW);
+        }
     }
 }
 
@@ -491,6 +494,8 @@ __attribute__((target("avx2,fma"))) static void dwc_row(void *ctx, int64_t oh, i
                 }
             }
         }
+        if (j->epi && j->epi->act)
+            for (int cc = 0; cc < 8; cc++) conv_epi_act(j->epi, j->y + (c0 + cc) * OHW + oh * OW, OW);
     }
 }
 
@@ -580,36 +585,27 @@ static void im2col_row(void *ctx, int64_t r, int thread) {
 
 #define COLS_BUDGET (4 << 20) /* floats in the im2col buffer (16 MB) */
 
-static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
-                            const conv_epi *epi, float *y) {
+/* The GEMMs of a convolution with g's epilogue set: on the input as it lies
+ * (1x1, stride 1, no padding) or on im2col blocks of rows. */
+static int conv_gemm(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
+                     cts_sgemm_args *g, float *y) {
     int64_t Cg = p->C / p->G, Kg = p->K / p->G;
     int64_t Kd = Cg * p->kh * p->kw, OHW = p->OH * p->OW, HW = p->H * p->W;
     bool pointwise = p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->ph == 0 && p->pw == 0;
-    cts_sgemm_args g = CTS_SGEMM_ARGS_INIT;
-    if (epi) {
-        /* the residual is C's starting value; the clamp is the GEMM's */
-        if (epi->res) {
-            memcpy(y, epi->res, sizeof(float) * (size_t)(p->N * p->K * OHW));
-            g.beta = 1.0f;
-        }
-        g.clamp = true;
-        g.clamp_lo = epi->lo;
-        g.clamp_hi = epi->hi;
-    }
-    g.M = Kg;
-    g.K = Kd;
-    g.lda = Kd;
-    g.ldc = OHW;
+    g->M = Kg;
+    g->K = Kd;
+    g->lda = Kd;
+    g->ldc = OHW;
     if (pointwise) {
         /* the input already is the column matrix [C_g, H*W] */
-        g.N = OHW;
-        g.ldb = HW;
+        g->N = OHW;
+        g->ldb = HW;
         for (int64_t gi = 0; gi < p->G; gi++) {
-            g.A = w + gi * Kg * Kd;
-            g.B = x + gi * Cg * HW;
-            g.C = y + gi * Kg * OHW;
-            g.bias_m = bias ? bias + gi * Kg : NULL;
-            if (cts_sgemm_batched(&g, p->N, 0, p->C * HW, p->K * OHW, k->pool, k->err)) return -1;
+            g->A = w + gi * Kg * Kd;
+            g->B = x + gi * Cg * HW;
+            g->C = y + gi * Kg * OHW;
+            g->bias_m = bias ? bias + gi * Kg : NULL;
+            if (cts_sgemm_batched(g, p->N, 0, p->C * HW, p->K * OHW, k->pool, k->err)) return -1;
         }
         return 0;
     }
@@ -628,17 +624,53 @@ static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, con
                 im2col_job j = {p, x + (n * p->C + gi * Cg) * HW, cols, oh0, oh1};
                 double bytes = (double)Kd * (double)(oh1 - oh0) * (double)p->OW;
                 cts_pool_parallel_for(bytes < 65536.0 ? NULL : k->pool, Kd, im2col_row, &j);
-                g.N = (oh1 - oh0) * p->OW;
-                g.A = w + gi * Kg * Kd;
-                g.B = cols;
-                g.ldb = g.N;
-                g.C = y + (n * p->K + gi * Kg) * OHW + oh0 * p->OW;
-                g.bias_m = bias ? bias + gi * Kg : NULL;
-                rc = cts_sgemm(&g, k->pool, k->err);
+                g->N = (oh1 - oh0) * p->OW;
+                g->A = w + gi * Kg * Kd;
+                g->B = cols;
+                g->ldb = g->N;
+                g->C = y + (n * p->K + gi * Kg) * OHW + oh0 * p->OW;
+                g->bias_m = bias ? bias + gi * Kg : NULL;
+                rc = cts_sgemm(g, k->pool, k->err);
             }
         }
     }
     ct_scratch_free(cols, ccls);
+    return rc;
+}
+
+
+typedef struct act_job {
+    const conv_epi *epi;
+    float *y;
+    int64_t n; /* values per task */
+} act_job;
+
+static void act_plane(void *ctx, int64_t t, int thread) {
+    (void)thread;
+    const act_job *j = ctx;
+    conv_epi_act(j->epi, j->y + t * j->n, j->n);
+}
+
+static int conv_im2col_gemm(cts_kctx *k, const conv_prob *p, const float *x, const float *w, const float *bias,
+                            const conv_epi *epi, float *y) {
+    int64_t OHW = p->OH * p->OW;
+    cts_sgemm_args g = CTS_SGEMM_ARGS_INIT;
+    if (epi) {
+        /* the residual is C's starting value; the clamp is the GEMM's */
+        if (epi->res) {
+            memcpy(y, epi->res, sizeof(float) * (size_t)(p->N * p->K * OHW));
+            g.beta = 1.0f;
+        }
+        g.clamp = true;
+        g.clamp_lo = epi->lo;
+        g.clamp_hi = epi->hi;
+    }
+    int rc = conv_gemm(k, p, x, w, bias, &g, y);
+    if (!rc && epi && epi->act) {
+        /* the activation over each output channel's plane, after the GEMM */
+        act_job aj = {epi, y, OHW};
+        cts_pool_parallel_for(OHW * p->N * p->K < 65536 ? NULL : k->pool, p->N * p->K, act_plane, &aj);
+    }
     return rc;
 }
 
@@ -850,6 +882,7 @@ static ct_tensor *conv_run(cts_kctx *k, ct_tensor *x, ct_tensor *w, ct_tensor *b
             e.res = cp->fuse->res ? ct_data(cp->fuse->res) : NULL;
             e.lo = cp->fuse->lo;
             e.hi = cp->fuse->hi;
+            e.act = cts_act_f32(cp->fuse->act);
             epi = &e;
             cp->fuse->applied = true;
         }
@@ -1170,25 +1203,27 @@ static int run_inplace(cts_kctx *k, const char *key, const cv_value *args, int n
 }
 
 /* cts::conv_act(input, weight, bias, stride, padding, dilation, groups,
- * unbatched, residual, min, max) (passes/fuse_conv.c): a convolution (as
- * conv1d/conv2d when `unbatched` inputs are allowed, as _convolution
- * otherwise), then residual added in place (add_) and the result clamped to
- * [min, max]: in the kernels' epilogue when conv_run can, with add_ and
- * clamp_ themselves otherwise. */
+ * unbatched, residual, act, min, max) (passes/fuse_conv.c): a convolution
+ * (as conv1d/conv2d when `unbatched` inputs are allowed, as _convolution
+ * otherwise), then residual added in place (add_), the result clamped to
+ * [min, max] and the activation `act` (act.h) applied: in the kernels'
+ * epilogue when conv_run can, with add_, clamp_ and the activation's own
+ * in-place op otherwise. */
 static int k_conv_act(cts_kctx *k, const cv_value *args, int nargs, cv_value *outs) {
     (void)nargs;
     const char *op = "conv_act";
     ct_tensor *x = NULL, *w = NULL, *b = NULL, *r = NULL, *xb = NULL;
     ilist s, p, d, o = {1, {0}};
-    int64_t g = 1;
+    int64_t g = 1, act = 0;
     bool unbatched = false, batched = true;
     if (arg_tensor(k, args, 0, op, "input", &x) || arg_tensor(k, args, 1, op, "weight", &w) ||
         arg_opt_tensor(k, args, 2, op, "bias", &b) || arg_ilist(k, args, 3, op, "stride", &s) ||
         arg_ilist(k, args, 4, op, "padding", &p) || arg_ilist(k, args, 5, op, "dilation", &d) ||
         arg_int(k, args, 6, op, "groups", &g) || arg_bool(k, args, 7, op, "unbatched", &unbatched) ||
-        arg_opt_tensor(k, args, 8, op, "residual", &r))
+        arg_opt_tensor(k, args, 8, op, "residual", &r) || arg_int(k, args, 9, op, "act", &act))
         return -1;
-    if (args[9].tag != CV_FLOAT || args[10].tag != CV_FLOAT) return cts_err_set(k->err, "conv_act: min and max must be floats");
+    if (args[10].tag != CV_FLOAT || args[11].tag != CV_FLOAT || act < 0 || act >= CTS_ACT__COUNT)
+        return cts_err_set(k->err, "conv_act: bad activation arguments");
     static const char *const names[] = {"conv1d", "conv2d", "conv3d"};
     int nsp = w->ndim - 2;
     if (unbatched && nsp >= 1 && nsp <= 3) {
@@ -1197,15 +1232,17 @@ static int k_conv_act(cts_kctx *k, const cv_value *args, int nargs, cv_value *ou
         ct_tensor_retain(x);
         xb = x;
     }
-    conv_fuse f = {r, (float)args[9].u.f, (float)args[10].u.f, false};
+    conv_fuse f = {r, (float)args[10].u.f, (float)args[11].u.f, (int)act, false};
     ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL, &f);
     ct_tensor_release(xb);
     if (finish(k, y, batched, outs)) return -1;
     if (f.applied) return 0;
     cv_value add[3] = {outs[0], r ? cv_tensor(r) : cv_none(), cv_int(1)};
-    cv_value clamp[3] = {outs[0], isinf(args[9].u.f) ? cv_none() : args[9], isinf(args[10].u.f) ? cv_none() : args[10]};
+    cv_value clamp[3] = {outs[0], isinf(args[10].u.f) ? cv_none() : args[10], isinf(args[11].u.f) ? cv_none() : args[11]};
+    const char *act_op = cts_act_inplace_op((int)act);
     if ((r && run_inplace(k, "aten::add_.Tensor", add, 3)) ||
-        ((clamp[1].tag != CV_NONE || clamp[2].tag != CV_NONE) && run_inplace(k, "aten::clamp_", clamp, 3))) {
+        ((clamp[1].tag != CV_NONE || clamp[2].tag != CV_NONE) && run_inplace(k, "aten::clamp_", clamp, 3)) ||
+        (act_op && run_inplace(k, act_op, outs, 1))) {
         cv_release(outs[0]);
         return -1;
     }
@@ -1282,7 +1319,7 @@ const int cts_ops_conv_count = (int)(sizeof cts_ops_conv / sizeof *cts_ops_conv)
 
 /* cts's own fused ops (not PyTorch's: made by passes/, never by the compiler). */
 const cts_op_def cts_ops_conv_fused[] = {
-    {"cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups, bool unbatched, Tensor? residual, float min, float max) -> Tensor", k_conv_act},
+    {"cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups, bool unbatched, Tensor? residual, int act, float min, float max) -> Tensor", k_conv_act},
 };
 const int cts_ops_conv_fused_count = (int)(sizeof cts_ops_conv_fused / sizeof *cts_ops_conv_fused);
 

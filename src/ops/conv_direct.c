@@ -358,6 +358,7 @@ static void dconv_chunk(void *ctx, int64_t task, int thread) {
         float b = j->bias ? j->bias[oc0 + jj] : 0.0f;
         float *yo = j->y + (oc0 + jj) * OHW + qa;
         const float *ro = j->res ? j->res + (oc0 + jj) * OHW + qa : NULL;
+        float *run0 = yo;
         for (int ti = 0; ti < ntile; ti++, yo += MR) {
             int mr = (int)min64(MR, q1 - qa - ti * MR);
             const float *a = acc[ti] + jj;
@@ -367,6 +368,7 @@ static void dconv_chunk(void *ctx, int64_t task, int thread) {
             }
             for (int r = 0; r < mr; r++) yo[r] = conv_epi_apply(j->epi, a[r * NR] + b, ro ? ro + ti * MR + r : NULL);
         }
+        if (j->epi && j->epi->act) conv_epi_act(j->epi, run0, q1 - qa);
     }
 }
 

@@ -24,6 +24,7 @@
 
 #include "../core/error.h"
 #include "../tensor/tensor.h"
+#include "act.h"
 #include "gemm.h"
 
 typedef struct cts_pool cts_pool;
@@ -61,11 +62,27 @@ int64_t cts_conv_cache_packings(void);
 
 /* What is done to each output as it is written (cts::conv_act): the
  * residual (NULL: none; y's shape, contiguous) is added after the bias,
- * then the value is clamped to [lo, hi] (NaN stays NaN). */
+ * the value clamped to [lo, hi] (NaN stays NaN), and `act` (NULL: none)
+ * applied to each run of outputs once written (act.h). */
 typedef struct conv_epi {
     const float *res;
     float lo, hi;
+    cts_act_fn act;
 } conv_epi;
+
+/* The activation over a run of n outputs, a last partial vector through a
+ * padded copy (the activations' loops are vectorized eight at a time and
+ * their scalar tails cost several times as much per value: rows of 7 and
+ * 14 are common). */
+static inline void conv_epi_act(const conv_epi *e, float *y, int64_t n) {
+    int64_t body = n & ~(int64_t)7;
+    if (body) e->act(y, body);
+    if (body == n) return;
+    float t[8] = {0};
+    for (int64_t i = body; i < n; i++) t[i - body] = y[i];
+    e->act(t, 8);
+    for (int64_t i = body; i < n; i++) y[i] = t[i - body];
+}
 
 /* One output value through the epilogue (res: its residual, or NULL). */
 static inline float conv_epi_apply(const conv_epi *e, float v, const float *res) {

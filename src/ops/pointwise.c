@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../core/cpu.h"
+#include "act.h"
 #include "kutil.h"
 
 /* ---- loop context and scalar helpers ---- */
@@ -670,6 +671,37 @@ static const pw_op OP_CLAMPMIN = {"clamp_min_cpu", clampmin_loops, M_NUM, PW_AVX
 static const pw_op OP_CLAMPMAX = {"clamp_max_scalar_cpu", clampmax_loops, M_NUM, PW_AVX2_FN(clampmax), 1};
 static const pw_op OP_CLAMP3 = {"clamp_cpu", clamp3_loops, M_NUM, NULL, 20};
 static const pw_op OP_TANH = {"tanh_cpu", tanh_loops, M_FLOATS, PW_AVX2_FN(tanh), 20};
+/* ---- act.h: the fused epilogues' activations ---- */
+
+#ifdef PW_X86
+#define ACT_LOOP(op) (cts_cpu_isa() >= CTS_ISA_AVX2 ? PW_AVX2_FN(op) : op##_loops[CT_FLOAT32])
+#else
+#define ACT_LOOP(op) (op##_loops[CT_FLOAT32])
+#endif
+#define ACT_FN(name, op)                                     \
+    static void name(float *y, int64_t n) {                  \
+        char *d[2] = {(char *)y, (char *)y};                 \
+        const int64_t s[2] = {sizeof(float), sizeof(float)}; \
+        pw_ctx c;                                            \
+        memset(&c, 0, sizeof c);                             \
+        ACT_LOOP(op)(d, s, n, &c);                           \
+    }
+ACT_FN(act_hardswish, hswish)
+ACT_FN(act_hardsigmoid, hsig)
+
+cts_act_fn cts_act_f32(int act) {
+    switch (act) {
+    case CTS_ACT_HARDSWISH: return act_hardswish;
+    case CTS_ACT_HARDSIGMOID: return act_hardsigmoid;
+    default: return NULL;
+    }
+}
+
+const char *cts_act_inplace_op(int act) {
+    static const char *const ops[CTS_ACT__COUNT] = {NULL, "aten::hardswish_", "aten::hardsigmoid_"};
+    return act > 0 && act < CTS_ACT__COUNT ? ops[act] : NULL;
+}
+
 static const pw_op OP_SIGMOID = {"sigmoid_cpu", sigmoid_loops, M_FLOATS, PW_AVX2_FN(sigmoid), 20};
 static const pw_op OP_EXP = {"exp_cpu", exp_loops, M_FLOATS, PW_AVX2_FN(exp), 20};
 static const pw_op OP_LOG = {"log_cpu", log_loops, M_FLOATS, PW_AVX2_FN(log), 20};

@@ -2,11 +2,12 @@
  *
  *     y = conv(x, W, b)            (non-transposed, numeric padding)
  *     y = aten::add_(y, r, 1)      optional: the residual, in place
- *     y = relu / relu_ / relu6 / hardtanh(_)(y, lo, hi) / clamp(_)(y, lo, hi)
+ *     y = relu / relu6 / hardtanh(y, lo, hi) / clamp(y, lo, hi) / hardswish /
+ *         hardsigmoid (each also in place)
  *
  * becomes one cts::conv_act(x, W, b, stride, padding, dilation, groups,
- * unbatched, r, lo, hi), which adds r and clamps to [lo, hi] as each output
- * tile is written (ops/conv.c).  Each intermediate must be used only by the
+ * unbatched, r, act, lo, hi), which adds r, clamps to [lo, hi] and applies
+ * act (ops/act.h) as each run of outputs is written (ops/conv.c).  Each intermediate must be used only by the
  * next step; nothing between the convolution and the last fused node may
  * write anything (the fused node runs where the last one was).  The add is
  * fused only in place: it writes into the convolution's fresh float32
@@ -15,18 +16,30 @@
 #include <string.h>
 
 #include "../compiler/cu.h"
+#include "../ops/act.h"
 #include "passes.h"
 
 #define CONV_ACT_SCHEMA                                                                                            \
     "cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int " \
-    "groups, bool unbatched, Tensor? residual, float min, float max) -> Tensor"
+    "groups, bool unbatched, Tensor? residual, int act, float min, float max) -> Tensor"
 
 static bool kind_is(const ir_node *n, const char *k) { return n->k == K_OP && n->schema && !strcmp(n->kind, k); }
 
-/* The clamp range of an activation node on y, or false. */
-static bool activation_range(const ir_node *n, float *lo, float *hi) {
+/* The activation a node on y applies (act.h's code, and the clamp range),
+ * or false. */
+static bool activation_of(const ir_node *n, int *act, float *lo, float *hi) {
+    static const struct { const char *kind; int act; } named[] = {
+        {"aten::hardswish", CTS_ACT_HARDSWISH},     {"aten::hardswish_", CTS_ACT_HARDSWISH},
+        {"aten::hardsigmoid", CTS_ACT_HARDSIGMOID}, {"aten::hardsigmoid_", CTS_ACT_HARDSIGMOID},
+    };
     *lo = -INFINITY;
     *hi = INFINITY;
+    *act = CTS_ACT_NONE;
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (kind_is(n, named[i].kind)) {
+            *act = named[i].act;
+            return n->ninputs == 1;
+        }
     if (kind_is(n, "aten::relu") || kind_is(n, "aten::relu_")) {
         *lo = 0.0f;
         return n->ninputs == 1;
@@ -69,6 +82,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     ir_node *last = c, *add = NULL, *act = NULL, *u;
     ir_value *residual = NULL;
     float lo = -INFINITY, hi = INFINITY;
+    int act_code = CTS_ACT_NONE;
     if ((u = cts_pass_sole_value_use(c->outputs[0])) && kind_is(u, "aten::add_") && u->ninputs == 3 &&
         u->owner == c->owner) {
         double alpha;
@@ -78,7 +92,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
             residual = u->inputs[1];
         }
     }
-    if ((u = cts_pass_sole_value_use(last->outputs[0])) && u->owner == c->owner && activation_range(u, &lo, &hi))
+    if ((u = cts_pass_sole_value_use(last->outputs[0])) && u->owner == c->owner && activation_of(u, &act_code, &lo, &hi))
         act = last = u;
     if (last == c || writes_between(c, last, add)) return NULL;
     bool early = !residual || residual->node->k == K_PARAM || ir_is_before(residual->node, c);
@@ -93,6 +107,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     ir_value *groups = c->inputs[nd ? 6 : 8];
     ir_value *unbatched = ir_insert_constant(g, cv_bool(nd), NULL, 0, 0);
     ir_value *res = residual ? residual : ir_insert_none(g);
+    ir_value *vact = ir_insert_constant(g, cv_int(act_code), NULL, 0, 0);
     ir_value *vlo = ir_insert_constant(g, cv_float(lo), NULL, 0, 0);
     ir_value *vhi = ir_insert_constant(g, cv_float(hi), NULL, 0, 0);
     ir_node *f = ir_create(g, "cts::conv_act", 1);
@@ -101,7 +116,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     f->src_start = c->src_start;
     f->src_end = c->src_end;
     ir_value *ins[] = {c->inputs[0], c->inputs[1], c->inputs[2], c->inputs[3], c->inputs[4], c->inputs[5],
-                       groups,       unbatched,    res,          vlo,          vhi};
+                       groups,       unbatched,    res,          vact,         vlo,          vhi};
     for (size_t i = 0; i < sizeof ins / sizeof *ins; i++) ir_add_input(f, ins[i]);
     ir_insert(g, f);
     g->insert_before = saved;

@@ -106,6 +106,25 @@ class Activations(nn.Module):
         return a.sum() + b.sum() + c.sum() + d
 
 
+class MoreActivations(nn.Module):
+    """hardswish and hardsigmoid after each kernel kind; silu is not fused."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(4, 8, 1)                        # 1x1: after the GEMM
+        self.c2 = nn.Conv2d(8, 8, 3, padding=1, groups=8)   # depthwise (row or channels-last kernel)
+        self.c3 = nn.Conv2d(8, 8, 3, padding=1)             # direct
+        self.c4 = nn.Conv2d(8, 8, 5, padding=2, groups=8, bias=False)
+        self.bn = bn(8)
+
+    def forward(self, x):
+        a = F.hardswish(self.c1(x))
+        b = F.hardsigmoid(self.c2(a))
+        c = F.hardswish(self.c3(b))
+        d = F.hardsigmoid(self.bn(self.c4(c)))
+        return a + b + c + d + F.silu(self.c1(x))
+
+
 class Dropouts(nn.Module):
     def __init__(self):
         super().__init__()
@@ -229,6 +248,16 @@ CASES = [
         ("every convolution fused", lambda g: g.count("cts::conv_act") == 4 and "hardtanh" not in g
          and "aten::clamp" not in g),
     ]),
+    ("more_activations_narrow", MoreActivations(), (torch.randn(1, 4, 6, 6) * 3,), True, [
+        ("every convolution but the one before silu fused", lambda g: g.count("cts::conv_act") == 4
+         and "hardswish" not in g and "hardsigmoid" not in g and "silu" in g),
+    ]),
+    ("more_activations_wide", MoreActivations(), (torch.randn(2, 4, 5, 40) * 3,), True, [
+        ("every convolution fused", lambda g: g.count("cts::conv_act") == 4),
+    ]),
+    ("more_activations_double", MoreActivations().double(), (torch.randn(1, 4, 6, 20, dtype=torch.double) * 3,),
+     True, [("fused (the kernel falls back to the ops for float64); float64 batch norm not folded",
+             lambda g: g.count("cts::conv_act") == 3 and g.count("aten::batch_norm") == 1)]),
     ("dropouts", Dropouts(), (torch.randn(4, 8),), True, [
         ("no dropout", lambda g: "dropout(" not in g and "dropout_(" not in g),
         ("no calls", lambda g: "prim::CallMethod" not in g and "prim::CallFunction" not in g),
