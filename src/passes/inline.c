@@ -20,7 +20,8 @@ typedef struct inliner {
     int count;
 } inliner;
 
-ir_function *cts_pass_callee(const ir_node *n) {
+/* The function a CallFunction/CallMethod node calls, when known statically. */
+static ir_function *callee_of(const ir_node *n) {
     if (n->k == K_CALLFUNCTION) {
         const ir_node *f = n->inputs[0]->node;
         return f->k == K_CONSTANT ? f->fn : NULL;
@@ -71,7 +72,7 @@ static int inline_block(inliner *in, ir_block *b) {
         next = n->next;
         for (int i = 0; i < n->nblocks; i++)
             if (inline_block(in, n->blocks[i])) return -1;
-        ir_function *f = cts_pass_callee(n);
+        ir_function *f = callee_of(n);
         if (!f || n->noutputs != 1 || in->depth >= INLINE_MAX_DEPTH || on_stack(in, f)) continue;
         ir_graph *body = inlined_copy(in, f);
         if (!body) return -1;

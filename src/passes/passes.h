@@ -43,8 +43,6 @@ typedef struct ct_tensor ct_tensor;
  * (inlined) body; calls back into self_fn (the graph's own function, may
  * be NULL) or into a function being inlined stay calls. */
 int cts_pass_inline(ir_graph *g, cts_cu *cu, ir_function *self_fn, cts_err *err);
-/* The function a CallFunction/CallMethod node calls, when known statically. */
-ir_function *cts_pass_callee(const ir_node *n);
 /* Attribute reads on self (the value of the graph's first input) and on
  * objects reached from it become constants, unless some SetAttr in g or in
  * cu's functions writes that attribute. */
@@ -53,7 +51,8 @@ int cts_pass_freeze(ir_graph *g, cv_value self, cts_cu *cu);
 int cts_pass_remove_eval_noops(ir_graph *g);
 /* Evaluation-mode batch_norm folded into the preceding convolution. */
 int cts_pass_fold_batch_norm(ir_graph *g);
-/* Convolution + in-place residual add + clamp-like activation -> cts::conv_act. */
+/* Convolution + in-place residual add + relu/relu6/hardtanh/clamp or
+ * hardswish/hardsigmoid -> cts::conv_act. */
 int cts_pass_fuse_conv(ir_graph *g, cts_cu *cu);
 /* Common subexpression elimination over pure nodes. */
 int cts_pass_cse(ir_graph *g);
