@@ -39,6 +39,10 @@ static const layer LAYERS[] = {
     {"1024->256 14x14 1x1", 1024, 256, 14, 1, 1, 0, 1},
     {"dw 144 56x56 3x3", 144, 144, 56, 3, 1, 1, 144},
     {"dw 96 112x112 3x3/2", 96, 96, 112, 3, 2, 1, 96},
+    /* mobilenet_v3_small's narrow depthwise layers (the channels-last kernel) */
+    {"dw 576 7x7 5x5", 576, 576, 7, 5, 1, 2, 576},
+    {"dw 96 28x28 5x5/2", 96, 96, 28, 5, 2, 2, 96},
+    {"dw 120 14x14 5x5", 120, 120, 14, 5, 1, 2, 120},
     {"3->32 224x224 3x3/2", 3, 32, 224, 3, 2, 1, 1},
     /* mobilenet_v2's pointwise layers: short reductions */
     {"16->96 112x112 1x1", 16, 96, 112, 1, 1, 0, 1},
