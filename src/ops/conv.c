@@ -301,6 +301,53 @@ __attribute__((target("avx2,fma"))) static inline __m256 load_strided(const floa
     return _mm256_i32gather_ps(p, idx, 4);
 }
 
+/* Stride 2 without dilation: each input row split once into its even and
+ * odd columns, so that every tap reads eight consecutive values of one of
+ * them (tap kj reads column 2*ow - pw + kj: the even or odd half by the
+ * parity of kj - pw).  Computes [*ow, hi) of the interior (at least 8
+ * columns), in steps of 8 with an overlapping last step, and advances *ow
+ * to hi. */
+#define DW_SPLIT_MAX_W 512 /* 14 KiB of stack at most */
+#define DW_SPLIT_MAX_KH 7
+__attribute__((target("avx2,fma"))) static void dw_row_s2_avx2(const dw_row *r, float *y, int64_t *pow, int64_t hi) {
+    int64_t half = (r->W + 1) / 2;
+    float split[DW_SPLIT_MAX_KH][2][DW_SPLIT_MAX_W / 2 + 1];
+    for (int64_t ki = 0; ki < r->kh; ki++) {
+        const float *xr = r->rows[ki];
+        if (!xr) continue;
+        int64_t i = 0;
+        for (; 2 * i + 16 <= r->W; i += 8) {
+            __m256 a = _mm256_loadu_ps(xr + 2 * i), b = _mm256_loadu_ps(xr + 2 * i + 8);
+            __m256 ev = _mm256_shuffle_ps(a, b, 0x88), od = _mm256_shuffle_ps(a, b, 0xDD); /* in 128-bit lanes */
+            _mm256_storeu_ps(&split[ki][0][i], _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(ev), 0xD8)));
+            _mm256_storeu_ps(&split[ki][1][i], _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(od), 0xD8)));
+        }
+        for (; i < half; i++) {
+            split[ki][0][i] = xr[2 * i];
+            split[ki][1][i] = 2 * i + 1 < r->W ? xr[2 * i + 1] : 0.0f;
+        }
+    }
+    int64_t ow = *pow;
+    for (;;) {
+        if (ow + 8 > hi) {
+            if (ow >= hi) break;
+            ow = hi - 8;
+        }
+        __m256 acc = _mm256_set1_ps(r->bias);
+        for (int64_t ki = 0; ki < r->kh; ki++) {
+            if (!r->rows[ki]) continue;
+            const float *wk = r->w + ki * r->kw;
+            for (int64_t kj = 0; kj < r->kw; kj++) {
+                int64_t c = kj - r->pw, par = c & 1, off = (c - par) / 2; /* column 2*ow + c = 2*(ow + off) + par */
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(wk[kj]), _mm256_loadu_ps(&split[ki][par][ow + off]), acc);
+            }
+        }
+        _mm256_storeu_ps(y + ow, acc);
+        ow += 8;
+    }
+    *pow = hi;
+}
+
 /* 8 output columns per step, all taps accumulated in a register; any
  * stride (strides past 2^31/8 take the scalar path). */
 __attribute__((target("avx2,fma"))) static void dw_row_avx2(const dw_row *r, float *y, int64_t OW, int64_t lo,
@@ -338,6 +385,9 @@ __attribute__((target("avx2,fma"))) static void dw_row_avx2(const dw_row *r, flo
             _mm256_storeu_ps(y + ow, _mm256_add_ps(a0, _mm256_add_ps(a1, a2)));
             ow += 8;
         }
+    }
+    if (r->sw == 2 && r->dw == 1 && r->W <= DW_SPLIT_MAX_W && r->kh <= DW_SPLIT_MAX_KH && hi - lo >= 8) {
+        dw_row_s2_avx2(r, y, &ow, hi);
     }
     for (;;) {
         if (ow + 8 > hi) {

@@ -435,21 +435,24 @@ TEST(test_conv_threads_and_big_shapes) {
 }
 
 TEST(test_depthwise_vector_paths) {
-    /* widths that exercise full, overlapping-tail and border vectors */
+    /* widths that exercise full, overlapping-tail and border vectors, at
+     * strides 1 and 2 (the stride-2 rows split into even and odd columns) */
     static const int64_t kk[][2] = {{3, 3}, {5, 3}, {1, 7}};
-    for (int w = 17; w <= 41; w += 8)
+    for (int w = 17; w <= 65; w += 8)
         for (int k = 0; k < 3; k++)
             for (int d = 1; d <= 2; d++)
-                for (int p = 0; p <= 2; p++) {
-                    int64_t xs[4] = {1, 5, 6, w}, ws[4] = {5, 1, kk[k][0], kk[k][1]};
-                    if (6 + 2 * p < d * (kk[k][0] - 1) + 1 || w + 2 * p < d * (kk[k][1] - 1) + 1) continue;
-                    ct_tensor *x = trand(CT_FLOAT32, 4, xs), *wt = trand(CT_FLOAT32, 4, ws), *b = tn(CT_FLOAT32, 1, 5);
-                    cparams cp = {2, {1, 1}, {p, p}, {p, p}, {d, d}, {0, 0}, 5, false};
-                    CHECK(run_conv(x, wt, b, &cp, 1e-5));
-                    ct_tensor_release(x);
-                    ct_tensor_release(wt);
-                    ct_tensor_release(b);
-                }
+                for (int p = 0; p <= 2; p++)
+                    for (int s = 1; s <= 2; s++) {
+                        int64_t xs[4] = {1, 5, 6, w}, ws[4] = {5, 1, kk[k][0], kk[k][1]};
+                        if (6 + 2 * p < d * (kk[k][0] - 1) + 1 || w + 2 * p < d * (kk[k][1] - 1) + 1) continue;
+                        ct_tensor *x = trand(CT_FLOAT32, 4, xs), *wt = trand(CT_FLOAT32, 4, ws);
+                        ct_tensor *b = tn(CT_FLOAT32, 1, 5);
+                        cparams cp = {2, {s, s}, {p, p}, {p, p}, {d, d}, {0, 0}, 5, false};
+                        CHECK(run_conv(x, wt, b, &cp, 1e-5));
+                        ct_tensor_release(x);
+                        ct_tensor_release(wt);
+                        ct_tensor_release(b);
+                    }
 }
 
 TEST(test_depthwise_channels_last) {
