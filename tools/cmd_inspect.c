@@ -51,7 +51,7 @@ int cmd_graph(int argc, char **argv) {
             return cli_fail(&err);
         }
         ir_block_clone_from(copy->block, f->graph->block);
-        if (cts_rt_optimize_graph(copy, m->cu, f, m->root, &err)) {
+        if (cts_rt_optimize_graph(copy, m->cu, f, m->root, NULL, &err)) {
             ir_graph_free(copy);
             cts_rt_free(m);
             return cli_fail(&err);

@@ -37,7 +37,7 @@ static ir_value *weight_constant(ir_graph *g, ct_tensor *t, ir_node *before) {
     return v;
 }
 
-static bool fold_one(ir_node *bn, cts_mutation *mut) {
+static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_release *rel) {
     bool training = true;
     double eps;
     if (bn->ninputs != 9 || !cts_pass_const_bool(bn->inputs[5], &training) || training ||
@@ -76,6 +76,7 @@ static bool fold_one(ir_node *bn, cts_mutation *mut) {
         for (int64_t i = 0; i < per; i++) dw[o * per + i] = src[o * per + i] * s;
         db[o] = ((cb ? cb[o] : 0.0f) - mean[o]) * s + (gb ? gb[o] : 0.0f);
     }
+    if (rel) rel->fn(rel->ctx, w); /* read for the last time here */
     ir_graph *g = bn->graph;
     ir_replace_input(c, 1, weight_constant(g, nw, c));
     ir_replace_input(c, 2, weight_constant(g, nb, c));
@@ -86,21 +87,21 @@ static bool fold_one(ir_node *bn, cts_mutation *mut) {
     return true;
 }
 
-static int fold_block(ir_block *b, cts_mutation *mut) {
+static int fold_block(ir_block *b, cts_mutation *mut, const cts_fold_release *rel) {
     int folded = 0;
     ir_node *next;
     for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
         next = n->next;
-        for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut);
-        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut)) folded++;
+        for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut, rel);
+        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut, rel)) folded++;
     }
     return folded;
 }
 
-int cts_pass_fold_batch_norm(ir_graph *g) {
+int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_release *rel) {
     cts_mutation *mut = cts_mutation_analyze(g);
     if (!mut) return 0;
-    int n = fold_block(g->block, mut);
+    int n = fold_block(g->block, mut, rel);
     cts_mutation_free(mut);
     return n;
 }

@@ -49,8 +49,14 @@ int cts_pass_inline(ir_graph *g, cts_cu *cu, ir_function *self_fn, cts_err *err)
 int cts_pass_freeze(ir_graph *g, cv_value self, cts_cu *cu);
 /* dropout (all variants) with train=False: replaced by its input. */
 int cts_pass_remove_eval_noops(ir_graph *g);
-/* Evaluation-mode batch_norm folded into the preceding convolution. */
-int cts_pass_fold_batch_norm(ir_graph *g);
+/* Evaluation-mode batch_norm folded into the preceding convolution.  rel
+ * (may be NULL) hears of each original weight once its folded copy is
+ * made (the runtime gives back its pages: runtime/import.c). */
+typedef struct cts_fold_release {
+    void (*fn)(void *ctx, const ct_tensor *original);
+    void *ctx;
+} cts_fold_release;
+int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_release *rel);
 /* Convolution + in-place residual add + relu/relu6/hardtanh/clamp or
  * hardswish/hardsigmoid -> cts::conv_act. */
 int cts_pass_fuse_conv(ir_graph *g, cts_cu *cu);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../compiler/enum.h"
 #include "../core/prefault.h"
@@ -180,11 +181,27 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
     return 0;
 }
 
-/* Gives back the pages of a mapped archive (see cts_rt_load): called while
+/* Gives back pages of a mapped archive (see cts_rt_load): called while
  * nothing has written to it, so they come back from the file as they were
- * when next read. */
+ * when next read.  [p, p + n) is widened to whole pages: neighbours' bytes
+ * come back from the file alike. */
+static void release_range(cts_rt_module *m, const void *p, size_t n) {
+    if (!m->file_mapped || !n) return;
+    uintptr_t base = (uintptr_t)m->file_storage->data, end = base + m->file_storage->nbytes;
+    uintptr_t lo = (uintptr_t)p, hi = lo + n;
+    if (lo < base || hi > end) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    lo &= ~(page - 1);
+    if (lo < base) lo = base;
+    madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 static void release_file_pages(cts_rt_module *m) {
-    if (m->file_mapped) madvise(m->file_storage->data, m->file_storage->nbytes, MADV_DONTNEED);
+    if (m->file_mapped) release_range(m, m->file_storage->data, m->file_storage->nbytes);
+}
+
+void cts_rt_release_file_pages(cts_rt_module *m, const ct_tensor *t) {
+    release_range(m, ct_data(t), (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype));
 }
 
 int cts_rt_prepare(cts_rt_module *m, cts_err *err) {

@@ -10,6 +10,7 @@
 #include "../core/pool.h"
 #include "../serialize/zip.h"
 #include "interp.h"
+#include "../passes/passes.h"
 
 typedef struct cts_rt_module {
     cts_cu *cu;
@@ -57,7 +58,8 @@ int cts_rt_prepare(cts_rt_module *m, cts_err *err);
  * the optimized copies of every root method (failures leave a method
  * unoptimized); the function to run for root method fn (its copy, or fn);
  * and their release (cts_rt_free calls it). */
-int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, cts_err *err);
+int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, const cts_fold_release *rel,
+                          cts_err *err);
 void cts_rt_optimize(cts_rt_module *m);
 ir_function *cts_rt_runnable(const cts_rt_module *m, ir_function *fn);
 void cts_rt_optimize_free(cts_rt_module *m);
@@ -70,6 +72,11 @@ void cts_rt_prepack(cts_rt_module *m);
  * memory (malloc'd, root folder `root`, "archive" when NULL). */
 int cts_rt_save(cts_rt_module *m, const char *path, cts_err *err);
 int cts_rt_save_mem(cts_rt_module *m, const char *root, uint8_t **out, size_t *len, cts_err *err);
+
+/* While loading (nothing has written to the mapped archive yet): gives back
+ * the pages of t's bytes when they lie in m's mapped archive; they come back
+ * from the file if read again (import.c). */
+void cts_rt_release_file_pages(cts_rt_module *m, const ct_tensor *t);
 
 /* The method `name` of the root module (NULL with err when absent). */
 ir_function *cts_rt_method(cts_rt_module *m, const char *name, cts_err *err);

@@ -41,7 +41,8 @@ static char *dup(const char *s) {
     return p;
 }
 
-int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, cts_err *err) {
+int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, const cts_fold_release *rel,
+                          cts_err *err) {
     if (cts_pass_inline(g, cu, fn, err) < 0) return -1;
     cts_pass_freeze(g, self, cu);
     cts_pass_lower_simple_tuples(g);
@@ -50,12 +51,14 @@ int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value sel
         cts_pass_dce(g);
         if (!cts_pass_remove_eval_noops(g)) break;
     }
-    cts_pass_fold_batch_norm(g);
+    cts_pass_fold_batch_norm(g, rel);
     cts_pass_fuse_conv(g, cu);
     cts_pass_cse(g);
     cts_pass_dce(g);
     return 0;
 }
+
+static void release_original(void *ctx, const ct_tensor *t) { cts_rt_release_file_pages(ctx, t); }
 
 /* The optimized copy of method fn of m's root, lowered; NULL when it cannot be made. */
 static ir_function *optimized(cts_rt_module *m, ir_function *fn) {
@@ -76,7 +79,8 @@ static ir_function *optimized(cts_rt_module *m, ir_function *fn) {
     f->src = fn->src;
     f->state = FN_DONE;
     ir_block_clone_from(f->graph->block, fn->graph->block);
-    if (cts_rt_optimize_graph(f->graph, m->cu, fn, m->root, &err) || cts_lower_function(m->cu, f, &err)) {
+    cts_fold_release rel = {release_original, m};
+    if (cts_rt_optimize_graph(f->graph, m->cu, fn, m->root, &rel, &err) || cts_lower_function(m->cu, f, &err)) {
         opt_free(f);
         return NULL;
     }
