@@ -17,6 +17,7 @@
 #include "../compiler/enum.h"
 #include "../core/prefault.h"
 #include "../serialize/pickle.h"
+#include "../serialize/ptrmap.h"
 #include "../serialize/torch_save.h"
 #include "module.h"
 
@@ -204,12 +205,83 @@ void cts_rt_release_file_pages(cts_rt_module *m, const ct_tensor *t) {
     release_range(m, ct_data(t), (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype));
 }
 
+/* ---- weights read in place come back before the first call ---- */
+
+/* Maps t's bytes again when they lie in the mapped archive and no packed
+ * copy stands in for them (a kernel reads them in place: an embedding
+ * table, an unpacked weight, a bias). */
+static void bring_back(cts_rt_module *m, const ct_tensor *t) {
+#ifdef MADV_POPULATE_READ
+    uintptr_t base = (uintptr_t)m->file_storage->data, end = base + m->file_storage->nbytes;
+    uintptr_t lo = (uintptr_t)ct_data(t), hi = lo + (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype);
+    if (lo < base || hi > end || hi == lo || atomic_load(&t->storage->aux)) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    lo &= ~(page - 1);
+    if (lo < base) lo = base;
+    madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
+#else
+    (void)m;
+    (void)t;
+#endif
+}
+
+/* Every tensor in v (objects, lists, tuples, dicts), depth-limited. */
+static void bring_back_value(cts_rt_module *m, cv_value v, int depth) {
+    if (depth > 64) return;
+    switch (v.tag) {
+    case CV_TENSOR: bring_back(m, v.u.t); break;
+    case CV_OBJECT:
+        for (size_t i = 0; i < v.u.o->nslots; i++) bring_back_value(m, v.u.o->slots[i], depth + 1);
+        break;
+    case CV_LIST:
+        for (size_t i = 0; i < v.u.l->len; i++) bring_back_value(m, v.u.l->items[i], depth + 1);
+        break;
+    case CV_TUPLE:
+        for (size_t i = 0; i < v.u.tu->len; i++) bring_back_value(m, v.u.tu->items[i], depth + 1);
+        break;
+    case CV_DICT:
+        for (size_t i = 0; i < v.u.d->len; i++) bring_back_value(m, v.u.d->entries[i].val, depth + 1);
+        break;
+    default: break;
+    }
+}
+
+/* The constants of fn's code and of the functions it calls. */
+static void bring_back_code(cts_rt_module *m, const ir_function *fn, cts_ptrmap *seen) {
+    const cts_code *c = fn->exec;
+    if (!c || cts_ptrmap_get(seen, cts_ptrkey(fn)) || cts_ptrmap_put(seen, cts_ptrkey(fn), 1)) return;
+    for (int i = 0; i < c->nconsts; i++) bring_back_value(m, c->consts[i], 0);
+    for (int i = 0; i < c->ncode; i++)
+        if (c->code[i].op == OP_CALL && c->code[i].callee) bring_back_code(m, c->code[i].callee, seen);
+}
+
+/* After the archive's pages were given back: those the code will read in
+ * place are mapped again now, at load, rather than one fault at a time in
+ * the first call.  With optimized copies, what they read are their
+ * constants (folded and packed originals stay out); a method run as
+ * loaded may read any of the module's tensors. */
+static void bring_back_read_in_place(cts_rt_module *m) {
+    if (!m->file_mapped || m->root.tag != CV_OBJECT) return;
+    const cts_class *cls = m->root.u.o->type->cls;
+    bool all_optimized = m->opt != NULL;
+    for (int i = 0; all_optimized && i < cls->nmethods; i++) all_optimized = m->opt[i] != NULL;
+    if (!all_optimized) {
+        bring_back_value(m, m->root, 0);
+        return;
+    }
+    cts_ptrmap seen;
+    cts_ptrmap_init(&seen);
+    for (int i = 0; i < cls->nmethods; i++) bring_back_code(m, m->opt[i], &seen);
+    cts_ptrmap_free(&seen);
+}
+
 int cts_rt_prepare(cts_rt_module *m, cts_err *err) {
     if (lower_all(m, err)) return -1;
     if (!m->no_optimize) cts_rt_optimize(m);
     release_file_pages(m); /* folding read the original weights: they go before packing makes more */
     cts_rt_prepack(m);
     release_file_pages(m);
+    bring_back_read_in_place(m);
     cts_prefault_code();
     return 0;
 }
