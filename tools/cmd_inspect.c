@@ -29,39 +29,38 @@ static int parse_model_args(int argc, char **argv, const char **model, const cha
 }
 
 /* `cts graph M.pt [--optimized]`: the method's graph as loaded, or the
- * execution copy the passes make of it (runtime/optimize.c). */
+ * execution copy cts runs for it (runtime/optimize.c). */
 int cmd_graph(int argc, char **argv) {
     const char *model = NULL, *method = "forward";
     bool optimized = false;
     int u = parse_model_args(argc, argv, &model, &method, &optimized);
     if (u) return u;
     cts_err err = {0};
-    cts_rt_module *m = cts_rt_load(model, optimized ? CTS_LOAD_RUN_UNOPTIMIZED : CTS_LOAD_INSPECT, &err);
+    cts_rt_module *m = cts_rt_load(model, optimized ? CTS_LOAD_RUN : CTS_LOAD_INSPECT, &err);
     if (!m) return cli_fail(&err);
     ir_function *f = cts_rt_method(m, method, &err);
     if (!f || cts_cu_ensure_compiled(m->cu, f, &err)) {
         cts_rt_free(m);
         return cli_fail(&err);
     }
-    ir_graph *g = f->graph, *copy = NULL;
-    if (optimized) {
-        copy = ir_graph_new();
-        if (!copy) {
-            cts_rt_free(m);
-            return cli_fail(&err);
-        }
-        ir_block_clone_from(copy->block, f->graph->block);
-        if (cts_rt_optimize_graph(copy, m->cu, f, m->root, NULL, &err)) {
+    ir_function *run = optimized ? cts_rt_runnable(m, f) : f;
+    if (run == f && optimized) {
+        /* no copy: say why (the passes on this method alone give the error) */
+        ir_graph *copy = ir_graph_new();
+        if (copy) {
+            ir_block_clone_from(copy->block, f->graph->block);
+            if (!cts_rt_optimize_graph(copy, m->cu, f, m->root, &err))
+                cts_err_set(&err, "method %s runs as loaded (its optimized copy could not be lowered)", method);
             ir_graph_free(copy);
-            cts_rt_free(m);
-            return cli_fail(&err);
+        } else {
+            cts_err_oom(&err, "graph", 0);
         }
-        g = copy;
+        cts_rt_free(m);
+        return cli_fail(&err);
     }
     cts_strbuf sb;
     cts_sb_init(&sb);
-    ir_print_graph(g, &sb, false);
-    ir_graph_free(copy);
+    ir_print_graph(run->graph, &sb, false);
     fputs(cts_sb_str(&sb), stdout);
     cts_sb_free(&sb);
     cts_rt_free(m);

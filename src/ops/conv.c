@@ -1283,7 +1283,10 @@ static int k_conv_act(cts_kctx *k, const cv_value *args, int nargs, cv_value *ou
         xb = x;
     }
     conv_fuse f = {r, (float)args[10].u.f, (float)args[11].u.f, (int)act, false};
-    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL, &f);
+    /* the kernels see an unbatched input with a batch of one: a residual is
+     * then checked against that shape, so it is added by add_ afterwards */
+    conv_fuse *fp = r && !batched ? NULL : &f;
+    ct_tensor *y = convolution_impl(k, xb, w, b, &s, &p, &d, false, &o, g, w->ndim == 3, NULL, fp);
     ct_tensor_release(xb);
     if (finish(k, y, batched, outs)) return -1;
     if (f.applied) return 0;

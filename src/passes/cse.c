@@ -37,7 +37,7 @@ static bool pure(const ir_node *n) {
         if (cts_pass_mutable_type(n->outputs[i]->type, false)) return false;
     switch (n->k) {
     case K_OP:
-        if (!n->schema || random_op(n->kind)) return false;
+        if (!n->schema || random_op(n->kind) || cts_pass_hidden_writes(n)) return false;
         for (int i = 0; i < n->schema->nargs; i++)
             if (n->schema->args[i].is_write) return false;
         break;

@@ -37,7 +37,7 @@ static ir_value *weight_constant(ir_graph *g, ct_tensor *t, ir_node *before) {
     return v;
 }
 
-static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_release *rel) {
+static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_hooks *hooks) {
     bool training = true;
     double eps;
     if (bn->ninputs != 9 || !cts_pass_const_bool(bn->inputs[5], &training) || training ||
@@ -57,8 +57,11 @@ static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_release *rel
     const float *var = channel_vec(bn->inputs[4], k, false, &ok);
     if (!ok) return false;
     const ir_value *params[] = {c->inputs[1], c->inputs[2], bn->inputs[1], bn->inputs[2], bn->inputs[3], bn->inputs[4]};
-    for (size_t i = 0; i < sizeof params / sizeof *params; i++)
+    for (size_t i = 0; i < sizeof params / sizeof *params; i++) {
         if (cts_mutation_may_change(mut, params[i])) return false;
+        ct_tensor *t = cts_pass_const_tensor(params[i]);
+        if (t && hooks && hooks->written && hooks->written(hooks->ctx, t)) return false;
+    }
     cts_err err = {0};
     ct_tensor *nw = ct_tensor_empty(CT_FLOAT32, w->ndim, w->sizes, &err);
     ct_tensor *nb = ct_tensor_empty(CT_FLOAT32, 1, &k, &err);
@@ -76,7 +79,7 @@ static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_release *rel
         for (int64_t i = 0; i < per; i++) dw[o * per + i] = src[o * per + i] * s;
         db[o] = ((cb ? cb[o] : 0.0f) - mean[o]) * s + (gb ? gb[o] : 0.0f);
     }
-    if (rel) rel->fn(rel->ctx, w); /* read for the last time here */
+    if (hooks && hooks->release) hooks->release(hooks->ctx, w); /* read for the last time here */
     ir_graph *g = bn->graph;
     ir_replace_input(c, 1, weight_constant(g, nw, c));
     ir_replace_input(c, 2, weight_constant(g, nb, c));
@@ -87,21 +90,21 @@ static bool fold_one(ir_node *bn, cts_mutation *mut, const cts_fold_release *rel
     return true;
 }
 
-static int fold_block(ir_block *b, cts_mutation *mut, const cts_fold_release *rel) {
+static int fold_block(ir_block *b, cts_mutation *mut, const cts_fold_hooks *hooks) {
     int folded = 0;
     ir_node *next;
     for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
         next = n->next;
-        for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut, rel);
-        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut, rel)) folded++;
+        for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut, hooks);
+        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut, hooks)) folded++;
     }
     return folded;
 }
 
-int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_release *rel) {
+int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_hooks *hooks) {
     cts_mutation *mut = cts_mutation_analyze(g);
     if (!mut) return 0;
-    int n = fold_block(g->block, mut, rel);
+    int n = fold_block(g->block, mut, hooks);
     cts_mutation_free(mut);
     return n;
 }

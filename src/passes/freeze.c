@@ -8,7 +8,8 @@
  * in turn.  The constant holds the same value the read would return (the
  * same tensor, the same list), so in-place changes stay visible exactly as
  * before; only re-assignment (SetAttr) could make the read differ, and
- * attributes that are re-assigned stay reads. */
+ * attributes that are re-assigned stay reads.  A graph that still calls
+ * interface methods is not frozen (what they may assign is not known). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,8 +88,23 @@ static int fold_block(ir_block *b, const written *w, const ir_value *self_in, cv
     return folded;
 }
 
+/* Whether a call whose callee only the object knows (an interface method)
+ * remains: the functions it may reach need not be compiled yet, so their
+ * SetAttrs are unknown. */
+static bool dynamic_calls(const ir_block *b) {
+    for (const ir_node *n = ir_block_first(b); n != b->ret; n = n->next) {
+        for (int i = 0; i < n->nblocks; i++)
+            if (dynamic_calls(n->blocks[i])) return true;
+        if (n->k == K_CALLMETHOD) {
+            const cts_type *t = n->inputs[0]->type;
+            if (t->kind != TY_CLASS || t->cls->is_interface) return true;
+        }
+    }
+    return false;
+}
+
 int cts_pass_freeze(ir_graph *g, cv_value self, cts_cu *cu) {
-    if (self.tag != CV_OBJECT || ir_block_ninputs(g->block) < 1) return 0;
+    if (self.tag != CV_OBJECT || ir_block_ninputs(g->block) < 1 || dynamic_calls(g->block)) return 0;
     written w = {0};
     scan_writes(&w, g->block, g);
     for (int i = 0; i < cu->nfns; i++)

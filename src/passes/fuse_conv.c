@@ -58,6 +58,8 @@ static bool activation_of(const ir_node *n, int *act, float *lo, float *hi) {
     else if (!(cl && cts_pass_const_none(n->inputs[1]))) return false;
     if (cts_pass_const_number(n->inputs[2], &v)) *hi = (float)v;
     else if (!(cl && cts_pass_const_none(n->inputs[2]))) return false;
+    /* clamp(y, None, None) is an error in PyTorch: left to say so */
+    if (cl && cts_pass_const_none(n->inputs[1]) && cts_pass_const_none(n->inputs[2])) return false;
     return *lo <= *hi;
 }
 
@@ -79,6 +81,16 @@ static void redirect(ir_value *from, ir_value *to) {
  * the last fused node was, and the intermediates must have no other use. */
 static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     if (!cts_pass_is_conv(c) || c->inputs[4]->type->kind != TY_LIST) return NULL;
+    /* a convolution's result has its input's rank: dim() asks the input
+     * (scripted BatchNorm's check) when nothing between could reshape it
+     * in place, which frees the result of that use */
+    for (int i = c->outputs[0]->nuses - 1; i >= 0; i--) {
+        ir_node *user = c->outputs[0]->uses[i].user;
+        ir_node *at = ir_node_in_block(user, c->owner); /* user, or the node whose block holds it */
+        if (kind_is(user, "aten::dim") && user->ninputs == 1 && at && !writes_between(c, at, NULL) &&
+            (at == user || !cts_pass_may_write(at)))
+            ir_replace_input(user, 0, c->inputs[0]);
+    }
     ir_node *last = c, *add = NULL, *act = NULL, *u;
     ir_value *residual = NULL;
     float lo = -INFINITY, hi = INFINITY;

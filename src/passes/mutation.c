@@ -3,13 +3,18 @@
  * A conservative may-alias analysis in the spirit of PyTorch's AliasDb, with
  * alias classes instead of points-to sets: two values share a class when
  * one may be (a view of, an element of, a branch's result of) the other.
- * Edges come from schema alias annotations (an annotated argument and an
- * annotated return of one op, `Tensor(a) self -> Tensor(a)`), from
- * containers and their unpacking, attribute reads, control-flow joins,
- * constants holding the same storage, and calls left in the graph (which
- * may do anything with their arguments).  A class is mutated when one of
- * its values is written: a `(a!)` argument, an object given to SetAttr, an
- * argument of a call, an op without a schema. */
+ * Edges come from schema alias annotations (annotated arguments with each
+ * other and with annotated returns, `Tensor(a) self -> Tensor(a)`,
+ * `insert(t[](a!) self, int i, t(b -> *) el)`; a wildcard return with no
+ * annotated argument joins every argument), from containers and their
+ * unpacking, attribute reads, control-flow joins, constants holding (or
+ * reaching) the same heap object, calls left in the graph (which may do
+ * anything with their arguments), and the graph's inputs (one class: the
+ * caller may pass one object twice).  A class is mutated when one of its
+ * values is written: a `(a!)` argument, a write no schema shows (training
+ * batch norm's running statistics), an object given to SetAttr, an argument
+ * of a call, an op without a schema, or a value the graph returns (the
+ * caller may write it). */
 #include <stdlib.h>
 
 #include "../serialize/ptrmap.h"
@@ -55,14 +60,62 @@ static void visit_op(cts_mutation *m, const ir_node *n) {
         unite_all(m, n, true);
         return;
     }
-    bool ret_alias = false;
+    bool ret_alias = false, any_annotated = false;
     for (int r = 0; r < s->nrets; r++) ret_alias |= s->rets[r].is_alias;
+    const ir_value *first_annotated = NULL;
     for (int i = 0; i < n->ninputs; i++) {
         bool annotated = i < s->nargs ? s->args[i].is_alias : true; /* vararg tail: assume it may alias */
-        bool written = i < s->nargs && s->args[i].is_write;
-        if (written) mark(m, n->inputs[i]);
-        if (annotated && ret_alias)
+        if (i < s->nargs && s->args[i].is_write) mark(m, n->inputs[i]);
+        if (!annotated) continue;
+        any_annotated = true;
+        /* annotated arguments may end up in one another (list.insert(el),
+         * dict's item set): one class */
+        if (first_annotated) unite(m, first_annotated, n->inputs[i]);
+        else first_annotated = n->inputs[i];
+        if (ret_alias)
             for (int o = 0; o < n->noutputs; o++) unite(m, n->inputs[i], n->outputs[o]);
+    }
+    /* an annotated (wildcard) return with no annotated argument, as a
+     * dict's __getitem__: it may be anything reachable from the arguments */
+    if (ret_alias && !any_annotated) unite_all(m, n, false);
+    if (cts_pass_hidden_writes(n))
+        for (int i = 0; i < n->ninputs; i++) mark(m, n->inputs[i]);
+}
+
+/* Every heap object reachable from a constant's value (tensors by storage)
+ * joins the constant's class: two constants holding the same list, or an
+ * object and a tensor in one of its slots, are one class. */
+static void unite_reachable(cts_mutation *m, const ir_value *k, cv_value v, cts_ptrmap *heap, int depth) {
+    uint64_t key;
+    switch (v.tag) {
+    case CV_TENSOR: key = cts_ptrkey(v.u.t->storage); break;
+    case CV_LIST:
+    case CV_TUPLE:
+    case CV_DICT:
+    case CV_OBJECT: key = cts_ptrkey(v.u.rc); break;
+    default: return;
+    }
+    uint64_t *seen = cts_ptrmap_get(heap, key);
+    if (seen) {
+        unite_ids(m, k->id, (int)*seen);
+        return; /* its contents were joined when it was first seen */
+    }
+    if (cts_ptrmap_put(heap, key, (uint64_t)k->id)) return;
+    if (depth > 32) return;
+    switch (v.tag) {
+    case CV_LIST:
+        for (size_t i = 0; i < v.u.l->len; i++) unite_reachable(m, k, v.u.l->items[i], heap, depth + 1);
+        break;
+    case CV_TUPLE:
+        for (size_t i = 0; i < v.u.tu->len; i++) unite_reachable(m, k, v.u.tu->items[i], heap, depth + 1);
+        break;
+    case CV_DICT:
+        for (size_t i = 0; i < v.u.d->len; i++) unite_reachable(m, k, v.u.d->entries[i].val, heap, depth + 1);
+        break;
+    case CV_OBJECT:
+        for (size_t i = 0; i < v.u.o->nslots; i++) unite_reachable(m, k, v.u.o->slots[i], heap, depth + 1);
+        break;
+    default: break;
     }
 }
 
@@ -72,12 +125,7 @@ static void visit_block(cts_mutation *m, const ir_block *b, cts_ptrmap *storages
         switch (n->k) {
         case K_OP: visit_op(m, n); break;
         case K_CONSTANT:
-            if (n->has_value && n->value.tag == CV_TENSOR) {
-                uint64_t key = cts_ptrkey(n->value.u.t->storage);
-                uint64_t *seen = cts_ptrmap_get(storages, key);
-                if (seen) unite_ids(m, n->outputs[0]->id, (int)*seen);
-                else cts_ptrmap_put(storages, key, (uint64_t)n->outputs[0]->id);
-            }
+            if (n->has_value) unite_reachable(m, n->outputs[0], n->value, storages, 0);
             break;
         case K_IF:
             for (int i = 0; i < n->nblocks; i++)
@@ -128,10 +176,21 @@ cts_mutation *cts_mutation_analyze(const ir_graph *g) {
         return NULL;
     }
     for (int i = 0; i < m->n; i++) m->parent[i] = i;
-    cts_ptrmap storages;
-    cts_ptrmap_init(&storages);
-    visit_block(m, g->block, &storages);
-    cts_ptrmap_free(&storages);
+    cts_ptrmap heap;
+    cts_ptrmap_init(&heap);
+    /* the caller may pass one object as several arguments: one class for
+     * every input of a mutable type */
+    const ir_value *in0 = NULL;
+    for (int i = 0; i < ir_block_ninputs(g->block); i++) {
+        const ir_value *v = ir_block_input(g->block, i);
+        if (!cts_pass_mutable_type(v->type, true)) continue;
+        if (in0) unite(m, in0, v);
+        else in0 = v;
+    }
+    visit_block(m, g->block, &heap);
+    /* what the graph returns, the caller may change */
+    for (int i = 0; i < ir_block_noutputs(g->block); i++) mark(m, ir_block_output(g->block, i));
+    cts_ptrmap_free(&heap);
     return m;
 }
 

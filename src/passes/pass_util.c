@@ -91,7 +91,7 @@ ir_node *cts_pass_sole_value_use(const ir_value *v) {
 bool cts_pass_may_write(const ir_node *n) {
     if (n->k == K_CALLMETHOD || n->k == K_CALLFUNCTION || n->k == K_SETATTR) return true;
     if (n->k == K_OP) {
-        if (!n->schema) return true;
+        if (!n->schema || cts_pass_hidden_writes(n)) return true;
         for (int i = 0; i < n->schema->nargs; i++)
             if (n->schema->args[i].is_write) return true;
     }
@@ -101,3 +101,13 @@ bool cts_pass_may_write(const ir_node *n) {
     return false;
 }
 
+
+/* Writes a schema does not annotate: batch_norm and instance_norm update
+ * their running statistics (inputs 3 and 4) unless `training` (input 5) is
+ * the constant False (PyTorch's AliasDb special-cases them too). */
+bool cts_pass_hidden_writes(const ir_node *n) {
+    static const char *const kinds[] = {"aten::batch_norm", "aten::instance_norm"};
+    if (!is_kind(n, kinds, sizeof kinds / sizeof *kinds) || n->ninputs < 6) return false;
+    bool training = true;
+    return !(cts_pass_const_bool(n->inputs[5], &training) && !training);
+}

@@ -49,14 +49,17 @@ int cts_pass_inline(ir_graph *g, cts_cu *cu, ir_function *self_fn, cts_err *err)
 int cts_pass_freeze(ir_graph *g, cv_value self, cts_cu *cu);
 /* dropout (all variants) with train=False: replaced by its input. */
 int cts_pass_remove_eval_noops(ir_graph *g);
-/* Evaluation-mode batch_norm folded into the preceding convolution.  rel
- * (may be NULL) hears of each original weight once its folded copy is
- * made (the runtime gives back its pages: runtime/import.c). */
-typedef struct cts_fold_release {
-    void (*fn)(void *ctx, const ct_tensor *original);
+/* Evaluation-mode batch_norm folded into the preceding convolution.  hooks
+ * (may be NULL): `written` says a tensor may be changed in place outside
+ * g (another method of the module): it is not folded; `release` hears of
+ * each original weight once its folded copy is made (the runtime gives
+ * back its pages: runtime/import.c). */
+typedef struct cts_fold_hooks {
+    void (*release)(void *ctx, const ct_tensor *original);
+    bool (*written)(void *ctx, const ct_tensor *t);
     void *ctx;
-} cts_fold_release;
-int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_release *rel);
+} cts_fold_hooks;
+int cts_pass_fold_batch_norm(ir_graph *g, const cts_fold_hooks *hooks);
 /* Convolution + in-place residual add + relu/relu6/hardtanh/clamp or
  * hardswish/hardsigmoid -> cts::conv_act. */
 int cts_pass_fuse_conv(ir_graph *g, cts_cu *cu);
@@ -84,7 +87,10 @@ ir_node *cts_pass_sole_value_use(const ir_value *v);
  * enums, Any...; tensors when `tensors`). */
 bool cts_pass_mutable_type(const cts_type *t, bool tensors);
 /* Whether n may write anything: an op with a `(a!)` argument or without a
- * schema, a call, SetAttr, or such a node in its blocks. */
+ * schema or with cts_pass_hidden_writes, a call, SetAttr, or such a node in
+ * its blocks. */
 bool cts_pass_may_write(const ir_node *n);
+/* An op that writes arguments its schema does not mark (training batch norm). */
+bool cts_pass_hidden_writes(const ir_node *n);
 
 #endif

@@ -53,13 +53,13 @@ cts_rt_module *cts_rt_trace(cts_rt_module *src, const char *method, const cv_val
  * what CTS_LOAD_RUN does after reading an archive. */
 int cts_rt_prepare(cts_rt_module *m, cts_err *err);
 
-/* optimize.c: the passes on a graph of fn bound to the object self (the
- * pipeline cts_rt_optimize runs; for tests and `cts graph --optimized`);
+/* optimize.c: the passes on one graph of fn bound to the object self (the
+ * pipeline cts_rt_optimize runs, without what other methods write: for
+ * `cts graph --optimized`'s error messages);
  * the optimized copies of every root method (failures leave a method
  * unoptimized); the function to run for root method fn (its copy, or fn);
  * and their release (cts_rt_free calls it). */
-int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, const cts_fold_release *rel,
-                          cts_err *err);
+int cts_rt_optimize_graph(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, cts_err *err);
 void cts_rt_optimize(cts_rt_module *m);
 ir_function *cts_rt_runnable(const cts_rt_module *m, ir_function *fn);
 void cts_rt_optimize_free(cts_rt_module *m);

@@ -113,20 +113,34 @@ static int write_to(const char *path, const char *shown, const void *data, size_
 int cts_write_file(const char *path, const void *data, size_t len, cts_err *err) {
     /* A regular file (or a new one) is replaced whole: written next to it
      * and renamed over it, so a module still reading the old file (a loaded
-     * archive is mapped, runtime/import.c) keeps its bytes.  Anything else
-     * (a device, a pipe) is written in place. */
-    struct stat st;
+     * archive is mapped, runtime/import.c) keeps its bytes.  Written in
+     * place instead: anything but a regular file (a device, a pipe), a file
+     * with other hard links (they would keep the old bytes), a symbolic link
+     * to nothing yet, and a folder where no file can be created. */
+    struct stat st, lst;
     char real[PATH_MAX];
     bool exists = stat(path, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) return write_to(path, path, data, len, "wb", err);
-    const char *target = realpath(path, real) ? real : path; /* through a symbolic link, to its file */
+    if (exists && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) return write_to(path, path, data, len, "wb", err);
+    if (!exists && lstat(path, &lst) == 0) return write_to(path, path, data, len, "wb", err); /* dangling link */
+    const char *target = exists && realpath(path, real) ? real : path; /* through a symbolic link, to its file */
     static _Atomic unsigned long serial;
     size_t n = strlen(target) + 64;
     char *tmp = malloc(n);
     if (!tmp) return cts_err_oom(err, "file name", n);
     snprintf(tmp, n, "%s.cts-tmp-%ld-%lu", target, (long)getpid(), (unsigned long)serial++);
-    int rc = write_to(tmp, path, data, len, "wbx", err);
-    if (!rc && exists) chmod(tmp, st.st_mode & 07777); /* the file keeps its permissions */
+    FILE *probe = fopen(tmp, "wbx");
+    if (!probe) {
+        free(tmp);
+        return write_to(path, path, data, len, "wb", err); /* no file can be made beside it */
+    }
+    fclose(probe);
+    int rc = write_to(tmp, path, data, len, "wb", err);
+    if (!rc && exists) {
+        /* the file keeps its permissions and, where allowed, its owner */
+        chmod(tmp, st.st_mode & 07777);
+        int owner_kept = chown(tmp, st.st_uid, st.st_gid) == 0; /* not ours to give: the writer's stays */
+        (void)owner_kept;
+    }
     if (!rc && rename(tmp, target) != 0) rc = cts_err_set(err, "cannot create '%s': %s", path, strerror(errno));
     if (rc) remove(tmp);
     free(tmp);
