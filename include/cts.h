@@ -84,9 +84,16 @@ typedef enum cts_kind {
 
 typedef struct cts_options {
     int threads;          /* intra-op threads; 0 = one per core */
+    int copy_archive;     /* 1: read the archive file into memory (see cts_module_load) */
 } cts_options;
 
 /* ---- modules ---- */
+/* Loads a TorchScript archive to run it.  The file is mapped, not copied:
+ * the pages of weights that cts has folded or packed are given back, and
+ * weights read in place come from the file.  Do not change the file in
+ * place while the module is loaded (replace it by renaming a new file over
+ * it, as cts_save and torch.jit.save's callers who write atomically do);
+ * with opts->copy_archive the whole file is read into memory instead. */
 cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error *err);
 cts_module *cts_module_load_buffer(const void *data, size_t len, const cts_options *opts, cts_error *err);
 void cts_module_free(cts_module *m);

@@ -55,7 +55,7 @@ static int setup_pool(cts_rt_module *m, const cts_options *opts, cts_err *e) {
 cts_module *cts_module_load(const char *path, const cts_options *opts, cts_error *err) {
     cts_err e = {0};
     cts_api_clear_err(err);
-    cts_rt_module *rm = cts_rt_load(path, CTS_LOAD_RUN, &e);
+    cts_rt_module *rm = cts_rt_load_file(path, CTS_LOAD_RUN, !(opts && opts->copy_archive), &e);
     if (rm && setup_pool(rm, opts, &e)) {
         cts_rt_free(rm);
         rm = NULL;

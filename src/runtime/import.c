@@ -404,6 +404,10 @@ static ct_storage *read_file_storage(const char *path, size_t *len, bool map, bo
 }
 
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err) {
+    return cts_rt_load_file(path, mode, mode == CTS_LOAD_RUN, err);
+}
+
+cts_rt_module *cts_rt_load_file(const char *path, cts_load_mode mode, bool map, cts_err *err) {
     size_t len = 0;
     bool mapped;
     /* A module loaded to run keeps only what its optimized code reads: the
@@ -411,7 +415,7 @@ cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err) {
      * its pages are given back (cts_rt_prepare); those still needed
      * (weights read in place) come back from the file on first use, while
      * the originals of folded and packed weights stay out of memory. */
-    ct_storage *fs = read_file_storage(path, &len, mode == CTS_LOAD_RUN, &mapped, err);
+    ct_storage *fs = read_file_storage(path, &len, map && mode != CTS_LOAD_INSPECT, &mapped, err);
     if (fs) {
         cts_rt_module *m = load_impl(fs->data, len, fs, path, mode, mapped, err);
         ct_storage_release(fs); /* the module and the tensors viewing it hold it */

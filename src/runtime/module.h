@@ -39,6 +39,9 @@ typedef enum cts_load_mode {
 } cts_load_mode;
 
 cts_rt_module *cts_rt_load(const char *path, cts_load_mode mode, cts_err *err);
+/* The same, saying whether the file may be mapped (cts_rt_load maps it for
+ * CTS_LOAD_RUN: cts_module_load's comment in cts.h). */
+cts_rt_module *cts_rt_load_file(const char *path, cts_load_mode mode, bool map, cts_err *err);
 cts_rt_module *cts_rt_load_buffer(const void *buf, size_t len, const char *name, cts_load_mode mode, cts_err *err);
 void cts_rt_free(cts_rt_module *m);
 /* Traces method(args) of src (trace_module.c): a new module whose methods

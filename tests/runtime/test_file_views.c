@@ -127,8 +127,37 @@ TEST(test_save_over_the_loaded_archive) {
     rmdir(dir);
 }
 
+/* With copy_archive the module holds its own copy of the file: another
+ * writer may then rewrite the file in place (here: truncate it to nothing)
+ * and the module still runs on what it read. */
+TEST(test_copy_archive_survives_rewrite_in_place) {
+    char dir[] = "/tmp/cts-views-XXXXXX", path[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/m.pt", dir);
+    FILE *in = fopen(CTS_TEST_DATA "/runtime/param_view.pt", "rb"), *out = fopen(path, "wb");
+    CHECK(in && out);
+    char buf[4096];
+    size_t n;
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
+    if (in) fclose(in);
+    if (out) fclose(out);
+    cts_error err;
+    cts_options opts = {1, 1};
+    cts_module *m = cts_module_load(path, &opts, &err);
+    CHECK(m != NULL);
+    if (m) {
+        FILE *t = fopen(path, "wb"); /* rewritten in place: truncated */
+        if (t) fclose(t);
+        CHECK_EQ_INT(check_forward(m, 6.0f), 0);
+        cts_module_free(m);
+    }
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void) {
     RUN(test_parameter_outlives_its_module);
+    RUN(test_copy_archive_survives_rewrite_in_place);
     RUN(test_save_over_the_loaded_archive);
     RUN(test_two_loads_do_not_share_parameters);
     return test_summary();
