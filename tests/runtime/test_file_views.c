@@ -90,21 +90,28 @@ static int check_forward(cts_module *m, float xv) {
     return bad;
 }
 
+/* Copies param_view.pt to DIR/m.pt in a new temporary folder dir (a
+ * mkdtemp template); 0 on success. */
+static int copy_to_temp(char *dir, char *path, size_t cap) {
+    if (!mkdtemp(dir)) return -1;
+    snprintf(path, cap, "%s/m.pt", dir);
+    FILE *in = fopen(CTS_TEST_DATA "/runtime/param_view.pt", "rb"), *out = fopen(path, "wb");
+    int bad = !in || !out;
+    char buf[4096];
+    size_t n;
+    while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0) bad = fwrite(buf, 1, n, out) != n;
+    if (in) fclose(in);
+    if (out && fclose(out)) bad = 1;
+    return bad ? -1 : 0;
+}
+
 /* A module loaded to run maps its archive (and gives its pages back after
  * loading): saving another module over that same file replaces it whole, so
  * the first still runs on its own bytes (written in place, they would read
  * the other archive's bytes, or past its end). */
 TEST(test_save_over_the_loaded_archive) {
     char dir[] = "/tmp/cts-views-XXXXXX", path[64];
-    CHECK(mkdtemp(dir) != NULL);
-    snprintf(path, sizeof path, "%s/m.pt", dir);
-    FILE *in = fopen(CTS_TEST_DATA "/runtime/param_view.pt", "rb"), *out = fopen(path, "wb");
-    CHECK(in && out);
-    char buf[4096];
-    size_t n;
-    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
-    if (in) fclose(in);
-    if (out) fclose(out);
+    CHECK(copy_to_temp(dir, path, sizeof path) == 0);
     cts_error err;
     cts_module *m = cts_module_load(path, NULL, &err);
     CHECK(m != NULL);
@@ -132,15 +139,7 @@ TEST(test_save_over_the_loaded_archive) {
  * and the module still runs on what it read. */
 TEST(test_copy_archive_survives_rewrite_in_place) {
     char dir[] = "/tmp/cts-views-XXXXXX", path[64];
-    CHECK(mkdtemp(dir) != NULL);
-    snprintf(path, sizeof path, "%s/m.pt", dir);
-    FILE *in = fopen(CTS_TEST_DATA "/runtime/param_view.pt", "rb"), *out = fopen(path, "wb");
-    CHECK(in && out);
-    char buf[4096];
-    size_t n;
-    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
-    if (in) fclose(in);
-    if (out) fclose(out);
+    CHECK(copy_to_temp(dir, path, sizeof path) == 0);
     cts_error err;
     cts_options opts = {1, 1};
     cts_module *m = cts_module_load(path, &opts, &err);
