@@ -1311,6 +1311,24 @@ static void emit_loop_body(emitter *e, loop_body *lb) {
     }
 }
 
+/* A for loop's targets as the left side of one assignment per item:
+ * `for a, b in ...` unpacks each item into (a, b) (validated first). */
+static ast **loop_targets(emitter *e, ast **targets, int ntargets, uint32_t start, uint32_t end, int *nlhs) {
+    validate_assign_lhs(e, targets, ntargets, start, end);
+    *nlhs = ntargets;
+    if (ntargets <= 1) return targets;
+    ast *tl = em_alloc(e, sizeof *tl);
+    tl->kind = A_TUPLE;
+    tl->list = targets;
+    tl->nlist = ntargets;
+    tl->start = start;
+    tl->end = end;
+    ast **one = em_alloc(e, sizeof *one);
+    one[0] = tl;
+    *nlhs = 1;
+    return one;
+}
+
 static void emit_loop_common(emitter *e, uint32_t start, uint32_t end, loop_body *lb, sv *iter, ast **targets,
                              int ntargets, const ast *cond) {
     ir_value *max_trip;
@@ -1346,20 +1364,9 @@ static void emit_loop_common(emitter *e, uint32_t start, uint32_t end, loop_body
         sv *cur = sv_getitem(e, iter, trip, start, end);
         ir_value *curv = sv_as_value(e, cur, start, end);
         sv *elem = sv_simple(e, curv);
-        validate_assign_lhs(e, targets, ntargets, start, end);
-        if (ntargets > 1) {
-            ast *tl = em_alloc(e, sizeof *tl);
-            tl->kind = A_TUPLE;
-            tl->list = targets;
-            tl->nlist = ntargets;
-            tl->start = start;
-            tl->end = end;
-            ast **one = em_alloc(e, sizeof *one);
-            one[0] = tl;
-            emit_exprs_assign(e, one, 1, &elem, 1, start, end, 1);
-        } else {
-            emit_exprs_assign(e, targets, ntargets, &elem, 1, start, end, 1);
-        }
+        int nlhs;
+        ast **lhs = loop_targets(e, targets, ntargets, start, end, &nlhs);
+        emit_exprs_assign(e, lhs, nlhs, &elem, 1, start, end, 1);
     }
     emit_loop_body(e, lb);
     e->g->insert_before = saved;
@@ -1372,22 +1379,12 @@ static void emit_unrolled_loop(emitter *e, uint32_t start, uint32_t end, loop_bo
     if (!iter->has_static_len) em_error(e, start, end, "Unrolled loop iter should have static length");
     loop_status prev = e->loop;
     e->loop = IN_UNROLLED_LOOP;
-    validate_assign_lhs(e, targets, ntargets, start, end);
-    ast **lhs = targets;
-    if (ntargets > 1) { /* `for a, b in ...`: each item unpacks into the targets, as in emit_loop_common */
-        ast *tl = em_alloc(e, sizeof *tl);
-        tl->kind = A_TUPLE;
-        tl->list = targets;
-        tl->nlist = ntargets;
-        tl->start = start;
-        tl->end = end;
-        lhs = em_alloc(e, sizeof *lhs);
-        lhs[0] = tl;
-    }
+    int nlhs;
+    ast **lhs = loop_targets(e, targets, ntargets, start, end, &nlhs);
     for (int64_t i = 0; i < iter->static_len; i++) {
         ir_value *idx = em_int_const(e, i, start, end);
         sv *item = sv_getitem(e, iter, idx, start, end);
-        emit_exprs_assign(e, lhs, 1, &item, 1, start, end, 1);
+        emit_exprs_assign(e, lhs, nlhs, &item, 1, start, end, 1);
         emit_loop_body(e, lb);
     }
     e->loop = prev;

@@ -91,16 +91,31 @@ static traced *traced_of(xstate *x, tsession *s, xo *inst) {
     return t;
 }
 
+/* Grows the pointer array whose address is slot (an `T **` variable) to
+ * nc entries; -1 on out of memory (the array stays valid).  memcpy keeps
+ * the T ** variable's own type intact. */
+static int grow_ptrs(void *slot, int nc) {
+    void *old;
+    memcpy(&old, slot, sizeof old);
+    void *p = realloc(old, (size_t)nc * sizeof(void *));
+    if (!p) return -1;
+    memcpy(slot, &p, sizeof p);
+    return 0;
+}
+
+/* Room for one more entry in two parallel arrays of pointers (n used, cap
+ * allocated); -1 on out of memory. */
+static int grow_pair(void *a, void *b, int n, int *cap) {
+    if (n < *cap) return 0;
+    int nc = *cap ? 2 * *cap : 16;
+    if (grow_ptrs(a, nc) || grow_ptrs(b, nc)) return -1;
+    *cap = nc;
+    return 0;
+}
+
 static int note_fix(xstate *x, tsession *s, ir_value *v, xo *inst) {
-    if (s->nfix == s->capfix) {
-        int nc = s->capfix ? 2 * s->capfix : 16;
-        ir_value **a = realloc(s->fix_vals, (size_t)nc * sizeof *a);
-        if (a) s->fix_vals = a;
-        xo **b = a ? realloc(s->fix_insts, (size_t)nc * sizeof *b) : NULL;
-        if (!b) return cts_err_oom(x->err, "trace", 0);
-        s->fix_insts = b;
-        s->capfix = nc;
-    }
+    if (grow_pair(&s->fix_vals, &s->fix_insts, s->nfix, &s->capfix))
+        return cts_err_oom(x->err, "trace", 0);
     s->fix_vals[s->nfix] = v;
     s->fix_insts[s->nfix++] = inst;
     return 0;
@@ -494,15 +509,8 @@ static int note_fresh(xstate *x, xtrace *tr, cv_value result, const ir_graph *ca
     for (size_t i = 0; i < n; i++) {
         ir_value *v = cts_tracer_value(tr->t, it[i]);
         if (!v) continue;
-        if (s->nfresh == s->capfresh) {
-            int nc = s->capfresh ? 2 * s->capfresh : 16;
-            ir_value **p = realloc(s->fresh, (size_t)nc * sizeof *p);
-            if (p) s->fresh = p;
-            ir_value **q = p ? realloc(s->fresh_src, (size_t)nc * sizeof *q) : NULL;
-            if (!q) return cts_err_oom(x->err, "trace", 0);
-            s->fresh_src = q;
-            s->capfresh = nc;
-        }
+        if (grow_pair(&s->fresh, &s->fresh_src, s->nfresh, &s->capfresh))
+            return cts_err_oom(x->err, "trace", 0);
         ir_value *src = NULL;
         if (out && result.tag != CV_TUPLE) src = out;
         else if (out && out->node->k == K_TUPLECONSTRUCT && (int)i < out->node->ninputs) src = out->node->inputs[i];

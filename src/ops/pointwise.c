@@ -673,23 +673,29 @@ static const pw_op OP_CLAMP3 = {"clamp_cpu", clamp3_loops, M_NUM, NULL, 20};
 static const pw_op OP_TANH = {"tanh_cpu", tanh_loops, M_FLOATS, PW_AVX2_FN(tanh), 20};
 /* ---- act.h: the fused epilogues' activations ---- */
 
-#ifdef PW_X86
-#define ACT_LOOP(op) (cts_cpu_isa() >= CTS_ISA_AVX2 ? PW_AVX2_FN(op) : op##_loops[CT_FLOAT32])
-#else
-#define ACT_LOOP(op) (op##_loops[CT_FLOAT32])
-#endif
-#define ACT_FN(name, op)                                     \
+/* y[0..n) = op(y[0..n)) with one of op's float32 loops (chosen once, by
+ * cts_act_f32, not per run of outputs) */
+#define ACT_FN(name, loop)                                   \
     static void name(float *y, int64_t n) {                  \
         char *d[2] = {(char *)y, (char *)y};                 \
         const int64_t s[2] = {sizeof(float), sizeof(float)}; \
         pw_ctx c;                                            \
         memset(&c, 0, sizeof c);                             \
-        ACT_LOOP(op)(d, s, n, &c);                           \
+        loop(d, s, n, &c);                                   \
     }
-ACT_FN(act_hardswish, hswish)
-ACT_FN(act_hardsigmoid, hsig)
+ACT_FN(act_hardswish, pw_hswish_FLOAT32)
+ACT_FN(act_hardsigmoid, pw_hsig_FLOAT32)
+#ifdef PW_X86
+ACT_FN(act_hardswish_avx2, pw_hswish_avx2)
+ACT_FN(act_hardsigmoid_avx2, pw_hsig_avx2)
+#endif
 
 cts_act_fn cts_act_f32(int act) {
+#ifdef PW_X86
+    if (cts_cpu_isa() >= CTS_ISA_AVX2) return act == CTS_ACT_HARDSWISH     ? act_hardswish_avx2
+                                              : act == CTS_ACT_HARDSIGMOID ? act_hardsigmoid_avx2
+                                                                           : NULL;
+#endif
     switch (act) {
     case CTS_ACT_HARDSWISH: return act_hardswish;
     case CTS_ACT_HARDSIGMOID: return act_hardsigmoid;

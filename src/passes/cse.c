@@ -25,7 +25,8 @@ typedef struct seen {
 
 static bool random_op(const char *kind) {
     static const char *const words[] = {"rand", "bernoulli", "normal", "uniform", "multinomial", "dropout",
-                                        "exponential", "poisson", "random", "cauchy", "geometric", "log_normal"};
+                                        "exponential", "poisson", "random", "cauchy", "geometric", "log_normal",
+                                        "rrelu"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strstr(kind, words[i])) return true;
     return false;

@@ -5,23 +5,16 @@
  * feature/alpha variants, in place or not: PyTorch returns the input
  * itself).  Their uses take the input and the node goes.  nn.Identity
  * needs nothing here: inlining leaves nothing of it. */
-#include <string.h>
-
 #include "passes.h"
 
-static bool const_false(const ir_value *v) {
-    const ir_node *n = v->node;
-    return n->k == K_CONSTANT && n->has_value && n->value.tag == CV_BOOL && !n->value.u.b;
-}
-
-static bool is_dropout(const ir_node *n) {
+/* dropout(input, p, train) with train the constant False */
+static bool eval_dropout(const ir_node *n) {
     static const char *const kinds[] = {"aten::dropout",       "aten::dropout_",       "aten::feature_dropout",
                                         "aten::feature_dropout_", "aten::alpha_dropout", "aten::alpha_dropout_",
                                         "aten::feature_alpha_dropout", "aten::feature_alpha_dropout_"};
-    if (n->k != K_OP || !n->schema || n->ninputs != 3 || n->noutputs != 1) return false;
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (!strcmp(n->kind, kinds[i])) return true;
-    return false;
+    bool train = true;
+    return cts_pass_kind_in(n, kinds, sizeof kinds / sizeof *kinds) && n->ninputs == 3 && n->noutputs == 1 &&
+           cts_pass_const_bool(n->inputs[2], &train) && !train;
 }
 
 static int remove_block(ir_block *b) {
@@ -30,7 +23,7 @@ static int remove_block(ir_block *b) {
     for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
         next = n->next;
         for (int i = 0; i < n->nblocks; i++) removed += remove_block(n->blocks[i]);
-        if (!is_dropout(n) || !const_false(n->inputs[2])) continue;
+        if (!eval_dropout(n)) continue;
         ir_replace_all_uses(n->outputs[0], n->inputs[0]);
         ir_destroy(n);
         removed++;

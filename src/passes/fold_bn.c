@@ -96,7 +96,7 @@ static int fold_block(ir_block *b, cts_mutation *mut, const cts_fold_hooks *hook
     for (ir_node *n = ir_block_first(b); n != b->ret; n = next) {
         next = n->next;
         for (int i = 0; i < n->nblocks; i++) folded += fold_block(n->blocks[i], mut, hooks);
-        if (n->k == K_OP && !strcmp(n->kind, "aten::batch_norm") && fold_one(n, mut, hooks)) folded++;
+        if (cts_pass_kind_is(n, "aten::batch_norm") && fold_one(n, mut, hooks)) folded++;
     }
     return folded;
 }

@@ -23,8 +23,6 @@
     "cts::conv_act(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int " \
     "groups, bool unbatched, Tensor? residual, int act, float min, float max) -> Tensor"
 
-static bool kind_is(const ir_node *n, const char *k) { return n->k == K_OP && n->schema && !strcmp(n->kind, k); }
-
 /* The activation a node on y applies (act.h's code, and the clamp range),
  * or false. */
 static bool activation_of(const ir_node *n, int *act, float *lo, float *hi) {
@@ -36,21 +34,21 @@ static bool activation_of(const ir_node *n, int *act, float *lo, float *hi) {
     *hi = INFINITY;
     *act = CTS_ACT_NONE;
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-        if (kind_is(n, named[i].kind)) {
+        if (cts_pass_kind_is(n, named[i].kind)) {
             *act = named[i].act;
             return n->ninputs == 1;
         }
-    if (kind_is(n, "aten::relu") || kind_is(n, "aten::relu_")) {
+    if (cts_pass_kind_is(n, "aten::relu") || cts_pass_kind_is(n, "aten::relu_")) {
         *lo = 0.0f;
         return n->ninputs == 1;
     }
-    if (kind_is(n, "aten::relu6") || kind_is(n, "aten::relu6_")) {
+    if (cts_pass_kind_is(n, "aten::relu6") || cts_pass_kind_is(n, "aten::relu6_")) {
         *lo = 0.0f;
         *hi = 6.0f;
         return n->ninputs == 1;
     }
-    bool ht = kind_is(n, "aten::hardtanh") || kind_is(n, "aten::hardtanh_");
-    bool cl = kind_is(n, "aten::clamp") || kind_is(n, "aten::clamp_");
+    bool ht = cts_pass_kind_is(n, "aten::hardtanh") || cts_pass_kind_is(n, "aten::hardtanh_");
+    bool cl = cts_pass_kind_is(n, "aten::clamp") || cts_pass_kind_is(n, "aten::clamp_");
     if (!(ht || cl) || n->ninputs != 3) return false;
     if (cl && (n->inputs[1]->type->kind == TY_TENSOR || n->inputs[2]->type->kind == TY_TENSOR)) return false;
     double v;
@@ -87,7 +85,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     for (int i = c->outputs[0]->nuses - 1; i >= 0; i--) {
         ir_node *user = c->outputs[0]->uses[i].user;
         ir_node *at = ir_node_in_block(user, c->owner); /* user, or the node whose block holds it */
-        if (kind_is(user, "aten::dim") && user->ninputs == 1 && at && !writes_between(c, at, NULL) &&
+        if (cts_pass_kind_is(user, "aten::dim") && user->ninputs == 1 && at && !writes_between(c, at, NULL) &&
             (at == user || !cts_pass_may_write(at)))
             ir_replace_input(user, 0, c->inputs[0]);
     }
@@ -95,7 +93,7 @@ static ir_node *fuse_one(ir_node *c, cts_cu *cu) {
     ir_value *residual = NULL;
     float lo = -INFINITY, hi = INFINITY;
     int act_code = CTS_ACT_NONE;
-    if ((u = cts_pass_sole_value_use(c->outputs[0])) && kind_is(u, "aten::add_") && u->ninputs == 3 &&
+    if ((u = cts_pass_sole_value_use(c->outputs[0])) && cts_pass_kind_is(u, "aten::add_") && u->ninputs == 3 &&
         u->owner == c->owner) {
         double alpha;
         if (u->inputs[1]->type->kind == TY_TENSOR && u->inputs[1] != c->outputs[0] &&

@@ -85,7 +85,15 @@ static void visit_op(cts_mutation *m, const ir_node *n) {
 /* Every heap object reachable from a constant's value (tensors by storage)
  * joins the constant's class: two constants holding the same list, or an
  * object and a tensor in one of its slots, are one class. */
-static void unite_reachable(cts_mutation *m, const ir_value *k, cv_value v, cts_ptrmap *heap, int depth) {
+typedef struct reach {
+    cts_mutation *m;
+    const ir_value *k;
+    cts_ptrmap *heap;
+    int depth;
+} reach;
+
+static void unite_reachable(void *ctx, cv_value v) {
+    reach *r = ctx;
     uint64_t key;
     switch (v.tag) {
     case CV_TENSOR: key = cts_ptrkey(v.u.t->storage); break;
@@ -95,28 +103,15 @@ static void unite_reachable(cts_mutation *m, const ir_value *k, cv_value v, cts_
     case CV_OBJECT: key = cts_ptrkey(v.u.rc); break;
     default: return;
     }
-    uint64_t *seen = cts_ptrmap_get(heap, key);
+    uint64_t *seen = cts_ptrmap_get(r->heap, key);
     if (seen) {
-        unite_ids(m, k->id, (int)*seen);
+        unite_ids(r->m, r->k->id, (int)*seen);
         return; /* its contents were joined when it was first seen */
     }
-    if (cts_ptrmap_put(heap, key, (uint64_t)k->id)) return;
-    if (depth > 32) return;
-    switch (v.tag) {
-    case CV_LIST:
-        for (size_t i = 0; i < v.u.l->len; i++) unite_reachable(m, k, v.u.l->items[i], heap, depth + 1);
-        break;
-    case CV_TUPLE:
-        for (size_t i = 0; i < v.u.tu->len; i++) unite_reachable(m, k, v.u.tu->items[i], heap, depth + 1);
-        break;
-    case CV_DICT:
-        for (size_t i = 0; i < v.u.d->len; i++) unite_reachable(m, k, v.u.d->entries[i].val, heap, depth + 1);
-        break;
-    case CV_OBJECT:
-        for (size_t i = 0; i < v.u.o->nslots; i++) unite_reachable(m, k, v.u.o->slots[i], heap, depth + 1);
-        break;
-    default: break;
-    }
+    if (cts_ptrmap_put(r->heap, key, (uint64_t)r->k->id) || r->depth > 32) return;
+    r->depth++;
+    cv_for_each_child(v, unite_reachable, r);
+    r->depth--;
 }
 
 static void visit_block(cts_mutation *m, const ir_block *b, cts_ptrmap *storages) {
@@ -125,7 +120,10 @@ static void visit_block(cts_mutation *m, const ir_block *b, cts_ptrmap *storages
         switch (n->k) {
         case K_OP: visit_op(m, n); break;
         case K_CONSTANT:
-            if (n->has_value) unite_reachable(m, n->outputs[0], n->value, storages, 0);
+            if (n->has_value) {
+                reach r = {m, n->outputs[0], storages, 0};
+                unite_reachable(&r, n->value);
+            }
             break;
         case K_IF:
             for (int i = 0; i < n->nblocks; i++)

@@ -6,12 +6,14 @@
 static const char *const CONV_KINDS[] = {"aten::_convolution", "aten::convolution", "aten::conv1d", "aten::conv2d",
                                          "aten::conv3d"};
 
-static bool is_kind(const ir_node *n, const char *const *kinds, size_t nk) {
+bool cts_pass_kind_in(const ir_node *n, const char *const *kinds, size_t nk) {
     if (n->k != K_OP || !n->schema) return false;
     for (size_t i = 0; i < nk; i++)
         if (!strcmp(n->kind, kinds[i])) return true;
     return false;
 }
+
+bool cts_pass_kind_is(const ir_node *n, const char *kind) { return cts_pass_kind_in(n, &kind, 1); }
 
 ct_tensor *cts_pass_const_tensor(const ir_value *v) {
     const ir_node *n = v->node;
@@ -37,7 +39,7 @@ bool cts_pass_const_number(const ir_value *v, double *out) {
 }
 
 bool cts_pass_is_conv(const ir_node *n) {
-    if (!is_kind(n, CONV_KINDS, sizeof CONV_KINDS / sizeof *CONV_KINDS) || n->ninputs < 7) return false;
+    if (!cts_pass_kind_in(n, CONV_KINDS, sizeof CONV_KINDS / sizeof *CONV_KINDS) || n->ninputs < 7) return false;
     if (n->kind[6] == '_' || !strcmp(n->kind, "aten::convolution")) {
         bool transposed = true;
         return n->ninputs >= 9 && cts_pass_const_bool(n->inputs[6], &transposed) && !transposed;
@@ -73,7 +75,7 @@ bool cts_pass_mutable_type(const cts_type *t, bool tensors) {
 static bool shape_only(const ir_node *u) {
     static const char *const kinds[] = {"aten::dim", "aten::size", "aten::numel", "aten::len", "prim::dtype",
                                         "prim::device"};
-    return u->k == K_OP && is_kind(u, kinds, sizeof kinds / sizeof *kinds);
+    return cts_pass_kind_in(u, kinds, sizeof kinds / sizeof *kinds);
 }
 
 ir_node *cts_pass_sole_value_use(const ir_value *v) {
@@ -107,7 +109,7 @@ bool cts_pass_may_write(const ir_node *n) {
  * the constant False (PyTorch's AliasDb special-cases them too). */
 bool cts_pass_hidden_writes(const ir_node *n) {
     static const char *const kinds[] = {"aten::batch_norm", "aten::instance_norm"};
-    if (!is_kind(n, kinds, sizeof kinds / sizeof *kinds) || n->ninputs < 6) return false;
+    if (!cts_pass_kind_in(n, kinds, sizeof kinds / sizeof *kinds) || n->ninputs < 6) return false;
     bool training = true;
     return !(cts_pass_const_bool(n->inputs[5], &training) && !training);
 }

@@ -74,6 +74,9 @@ bool cts_mutation_may_change(cts_mutation *m, const ir_value *v);
 void cts_mutation_free(cts_mutation *m);
 
 /* Helpers shared by the passes (pass_util.c). */
+/* An operator node (with a schema) of one of the kinds ("aten::relu"). */
+bool cts_pass_kind_in(const ir_node *n, const char *const *kinds, size_t nk);
+bool cts_pass_kind_is(const ir_node *n, const char *kind);
 ct_tensor *cts_pass_const_tensor(const ir_value *v);
 bool cts_pass_const_none(const ir_value *v);
 bool cts_pass_const_bool(const ir_value *v, bool *out);

@@ -182,77 +182,73 @@ static int lower_all(cts_rt_module *m, cts_err *err) {
     return 0;
 }
 
-/* Gives back pages of a mapped archive (see cts_rt_load): called while
- * nothing has written to it, so they come back from the file as they were
- * when next read.  [p, p + n) is widened to whole pages: neighbours' bytes
- * come back from the file alike. */
-static void release_range(cts_rt_module *m, const void *p, size_t n) {
-    if (!m->file_mapped || !n) return;
+/* [p, p + n) widened to whole pages, when it lies in m's mapped archive:
+ * the bytes of the pages around it come back from the file alike. */
+static bool mapped_pages(const cts_rt_module *m, const void *p, size_t n, void **lo_out, size_t *len_out) {
+    if (!m->file_mapped || !n) return false;
     uintptr_t base = (uintptr_t)m->file_storage->data, end = base + m->file_storage->nbytes;
     uintptr_t lo = (uintptr_t)p, hi = lo + n;
-    if (lo < base || hi > end) return;
+    if (lo < base || hi > end) return false;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     lo &= ~(page - 1);
     if (lo < base) lo = base;
-    madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    *lo_out = (void *)lo;
+    *len_out = hi - lo;
+    return true;
+}
+
+static size_t tensor_bytes(const ct_tensor *t) { return (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype); }
+
+/* Gives back pages of a mapped archive (see cts_rt_load): called while
+ * nothing has written to it, so they come back from the file as they were
+ * when next read. */
+static void release_range(cts_rt_module *m, const void *p, size_t n) {
+    void *lo;
+    size_t len;
+    if (mapped_pages(m, p, n, &lo, &len)) madvise(lo, len, MADV_DONTNEED);
 }
 
 static void release_file_pages(cts_rt_module *m) {
     if (m->file_mapped) release_range(m, m->file_storage->data, m->file_storage->nbytes);
 }
 
-void cts_rt_release_file_pages(cts_rt_module *m, const ct_tensor *t) {
-    release_range(m, ct_data(t), (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype));
-}
+void cts_rt_release_file_pages(cts_rt_module *m, const ct_tensor *t) { release_range(m, ct_data(t), tensor_bytes(t)); }
 
 /* ---- weights read in place come back before the first call ---- */
 
-/* Maps t's bytes again when they lie in the mapped archive and no packed
- * copy stands in for them (a kernel reads them in place: an embedding
- * table, an unpacked weight, a bias). */
-static void bring_back(cts_rt_module *m, const ct_tensor *t) {
-#ifdef MADV_POPULATE_READ
-    uintptr_t base = (uintptr_t)m->file_storage->data, end = base + m->file_storage->nbytes;
-    uintptr_t lo = (uintptr_t)ct_data(t), hi = lo + (size_t)ct_numel(t) * (size_t)ct_dtype_size(t->dtype);
-    if (lo < base || hi > end || hi == lo || atomic_load(&t->storage->aux)) return;
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    lo &= ~(page - 1);
-    if (lo < base) lo = base;
-    madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
-#else
-    (void)m;
-    (void)t;
-#endif
-}
+typedef struct back_ctx {
+    cts_rt_module *m;
+    int depth;
+} back_ctx;
 
-/* Every tensor in v (objects, lists, tuples, dicts), depth-limited. */
-static void bring_back_value(cts_rt_module *m, cv_value v, int depth) {
-    if (depth > 64) return;
-    switch (v.tag) {
-    case CV_TENSOR: bring_back(m, v.u.t); break;
-    case CV_OBJECT:
-        for (size_t i = 0; i < v.u.o->nslots; i++) bring_back_value(m, v.u.o->slots[i], depth + 1);
-        break;
-    case CV_LIST:
-        for (size_t i = 0; i < v.u.l->len; i++) bring_back_value(m, v.u.l->items[i], depth + 1);
-        break;
-    case CV_TUPLE:
-        for (size_t i = 0; i < v.u.tu->len; i++) bring_back_value(m, v.u.tu->items[i], depth + 1);
-        break;
-    case CV_DICT:
-        for (size_t i = 0; i < v.u.d->len; i++) bring_back_value(m, v.u.d->entries[i].val, depth + 1);
-        break;
-    default: break;
+/* Every tensor in v (objects, lists, tuples, dicts), depth-limited, is
+ * mapped again when it lies in the mapped archive and no packed copy stands
+ * in for it (a kernel reads it in place: an embedding table, an unpacked
+ * weight, a bias). */
+static void bring_back_value(void *ctx, cv_value v) {
+    back_ctx *b = ctx;
+    if (v.tag == CV_TENSOR) {
+#ifdef MADV_POPULATE_READ
+        void *lo;
+        size_t len;
+        if (!atomic_load(&v.u.t->storage->aux) && mapped_pages(b->m, ct_data(v.u.t), tensor_bytes(v.u.t), &lo, &len))
+            madvise(lo, len, MADV_POPULATE_READ);
+#endif
+        return;
     }
+    if (b->depth > 64) return;
+    b->depth++;
+    cv_for_each_child(v, bring_back_value, b);
+    b->depth--;
 }
 
 /* The constants of fn's code and of the functions it calls. */
-static void bring_back_code(cts_rt_module *m, const ir_function *fn, cts_ptrmap *seen) {
+static void bring_back_code(back_ctx *b, const ir_function *fn, cts_ptrmap *seen) {
     const cts_code *c = fn->exec;
     if (!c || cts_ptrmap_get(seen, cts_ptrkey(fn)) || cts_ptrmap_put(seen, cts_ptrkey(fn), 1)) return;
-    for (int i = 0; i < c->nconsts; i++) bring_back_value(m, c->consts[i], 0);
+    for (int i = 0; i < c->nconsts; i++) bring_back_value(b, c->consts[i]);
     for (int i = 0; i < c->ncode; i++)
-        if (c->code[i].op == OP_CALL && c->code[i].callee) bring_back_code(m, c->code[i].callee, seen);
+        if (c->code[i].op == OP_CALL && c->code[i].callee) bring_back_code(b, c->code[i].callee, seen);
 }
 
 /* After the archive's pages were given back: those the code will read in
@@ -265,13 +261,14 @@ static void bring_back_read_in_place(cts_rt_module *m) {
     const cts_class *cls = m->root.u.o->type->cls;
     bool all_optimized = m->opt != NULL;
     for (int i = 0; all_optimized && i < cls->nmethods; i++) all_optimized = m->opt[i] != NULL;
+    back_ctx b = {m, 0};
     if (!all_optimized) {
-        bring_back_value(m, m->root, 0);
+        bring_back_value(&b, m->root);
         return;
     }
     cts_ptrmap seen;
     cts_ptrmap_init(&seen);
-    for (int i = 0; i < cls->nmethods; i++) bring_back_code(m, m->opt[i], &seen);
+    for (int i = 0; i < cls->nmethods; i++) bring_back_code(&b, m->opt[i], &seen);
     cts_ptrmap_free(&seen);
 }
 

@@ -28,8 +28,7 @@ typedef struct cts_rt_module {
     int nthreads;
     cts_pool *pool;
     bool no_optimize;       /* run methods as loaded (CTS_LOAD_RUN_UNOPTIMIZED) */
-    ir_function **opt;      /* per root method: its optimized copy (optimize.c), or NULL */
-    int nopt;
+    ir_function **opt;      /* per root method (root class order): its optimized copy (optimize.c), or NULL */
 } cts_rt_module;
 
 typedef enum cts_load_mode {

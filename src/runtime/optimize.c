@@ -41,13 +41,6 @@ static void opt_free(ir_function *f) {
     ir_function_free(f);
 }
 
-static char *dup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
 /* Phase 1: what makes the graph this module's (inline, freeze, constant
  * propagation, evaluation no-ops). */
 static int specialize(ir_graph *g, cts_cu *cu, ir_function *fn, cv_value self, cts_err *err) {
@@ -114,8 +107,8 @@ static ir_function *specialized(cts_rt_module *m, ir_function *fn) {
     if (!fn->graph) return NULL;
     ir_function *volatile f = calloc(1, sizeof *f); /* volatile: read after longjmp */
     if (!f) return NULL;
-    f->qualname = dup(fn->qualname);
-    f->name = dup(fn->name);
+    f->qualname = strdup(fn->qualname);
+    f->name = strdup(fn->name);
     f->graph = ir_graph_new();
     if (!f->qualname || !f->name || !f->graph) {
         opt_free(f);
@@ -159,7 +152,6 @@ void cts_rt_optimize(cts_rt_module *m) {
     cts_class *c = m->root.u.o->type->cls;
     m->opt = calloc((size_t)(c->nmethods ? c->nmethods : 1), sizeof *m->opt);
     if (!m->opt) return;
-    m->nopt = c->nmethods;
     for (int i = 0; i < c->nmethods; i++) m->opt[i] = specialized(m, c->methods[i].fn);
     module_writes w = {0};
     cts_ptrmap_init(&w.storages);
@@ -186,14 +178,14 @@ void cts_rt_optimize(cts_rt_module *m) {
 ir_function *cts_rt_runnable(const cts_rt_module *m, ir_function *fn) {
     if (!m->opt || m->root.tag != CV_OBJECT) return fn;
     const cts_class *c = m->root.u.o->type->cls;
-    for (int i = 0; i < m->nopt && i < c->nmethods; i++)
+    for (int i = 0; i < c->nmethods; i++)
         if (c->methods[i].fn == fn) return m->opt[i] ? m->opt[i] : fn;
     return fn;
 }
 
 void cts_rt_optimize_free(cts_rt_module *m) {
-    for (int i = 0; i < m->nopt; i++) opt_free(m->opt[i]);
+    if (m->opt && m->root.tag == CV_OBJECT)
+        for (int i = 0; i < m->root.u.o->type->cls->nmethods; i++) opt_free(m->opt[i]);
     free(m->opt);
     m->opt = NULL;
-    m->nopt = 0;
 }

@@ -61,6 +61,27 @@ static void free_heap(cv_value v) {
     }
 }
 
+void cv_for_each_child(cv_value v, void (*fn)(void *ctx, cv_value child), void *ctx) {
+    switch (v.tag) {
+    case CV_LIST:
+        for (size_t i = 0; i < v.u.l->len; i++) fn(ctx, v.u.l->items[i]);
+        break;
+    case CV_TUPLE:
+        for (size_t i = 0; i < v.u.tu->len; i++) fn(ctx, v.u.tu->items[i]);
+        break;
+    case CV_DICT:
+        for (size_t i = 0; i < v.u.d->len; i++) {
+            fn(ctx, v.u.d->entries[i].key);
+            fn(ctx, v.u.d->entries[i].val);
+        }
+        break;
+    case CV_OBJECT:
+        for (size_t i = 0; i < v.u.o->nslots; i++) fn(ctx, v.u.o->slots[i]);
+        break;
+    default: break;
+    }
+}
+
 int cv_str_new(const char *s, size_t n, cv_value *out, cts_err *err) {
     if (n > SIZE_MAX / 2) return cts_err_set(err, "string too long");
     cv_str *p = malloc(sizeof *p + n + 1);

@@ -145,6 +145,9 @@ static inline void cv_retain(cv_value v) {
     if (cv_is_heap(&v)) atomic_fetch_add_explicit(v.u.rc, 1, memory_order_relaxed);
 }
 void cv_release(cv_value v);
+/* Calls fn on each value v directly holds: list and tuple items, dict keys
+ * and values, object slots (nothing for other kinds). */
+void cv_for_each_child(cv_value v, void (*fn)(void *ctx, cv_value child), void *ctx);
 /* Sets *dst to src (retaining src, releasing the old *dst). */
 static inline void cv_assign(cv_value *dst, cv_value src) {
     cv_retain(src);
